@@ -1,0 +1,76 @@
+import CGSL
+
+/// Exact sample statistics of a list of values.
+public enum SampleStatistics {
+    /// The exact quantiles of `values` at each probability in `probabilities` (0...1),
+    /// interpolated linearly between order statistics: Hyndman and Fan's type 7, R's default
+    /// and GSL's `gsl_stats_quantile_from_sorted_data`. Returns NaN for each probability when
+    /// `values` is empty. Reorders `values`.
+    ///
+    /// Uses selection (Hoare's quickselect with median-of-three pivots) rather than a full
+    /// sort: the standard library has no `nth_element`, and sorting 10 million first-approval
+    /// times took a fifth of a whole 10-million-transaction run, plus an n/2 merge buffer.
+    ///
+    /// - Complexity: expected O(n) per probability.
+    public static func quantiles(selecting values: inout [Double], at probabilities: [Double]) -> [Double] {
+        guard !values.isEmpty else { return probabilities.map { _ in .nan } }
+        return values.withUnsafeMutableBufferPointer { buffer in
+            probabilities.map { p in
+                precondition((0...1).contains(p), "a quantile's probability is in 0...1")
+                let position = p * Double(buffer.count - 1)
+                let lowerRank = Int(position.rounded(.down))
+                let fraction = position - Double(lowerRank)
+                let lower = _select(rank: lowerRank, in: buffer)
+                guard fraction > 0, lowerRank + 1 < buffer.count else { return lower }
+                // After selection everything above lowerRank is >= lower: the next order
+                // statistic is their minimum.
+                let upper = buffer[(lowerRank + 1)...].min()!
+                return lower + fraction * (upper - lower)
+            }
+        }
+    }
+
+    /// Rearranges `buffer` so that `buffer[rank]` holds the value of that rank in sorted order,
+    /// no larger value before it and no smaller one after it, and returns it.
+    static func _select(rank: Int, in buffer: UnsafeMutableBufferPointer<Double>) -> Double {
+        var low = 0
+        var high = buffer.count - 1
+        while high > low {
+            // Median of three as pivot, then Hoare partition.
+            let middle = low + (high - low) / 2
+            if buffer[middle] < buffer[low] { buffer.swapAt(middle, low) }
+            if buffer[high] < buffer[low] { buffer.swapAt(high, low) }
+            if buffer[high] < buffer[middle] { buffer.swapAt(high, middle) }
+            let pivot = buffer[middle]
+            var i = low
+            var j = high
+            while i <= j {
+                while buffer[i] < pivot { i += 1 }
+                while pivot < buffer[j] { j -= 1 }
+                if i <= j {
+                    buffer.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if rank <= j {
+                high = j
+            } else if rank >= i {
+                low = i
+            } else {
+                break  // j < rank < i: buffer[rank] equals the pivot and is in place.
+            }
+        }
+        return buffer[rank]
+    }
+
+    /// The arithmetic mean of `values`, summed in order, or NaN when empty.
+    ///
+    /// A plain sum: GSL's `gsl_stats_mean` divides once per element (a running mean) and took
+    /// 3% of a 10-million-transaction run; for the positive, similar values averaged here the
+    /// plain sum's relative error stays near n·2^-53.
+    public static func mean(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        return values.reduce(0, +) / Double(values.count)
+    }
+}

@@ -1,0 +1,69 @@
+/// One row of `summary.csv`: the measured results of one run.
+///
+/// Definitions follow the model notes (`shared/notes/tangle-model.md`) and the README's CSV
+/// reference. "Measured" transactions are those issued at or after `warmup` (genesis
+/// excluded); "censored" ones are measured transactions issued after `duration -
+/// orphanTimeout`, too young to be judged, left out of `left_behind_rate` and the
+/// first-approval statistics.
+public struct RunSummary: Sendable, Equatable {
+    public var scenario: String
+    public var seed: UInt64
+    public var replication: Int
+    public var tipSelection: String
+    public var parents: Int
+    public var repeatedPicks: RepeatedPicks
+    /// Number of devices.
+    public var devices: Int
+    /// Total arrival rate, transactions per second.
+    public var lambda: Double
+    /// The delay distribution's name and mean, in seconds.
+    public var delayDistribution: String
+    public var delayMean: Double
+    /// Simulated seconds from 0 to the end of the run: the scenario's duration, or the issue
+    /// time of the last transaction when the run stopped on its transaction count.
+    public var duration: Double
+    public var warmup: Double
+    public var orphanTimeout: Double
+    /// Transactions issued, genesis excluded.
+    public var transactions: Int
+    /// Transactions issued at or after `warmup`.
+    public var measuredTransactions: Int
+    /// Time average over [warmup, duration] of the number of issued, unapproved transactions.
+    public var meanTips: Double
+    /// Mean size of the visible tip set seen by measured arriving transactions.
+    public var meanVisibleTips: Double
+    /// Time from issue to the issue of the first approver, over measured, uncensored
+    /// transactions approved within `orphanTimeout`: mean and exact quantiles, seconds.
+    public var firstApprovalMean: Double
+    public var firstApprovalP50: Double
+    public var firstApprovalP90: Double
+    public var firstApprovalP99: Double
+    /// Measured, uncensored transactions with no approver within `orphanTimeout`.
+    public var leftBehind: Int
+    /// `leftBehind` over the measured, uncensored transactions.
+    public var leftBehindRate: Double
+    /// Measured transactions too young to judge.
+    public var censored: Int
+
+    /// The columns of `summary.csv`, in order.
+    public static let csvHeader = [
+        "scenario", "seed", "replication", "tip_selection", "parents", "repeated_picks",
+        "devices", "lambda", "delay_distribution", "delay_mean", "duration", "warmup",
+        "orphan_timeout", "transactions", "measured_transactions", "mean_tips",
+        "mean_visible_tips", "first_approval_mean", "first_approval_p50", "first_approval_p90",
+        "first_approval_p99", "left_behind", "left_behind_rate", "censored",
+    ]
+
+    /// This row's fields, in the order of ``csvHeader``.
+    public var csvFields: [CSVValue] {
+        [
+            .text(scenario), .text(String(seed)), .integer(replication), .text(tipSelection),
+            .integer(parents), .text(repeatedPicks.rawValue), .integer(devices), .real(lambda),
+            .text(delayDistribution), .real(delayMean), .real(duration), .real(warmup),
+            .real(orphanTimeout), .integer(transactions), .integer(measuredTransactions),
+            .real(meanTips), .real(meanVisibleTips), .real(firstApprovalMean),
+            .real(firstApprovalP50), .real(firstApprovalP90), .real(firstApprovalP99),
+            .integer(leftBehind), .real(leftBehindRate), .integer(censored),
+        ]
+    }
+}

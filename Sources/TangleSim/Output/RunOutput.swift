@@ -1,0 +1,58 @@
+import Foundation
+
+/// The files of one run: `summary.csv`, `timeseries.csv`, `transactions.csv` (when the
+/// scenario asks for it) and `manifest.json`, written atomically into one folder.
+public enum RunOutput {
+    /// The version written into every manifest.
+    public static let version = "0.1.0"
+
+    /// `summary.csv` for the given runs, one row each.
+    public static func summaryCSV(_ summaries: [RunSummary]) -> String {
+        CSVTable(header: RunSummary.csvHeader, rows: summaries.map(\.csvFields)).csvText
+    }
+
+    /// `timeseries.csv` of one run.
+    public static func timeseriesCSV(_ rows: [TimeseriesRow]) -> String {
+        CSVTable(header: TimeseriesRow.csvHeader, rows: rows.map(\.csvFields)).csvText
+    }
+
+    /// `manifest.json`: the resolved scenario, seed, version and the run's cost.
+    public static func manifest(for result: RunResult, scenarioFile: String, cost: RunCost, files: [String]) -> JSONValue {
+        .object(
+            JSONObject([
+                ("tanglesim_version", .string(version)),
+                ("scenario_file", .string(scenarioFile)),
+                ("seed", .integer(Int64(bitPattern: result.scenario.seed))),
+                ("replication", .integer(Int64(result.replication))),
+                ("files", .array(files.map { .string($0) })),
+                ("events", .integer(Int64(bitPattern: result.events))),
+                ("wall_seconds", .number(cost.wallSeconds)),
+                ("tx_per_second", .number(cost.transactionsPerSecond.isFinite ? cost.transactionsPerSecond : 0)),
+                ("peak_rss_bytes", .integer(Int64(cost.peakRSSBytes))),
+                ("scenario", result.scenario.resolvedJSON),
+            ]))
+    }
+
+    /// Writes every file of `result` into `directory`, atomically; returns the file names.
+    @discardableResult
+    public static func write(_ result: RunResult, scenarioFile: String, cost: RunCost, to directory: URL) throws -> [String] {
+        var set = try AtomicFileSet(directory: directory)
+        do {
+            var names = ["summary.csv", "timeseries.csv"]
+            try set.stage("summary.csv", contents: summaryCSV([result.summary]))
+            try set.stage("timeseries.csv", contents: timeseriesCSV(result.timeseries))
+            if let tangle = result.tangle {
+                names.append("transactions.csv")
+                try set.stage("transactions.csv") { try TransactionLog.write(tangle, to: $0) }
+            }
+            names.append("manifest.json")
+            let manifest = manifest(for: result, scenarioFile: scenarioFile, cost: cost, files: names)
+            try set.stage("manifest.json", contents: manifest.prettyPrinted)
+            try set.commit()
+            return names
+        } catch {
+            set.discard()
+            throw error
+        }
+    }
+}

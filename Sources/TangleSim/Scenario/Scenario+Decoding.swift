@@ -1,0 +1,282 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Scenario {
+    /// Decodes and validates a parsed scenario document, filling in every default.
+    ///
+    /// Decoding is strict: every key must be known, every value of the right type and range.
+    /// Fields are checked in the order of the scenario reference (name, description, seed,
+    /// duration, transactions, warmup, devices, network, tangle, tipSelection, metrics), each
+    /// object's unknown keys after its known ones; the first problem is thrown.
+    ///
+    /// - Parameters:
+    ///   - json: The document's root value; it must be an object.
+    ///   - file: The scenario file as the user wrote its path. Used in errors, and its base
+    ///     name (without `.json`) is the default ``name``.
+    /// - Throws: ``ScenarioError`` naming the field and what was expected.
+    public init(json: JSONValue, file: String) throws {
+        self = try _Field(root: json, file: file).decode(.scenario(file: file))
+    }
+
+    /// Parses and decodes a scenario file's bytes (UTF-8 JSON); see ``init(json:file:)``.
+    ///
+    /// - Parameters:
+    ///   - data: The file's contents, for example a `Data` or a `[UInt8]`.
+    ///   - file: The scenario file as the user wrote its path, for errors and the default name.
+    /// - Throws: ``ScenarioError``, for malformed JSON with the line and column.
+    public static func decode(_ data: some Collection<UInt8>, file: String) throws -> Scenario {
+        try Scenario(json: JSONValue(parsing: data, file: file), file: file)
+    }
+
+    /// Reads, parses and decodes the scenario file at `path`; see ``init(json:file:)``.
+    ///
+    /// - Parameter path: The path as the user typed it; errors repeat it unchanged.
+    /// - Throws: ``ScenarioError``; an unreadable file gives
+    ///   `PATH: cannot read the file: <system error text>`, such as
+    ///   `No such file or directory`.
+    public static func load(path: String) throws -> Scenario {
+        try decode(_readFile(path), file: path)
+    }
+
+    /// The default name for a scenario read from `file`: its base name without `.json`,
+    /// with characters outside `[A-Za-z0-9._-]` replaced by `-`, cut to 100 characters;
+    /// `scenario` when nothing usable remains.
+    static func _defaultName(forFile file: String) -> String {
+        var base = Substring(file.split(separator: "/", omittingEmptySubsequences: true).last ?? "")
+        if base.hasSuffix(".json") {
+            base = base.dropLast(5)
+        }
+        let name = String(String(base.unicodeScalars.map { _isNameScalar($0) ? Character($0) : "-" }).prefix(100))
+        return _isValidName(name) ? name : "scenario"
+    }
+
+    /// Whether `name` is 1–100 characters from `[A-Za-z0-9._-]` and not `.` or `..`.
+    static func _isValidName(_ name: String) -> Bool {
+        (1...100).contains(name.unicodeScalars.count) && name != "." && name != ".."
+            && name.unicodeScalars.allSatisfy(_isNameScalar)
+    }
+
+    private static func _isNameScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "A"..."Z", "a"..."z", "0"..."9", ".", "_", "-": true
+        default: false
+        }
+    }
+
+    /// The whole contents of the file at `path`, or a ``ScenarioError`` with `strerror`'s text.
+    private static func _readFile(_ path: String) throws -> [UInt8] {
+        func failure() -> ScenarioError {
+            ScenarioError(
+                file: path, path: "", message: "cannot read the file: \(String(cString: strerror(errno)))")
+        }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw failure() }
+        defer { close(descriptor) }
+        var contents: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                contents.append(contentsOf: chunk[..<count])
+            } else if count == 0 {
+                return contents
+            } else if errno != EINTR {
+                throw failure()
+            }
+        }
+    }
+}
+
+// MARK: - Expectations for each section
+
+/// The network models a scenario can name in `network.model`.
+private enum _NetworkModel: String, CaseIterable {
+    case delay
+}
+
+/// The distributions a scenario can name in `network.delay.distribution`.
+private enum _DelayKind: String, CaseIterable {
+    case constant, uniform, exponential, lognormal, gamma
+}
+
+/// The strategies a scenario can name in `tipSelection.strategy`.
+private enum _TipSelectionStrategy: String, CaseIterable {
+    case uniform
+}
+
+extension _Expectation where Value == Scenario {
+    /// A whole scenario; `file` gives the default name.
+    fileprivate static func scenario(file: String) -> Self {
+        object(#"a JSON object with the scenario's keys, like {"duration": 600, "devices": [...]}"#) { reader in
+            let name = try reader.optional("name", .scenarioName) ?? Scenario._defaultName(forFile: file)
+            let description = try reader.optional("description", .string)
+            let seed = try reader.optional("seed", .integer(from: 0, to: Int64.max)) ?? 1
+            let duration = try reader.optional("duration", .positiveNumber(of: "seconds"))
+            let transactions = try reader.optional("transactions", .positiveInteger)
+            guard duration != nil || transactions != nil else {
+                throw reader.field.failure(
+                    #"no stop condition: set "duration" (seconds) or "transactions" (a count), or both"#)
+            }
+            var warmupExpectation = _Expectation<Double>.nonNegativeNumber(of: "seconds")
+            if let duration, let written = reader.member("duration")?.value._summary {
+                warmupExpectation = .number("a non-negative number of seconds below duration (\(written))") {
+                    $0 >= 0 && $0 < duration
+                }
+            }
+            let warmup = try reader.optional("warmup", warmupExpectation) ?? 0
+            return Scenario(
+                name: name,
+                description: description,
+                seed: UInt64(seed),
+                duration: duration,
+                transactions: transactions.map { Int($0) },
+                warmup: warmup,
+                devices: try reader.required("devices", .deviceClasses),
+                network: try reader.optional("network", .network) ?? .delay(.constant(1.0)),
+                tangle: try reader.optional("tangle", .tangle) ?? TangleConfiguration(),
+                tipSelection: try reader.optional("tipSelection", .tipSelection) ?? .uniform,
+                metrics: try reader.optional("metrics", .metrics) ?? MetricsConfiguration())
+        }
+    }
+}
+
+extension _Expectation where Value == String {
+    /// A scenario name: it becomes a folder name, so only safe characters.
+    fileprivate static var scenarioName: Self {
+        let description = #"a name of 1 to 100 characters from A-Z, a-z, 0-9, ".", "_" and "-", other than "." and "..""#
+        return Self(description) { field in
+            guard case .string(let name) = field.value, Scenario._isValidName(name) else {
+                throw field.mismatch(expected: description)
+            }
+            return name
+        }
+    }
+}
+
+extension _Expectation where Value == [DeviceClass] {
+    /// A non-empty list of device classes with at most `Int32.max` devices in total.
+    fileprivate static var deviceClasses: Self {
+        let description = #"a list of device classes like {"count": 1000, "rate": 0.05}"#
+        return Self(description) { field in
+            guard let elements = field.elements else { throw field.mismatch(expected: description) }
+            guard !elements.isEmpty else {
+                throw field.failure("expected at least one device class, got an empty list")
+            }
+            let classes = try elements.map { try $0.decode(.deviceClass) }
+            var total = 0
+            var overflow = false
+            for deviceClass in classes where !overflow {
+                (total, overflow) = total.addingReportingOverflow(deviceClass.count)
+            }
+            let limit = Int(Int32.max)
+            guard !overflow, total <= limit else {
+                let got = overflow ? "more than \(Int.max)" : String(total)
+                throw field.failure("expected at most \(limit) devices in total, got \(got)")
+            }
+            return classes
+        }
+    }
+}
+
+extension _Expectation where Value == DeviceClass {
+    /// One class of identical devices.
+    fileprivate static var deviceClass: Self {
+        object(#"a device class like {"count": 1000, "rate": 0.05}"#) { reader in
+            DeviceClass(
+                count: Int(try reader.required("count", .positiveInteger)),
+                rate: try reader.required("rate", .positiveNumber(of: "transactions per second")))
+        }
+    }
+}
+
+extension _Expectation where Value == NetworkConfiguration {
+    /// The `network` section: a model and its settings.
+    fileprivate static var network: Self {
+        object(#"an object like {"model": "delay", "delay": 1.0}"#) { reader in
+            switch try reader.optional("model", .oneOf(_NetworkModel.self)) ?? .delay {
+            case .delay:
+                .delay(try reader.optional("delay", .delayDistribution) ?? .constant(1.0))
+            }
+        }
+    }
+}
+
+extension _Expectation where Value == DelayDistribution {
+    /// A delay: a bare number of seconds (constant) or a distribution object.
+    fileprivate static var delayDistribution: Self {
+        let description =
+            #"a non-negative number of seconds or an object like {"distribution": "exponential", "mean": 1.0}"#
+        let distribution = object(description) { reader in
+            let seconds = _Expectation<Double>.nonNegativeNumber(of: "seconds")
+            switch try reader.required("distribution", .oneOf(_DelayKind.self)) {
+            case .constant:
+                return .constant(try reader.required("value", seconds))
+            case .uniform:
+                let min = try reader.required("min", seconds)
+                let written = reader.member("min")?.value._summary ?? String(min)
+                let max = try reader.required(
+                    "max", .number("a number of seconds no less than min (\(written))") { $0 >= min })
+                return .uniform(min: min, max: max)
+            case .exponential:
+                return .exponential(mean: try reader.required("mean", .positiveNumber(of: "seconds")))
+            case .lognormal:
+                return .lognormal(
+                    mu: try reader.required("mu", .number("a number")),
+                    sigma: try reader.required("sigma", .positiveNumber()))
+            case .gamma:
+                return .gamma(
+                    shape: try reader.required("shape", .positiveNumber()),
+                    scale: try reader.required("scale", .positiveNumber(of: "seconds")))
+            }
+        }
+        return Self(description) { field in
+            if case .object = field.value {
+                return try field.decode(distribution)
+            }
+            guard let value = field.value.numberValue, value >= 0 else {
+                throw field.mismatch(expected: description)
+            }
+            return .constant(value)
+        }
+    }
+}
+
+extension _Expectation where Value == TangleConfiguration {
+    /// The `tangle` section.
+    fileprivate static var tangle: Self {
+        object(#"an object like {"parents": 2, "repeatedPicks": "distinct"}"#) { reader in
+            let maximum = Int64(TangleConfiguration.maximumParents)
+            return TangleConfiguration(
+                parents: Int(try reader.optional("parents", .integer(from: 1, to: maximum)) ?? 2),
+                repeatedPicks: try reader.optional("repeatedPicks", .oneOf(RepeatedPicks.self)) ?? .distinct)
+        }
+    }
+}
+
+extension _Expectation where Value == TipSelectionConfiguration {
+    /// The `tipSelection` section: a strategy and its parameters.
+    fileprivate static var tipSelection: Self {
+        object(#"an object like {"strategy": "uniform"}"#) { reader in
+            switch try reader.required("strategy", .oneOf(_TipSelectionStrategy.self)) {
+            case .uniform: .uniform
+            }
+        }
+    }
+}
+
+extension _Expectation where Value == MetricsConfiguration {
+    /// The `metrics` section.
+    fileprivate static var metrics: Self {
+        object(#"an object like {"orphanTimeout": 60, "sampleInterval": 1.0, "transactionLog": false}"#) { reader in
+            MetricsConfiguration(
+                orphanTimeout: try reader.optional("orphanTimeout", .positiveNumber(of: "seconds")) ?? 60,
+                sampleInterval: try reader.optional("sampleInterval", .positiveNumber(of: "seconds")) ?? 1,
+                transactionLog: try reader.optional("transactionLog", .bool) ?? false)
+        }
+    }
+}

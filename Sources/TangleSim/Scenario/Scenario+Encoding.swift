@@ -1,0 +1,66 @@
+extension Scenario {
+    /// The scenario as JSON with every default written out: what `tanglesim validate` prints
+    /// and `manifest.json` records.
+    ///
+    /// Keys come in a fixed order: `name`, `description` (omitted when `nil`), `seed`,
+    /// `duration` (omitted when `nil`), `transactions` (omitted when `nil`), `warmup`,
+    /// `devices`, `network`, `tangle`, `tipSelection`, `metrics`; within sections, in the
+    /// order of the scenario reference. The delay is always an object with its
+    /// `distribution`. Times and rates are written as numbers (`600.0`), counts as integers,
+    /// so ``init(json:file:)`` gives back an equal scenario. (A `seed` above `Int64.max`,
+    /// which decoding never produces, is written as a number and would not decode.)
+    public var resolvedJSON: JSONValue {
+        var object: JSONObject = ["name": .string(name)]
+        if let description {
+            object["description"] = .string(description)
+        }
+        object["seed"] = Int64(exactly: seed).map(JSONValue.integer) ?? .number(Double(seed))
+        if let duration {
+            object["duration"] = .number(duration)
+        }
+        if let transactions {
+            object["transactions"] = .integer(Int64(transactions))
+        }
+        object["warmup"] = .number(warmup)
+        object["devices"] = .array(devices.map { ["count": .integer(Int64($0.count)), "rate": .number($0.rate)] })
+        object["network"] = network._resolvedJSON
+        object["tangle"] = [
+            "parents": .integer(Int64(tangle.parents)),
+            "repeatedPicks": .string(tangle.repeatedPicks.rawValue),
+        ]
+        object["tipSelection"] = ["strategy": .string(tipSelection.strategyName)]
+        object["metrics"] = [
+            "orphanTimeout": .number(metrics.orphanTimeout),
+            "sampleInterval": .number(metrics.sampleInterval),
+            "transactionLog": .bool(metrics.transactionLog),
+        ]
+        return .object(object)
+    }
+}
+
+extension NetworkConfiguration {
+    /// The `network` section with its model and every setting.
+    fileprivate var _resolvedJSON: JSONValue {
+        switch self {
+        case .delay(let distribution): ["model": "delay", "delay": distribution._resolvedJSON]
+        }
+    }
+}
+
+extension DelayDistribution {
+    /// The distribution as an object: `distribution` then its parameters.
+    fileprivate var _resolvedJSON: JSONValue {
+        switch self {
+        case .constant(let value):
+            ["distribution": "constant", "value": .number(value)]
+        case .uniform(let min, let max):
+            ["distribution": "uniform", "min": .number(min), "max": .number(max)]
+        case .exponential(let mean):
+            ["distribution": "exponential", "mean": .number(mean)]
+        case .lognormal(let mu, let sigma):
+            ["distribution": "lognormal", "mu": .number(mu), "sigma": .number(sigma)]
+        case .gamma(let shape, let scale):
+            ["distribution": "gamma", "shape": .number(shape), "scale": .number(scale)]
+        }
+    }
+}

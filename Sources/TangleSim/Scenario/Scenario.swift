@@ -1,0 +1,172 @@
+import Foundation
+
+/// A complete, validated description of one simulation run.
+///
+/// Scenarios are written as JSON (see `README.md`, "Scenario reference") and decoded strictly by
+/// ``Scenario/init(json:file:)``: every default is filled in, so a `Scenario` value is the
+/// resolved scenario that `tanglesim validate` prints and `manifest.json` records.
+///
+/// Times are in simulated seconds, rates in transactions per second.
+public struct Scenario: Sendable, Equatable {
+    /// A name for the run; also the default output folder `Results/<name>/`.
+    /// Letters, digits, `.`, `_` and `-` only.
+    public var name: String
+    /// Free text: where the scenario comes from and what it should show.
+    public var description: String?
+    /// The master seed; every random stream is derived from (seed, replication, stream id).
+    public var seed: UInt64
+    /// Simulated time at which the run stops, in seconds. At least one of `duration` and
+    /// `transactions` is set.
+    public var duration: Double?
+    /// Number of transactions (genesis excluded) after whose issue the run stops.
+    public var transactions: Int?
+    /// Transactions issued before this time are simulated but not measured (seconds, default 0).
+    public var warmup: Double
+    /// Classes of virtual IoT devices; each device is a Poisson process of its class's rate.
+    public var devices: [DeviceClass]
+    /// How transactions travel from their issuer to everyone else.
+    public var network: NetworkConfiguration
+    /// Shape of the DAG: parents per transaction and the repeated-pick rule.
+    public var tangle: TangleConfiguration
+    /// How a new transaction chooses the transactions it approves.
+    public var tipSelection: TipSelectionConfiguration
+    /// What is measured and written.
+    public var metrics: MetricsConfiguration
+
+    public init(
+        name: String,
+        description: String? = nil,
+        seed: UInt64 = 1,
+        duration: Double? = nil,
+        transactions: Int? = nil,
+        warmup: Double = 0,
+        devices: [DeviceClass],
+        network: NetworkConfiguration = .delay(.constant(1.0)),
+        tangle: TangleConfiguration = TangleConfiguration(),
+        tipSelection: TipSelectionConfiguration = .uniform,
+        metrics: MetricsConfiguration = MetricsConfiguration()
+    ) {
+        self.name = name
+        self.description = description
+        self.seed = seed
+        self.duration = duration
+        self.transactions = transactions
+        self.warmup = warmup
+        self.devices = devices
+        self.network = network
+        self.tangle = tangle
+        self.tipSelection = tipSelection
+        self.metrics = metrics
+    }
+
+    /// The total arrival rate lambda: the sum of every device's rate (transactions per second).
+    public var lambda: Double {
+        devices.reduce(0) { $0 + Double($1.count) * $1.rate }
+    }
+
+    /// The number of devices over all classes.
+    public var deviceCount: Int {
+        devices.reduce(0) { $0 + $1.count }
+    }
+}
+
+/// A class of identical devices: `count` devices, each issuing transactions as a Poisson
+/// process of `rate` transactions per second.
+public struct DeviceClass: Sendable, Equatable {
+    /// How many devices are in the class (at least 1).
+    public var count: Int
+    /// Transactions per second per device (positive).
+    public var rate: Double
+
+    public init(count: Int, rate: Double) {
+        self.count = count
+        self.rate = rate
+    }
+}
+
+/// How a transaction reaches the rest of the network.
+public enum NetworkConfiguration: Sendable, Equatable {
+    /// The whitepaper's model: a transaction becomes visible to every issuer a delay h after
+    /// it is issued, h drawn per transaction from the distribution (Popov, "The Tangle", §3).
+    case delay(DelayDistribution)
+}
+
+/// A distribution of non-negative delays, in seconds. Sampled with GSL.
+public enum DelayDistribution: Sendable, Equatable {
+    /// Always `value` (>= 0). Draws no random number.
+    case constant(Double)
+    /// Uniform on [min, max], 0 <= min <= max.
+    case uniform(min: Double, max: Double)
+    /// Exponential with the given mean (> 0).
+    case exponential(mean: Double)
+    /// exp(N(mu, sigma^2)); sigma > 0.
+    case lognormal(mu: Double, sigma: Double)
+    /// Gamma with shape k > 0 and scale theta > 0 (mean k·theta).
+    case gamma(shape: Double, scale: Double)
+
+    /// The distribution's mean, in seconds.
+    public var mean: Double {
+        switch self {
+        case .constant(let value): value
+        case .uniform(let min, let max): (min + max) / 2
+        case .exponential(let mean): mean
+        case .lognormal(let mu, let sigma): Foundation.exp(mu + sigma * sigma / 2)
+        case .gamma(let shape, let scale): shape * scale
+        }
+    }
+}
+
+/// Shape of the DAG.
+public struct TangleConfiguration: Sendable, Equatable {
+    /// Parents each new transaction approves, k in 1...8 (default 2).
+    public var parents: Int
+    /// What happens when tip selection picks the same transaction twice.
+    public var repeatedPicks: RepeatedPicks
+
+    public init(parents: Int = 2, repeatedPicks: RepeatedPicks = .distinct) {
+        self.parents = parents
+        self.repeatedPicks = repeatedPicks
+    }
+
+    /// The largest number of parents a transaction may have.
+    public static let maximumParents = 8
+}
+
+/// The rule for a tip picked more than once by one transaction (see the model notes).
+public enum RepeatedPicks: String, Sendable, Equatable, CaseIterable {
+    /// Draw again until k different transactions are chosen, or take every candidate when
+    /// fewer than k exist.
+    case distinct
+    /// A repeated pick becomes one edge: the transaction approves fewer than k parents.
+    case collapse
+}
+
+/// The tip-selection strategy and its parameters.
+public enum TipSelectionConfiguration: Sendable, Equatable {
+    /// Uniform random tip selection (URTS): each parent is uniform over the visible tip set.
+    case uniform
+
+    /// The strategy's name as written in scenarios and in `summary.csv`.
+    public var strategyName: String {
+        switch self {
+        case .uniform: "uniform"
+        }
+    }
+}
+
+/// What is measured and written.
+public struct MetricsConfiguration: Sendable, Equatable {
+    /// A transaction with no approver within this many seconds of its issue is left behind
+    /// (default 60). Transactions younger than this at the end are censored.
+    public var orphanTimeout: Double
+    /// Simulated seconds between rows of `timeseries.csv` (default 1).
+    public var sampleInterval: Double
+    /// Whether to write `transactions.csv`, one row per transaction (default false).
+    public var transactionLog: Bool
+
+    public init(orphanTimeout: Double = 60, sampleInterval: Double = 1, transactionLog: Bool = false) {
+        self.orphanTimeout = orphanTimeout
+        self.sampleInterval = sampleInterval
+        self.transactionLog = transactionLog
+    }
+}

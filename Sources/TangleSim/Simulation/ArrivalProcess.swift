@@ -1,0 +1,70 @@
+import CGSL
+
+/// The superposition of every device's Poisson process: one Poisson process of rate lambda
+/// whose each arrival is issued by a device chosen with probability rate / lambda.
+///
+/// This is exact (superposition and thinning of Poisson processes), and its cost per
+/// transaction does not depend on the number of devices: the class is chosen by Walker's
+/// alias method (GSL's `gsl_ran_discrete`, O(1)) over classes weighted by count·rate, then
+/// the device uniformly within its class. Per-device events would instead keep one pending
+/// event per device in the queue, O(log devices) a transaction.
+///
+/// Devices are numbered 0..<devices across classes, in class order. Draws come from the
+/// arrivals stream only: two draws a transaction (inter-arrival time, device).
+public final class ArrivalProcess {
+    /// The total arrival rate, in transactions per second.
+    public let lambda: Double
+    @usableFromInline let _meanInterarrival: Double
+    @usableFromInline let _classFirstDevice: ContiguousArray<Int32>
+    @usableFromInline let _classCount: ContiguousArray<Int32>
+    @usableFromInline let _alias: OpaquePointer?
+    @usableFromInline let _rng: RandomStream
+
+    /// Creates the process for `classes`, drawing from `rng`.
+    public init(classes: [DeviceClass], rng: RandomStream) {
+        precondition(!classes.isEmpty, "at least one device class")
+        var first = ContiguousArray<Int32>()
+        var counts = ContiguousArray<Int32>()
+        var next: Int32 = 0
+        for deviceClass in classes {
+            first.append(next)
+            counts.append(Int32(deviceClass.count))
+            next += Int32(deviceClass.count)
+        }
+        _classFirstDevice = first
+        _classCount = counts
+        lambda = classes.reduce(0) { $0 + Double($1.count) * $1.rate }
+        _meanInterarrival = 1 / lambda
+        _rng = rng
+        if classes.count > 1 {
+            let weights = classes.map { Double($0.count) * $0.rate }
+            _alias = OpaquePointer(gsl_ran_discrete_preproc(weights.count, weights))
+        } else {
+            _alias = nil
+        }
+    }
+
+    deinit {
+        if let alias = _alias {
+            gsl_ran_discrete_free(UnsafeMutablePointer<gsl_ran_discrete_t>(alias))
+        }
+    }
+
+    /// The time to the next arrival: exponential with mean 1 / lambda.
+    @inlinable
+    public func nextInterarrival() -> Double {
+        _rng.exponential(mean: _meanInterarrival)
+    }
+
+    /// The device issuing the current arrival.
+    @inlinable
+    public func nextDevice() -> Int32 {
+        var deviceClass = 0
+        if let alias = _alias {
+            deviceClass = gsl_ran_discrete(_rng.gslGenerator, UnsafeMutablePointer<gsl_ran_discrete_t>(alias))
+        }
+        let count = Int(_classCount[deviceClass])
+        let offset = count == 1 ? 0 : _rng.index(below: count)
+        return _classFirstDevice[deviceClass] + Int32(truncatingIfNeeded: offset)
+    }
+}

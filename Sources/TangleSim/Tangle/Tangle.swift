@@ -1,0 +1,191 @@
+/// The DAG of transactions, in contiguous storage indexed by transaction id.
+///
+/// Transaction ids are `Int32` indices in issue order; id 0 is the genesis. Nothing is stored
+/// per transaction as an object: each field is a column (`ContiguousArray`), and the edges are
+/// two flat arrays of `k` slots per transaction:
+/// - `parentSlots[x*k + j]`: the j-th parent of x, or -1 when x has fewer than k parents;
+/// - approvers form an intrusive singly linked list through the same edge slots:
+///   `firstApproverEdge[x]` is the edge slot of x's *first* approver (the one issued
+///   first, so the list head never moves) and `nextApproverEdge[e]` links the others. The
+///   approver of edge slot `e` is `e / k`.
+///
+/// Memory per transaction: 8 (issue time) + 8 (visible time) + 4 (device) + 4 (first
+/// approver) + 8k (parent and next-approver slots) bytes: 40 bytes for k = 2.
+public struct Tangle: Sendable {
+    /// k: the number of parent slots per transaction (1...8).
+    public let parentSlotsPerTransaction: Int
+
+    /// Issue time of each transaction, in seconds.
+    public private(set) var issueTime: ContiguousArray<Double> = []
+    /// Time from which each transaction is visible to every issuer, in seconds.
+    public private(set) var visibleTime: ContiguousArray<Double> = []
+    /// The issuing device of each transaction (-1 for the genesis).
+    public private(set) var device: ContiguousArray<Int32> = []
+    @usableFromInline var _parentSlots: ContiguousArray<Int32> = []
+    @usableFromInline var _nextApproverEdge: ContiguousArray<Int32> = []
+    @usableFromInline var _firstApproverEdge: ContiguousArray<Int32> = []
+
+    /// Creates a tangle holding only the genesis (id 0, issued and visible at time 0).
+    ///
+    /// - Parameters:
+    ///   - parents: k, the number of parent slots per transaction.
+    ///   - expectedTransactions: capacity to reserve, so that storage grows at most rarely.
+    public init(parents: Int, expectedTransactions: Int = 0) {
+        precondition((1...TangleConfiguration.maximumParents).contains(parents), "k must be in 1...8")
+        parentSlotsPerTransaction = parents
+        reserveCapacity(expectedTransactions)
+        _appendRecord(issueTime: 0, visibleTime: 0, device: -1)
+    }
+
+    /// Reserves storage for `capacity` transactions in every column.
+    public mutating func reserveCapacity(_ capacity: Int) {
+        guard capacity > 0 else { return }
+        issueTime.reserveCapacity(capacity)
+        visibleTime.reserveCapacity(capacity)
+        device.reserveCapacity(capacity)
+        _firstApproverEdge.reserveCapacity(capacity)
+        _parentSlots.reserveCapacity(capacity * parentSlotsPerTransaction)
+        _nextApproverEdge.reserveCapacity(capacity * parentSlotsPerTransaction)
+    }
+
+    /// The number of transactions, genesis included.
+    @inlinable
+    public var count: Int { issueTime.count }
+
+    /// Appends a transaction approving `parents` and returns its id.
+    ///
+    /// The caller guarantees that each parent exists and appears once, and that `issueTime`
+    /// is no earlier than any earlier transaction's (ids are in issue order).
+    ///
+    /// - Complexity: O(k).
+    @inlinable
+    @discardableResult
+    public mutating func append(
+        issueTime time: Double, visibleTime visible: Double, device issuer: Int32, parents: some Collection<Int32>
+    ) -> Int32 {
+        let k = parentSlotsPerTransaction
+        precondition(parents.count <= k, "a transaction has at most k parents")
+        let id = Int32(truncatingIfNeeded: count)
+        _appendRecord(issueTime: time, visibleTime: visible, device: issuer)
+        var slot = Int(id) &* k
+        for parent in parents {
+            _parentSlots[slot] = parent
+            let head = _firstApproverEdge[Int(parent)]
+            if head < 0 {
+                _firstApproverEdge[Int(parent)] = Int32(truncatingIfNeeded: slot)
+            } else {
+                // Insert after the head, so the head stays the first approver.
+                _nextApproverEdge[slot] = _nextApproverEdge[Int(head)]
+                _nextApproverEdge[Int(head)] = Int32(truncatingIfNeeded: slot)
+            }
+            slot &+= 1
+        }
+        return id
+    }
+
+    @usableFromInline
+    mutating func _appendRecord(issueTime time: Double, visibleTime visible: Double, device issuer: Int32) {
+        issueTime.append(time)
+        visibleTime.append(visible)
+        device.append(issuer)
+        _firstApproverEdge.append(-1)
+        for _ in 0..<parentSlotsPerTransaction {
+            _parentSlots.append(-1)
+            _nextApproverEdge.append(-1)
+        }
+    }
+
+    /// The parents of `x`, in the order they were chosen.
+    ///
+    /// - Complexity: O(k).
+    @inlinable
+    public func parents(of x: Int32) -> ParentSequence {
+        let start = Int(x) * parentSlotsPerTransaction
+        return ParentSequence(slots: _parentSlots[start..<(start + parentSlotsPerTransaction)])
+    }
+
+    /// Calls `body` with each parent of `x`, in the order they were chosen, without creating
+    /// a sequence (the hot-path form of ``parents(of:)``).
+    ///
+    /// - Complexity: O(k).
+    @inlinable
+    public func forEachParent(of x: Int32, _ body: (Int32) throws -> Void) rethrows {
+        let k = parentSlotsPerTransaction
+        let start = Int(x) &* k
+        for slot in start..<(start &+ k) {
+            let parent = _parentSlots[slot]
+            if parent < 0 { return }
+            try body(parent)
+        }
+    }
+
+    /// The first approver of `x` (the earliest issued), or nil when `x` is unapproved.
+    ///
+    /// - Complexity: O(1).
+    @inlinable
+    public func firstApprover(of x: Int32) -> Int32? {
+        let edge = _firstApproverEdge[Int(x)]
+        return edge < 0 ? nil : Int32(truncatingIfNeeded: Int(edge) / parentSlotsPerTransaction)
+    }
+
+    /// Whether `x` has an approver (visible or not).
+    @inlinable
+    public func isApproved(_ x: Int32) -> Bool {
+        _firstApproverEdge[Int(x)] >= 0
+    }
+
+    /// Every approver of `x`: the first one first, the others in no particular order.
+    ///
+    /// - Complexity: O(1) to create, O(number of approvers) to iterate.
+    @inlinable
+    public func approvers(of x: Int32) -> ApproverSequence {
+        ApproverSequence(
+            first: _firstApproverEdge[Int(x)], next: _nextApproverEdge, k: parentSlotsPerTransaction)
+    }
+}
+
+/// The parents of one transaction: its non-empty parent slots.
+public struct ParentSequence: Sequence {
+    @usableFromInline let slots: ArraySlice<Int32>
+
+    @inlinable
+    init(slots: ArraySlice<Int32>) { self.slots = slots }
+
+    public struct Iterator: IteratorProtocol {
+        @usableFromInline var base: ArraySlice<Int32>.Iterator
+
+        @inlinable
+        init(base: ArraySlice<Int32>.Iterator) { self.base = base }
+
+        @inlinable
+        public mutating func next() -> Int32? {
+            guard let parent = base.next(), parent >= 0 else { return nil }
+            return parent
+        }
+    }
+
+    @inlinable
+    public func makeIterator() -> Iterator { Iterator(base: slots.makeIterator()) }
+}
+
+/// The approvers of one transaction, walked along the intrusive list.
+public struct ApproverSequence: Sequence, IteratorProtocol {
+    @usableFromInline var edge: Int32
+    @usableFromInline let _next: ContiguousArray<Int32>
+    @usableFromInline let k: Int
+
+    @inlinable
+    init(first: Int32, next: ContiguousArray<Int32>, k: Int) {
+        self.edge = first
+        self._next = next
+        self.k = k
+    }
+
+    @inlinable
+    public mutating func next() -> Int32? {
+        guard edge >= 0 else { return nil }
+        let approver = Int32(truncatingIfNeeded: Int(edge) / k)
+        edge = _next[Int(edge)]
+        return approver
+    }
+}

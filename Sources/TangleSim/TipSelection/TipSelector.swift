@@ -1,0 +1,51 @@
+/// What a new transaction asks of tip selection: when, how many parents, and the rule for
+/// repeated picks.
+public struct SelectionRequest: Sendable {
+    /// The issue time of the transaction being built, in seconds.
+    public var now: Double
+    /// k: how many parents to choose.
+    public var parents: Int
+    /// The repeated-pick rule.
+    public var repeatedPicks: RepeatedPicks
+
+    @inlinable
+    public init(now: Double, parents: Int, repeatedPicks: RepeatedPicks) {
+        self.now = now
+        self.parents = parents
+        self.repeatedPicks = repeatedPicks
+    }
+}
+
+/// A tip-selection strategy: chooses the transactions a new transaction approves.
+///
+/// The simulation is generic over the strategy, so calls are specialised and inlined; the
+/// Tangle and the tip set are passed as borrowed parameters, not wrapped in a struct, so the
+/// hot path retains nothing. A strategy that keeps state of its own (cumulative weights,
+/// milestones) learns of each transaction through the notification methods, which default
+/// to doing nothing.
+public protocol TipSelector {
+    /// Appends the chosen parents (distinct, at most `request.parents`) to `parents`, which is
+    /// empty on entry, drawing random numbers only from `rng`.
+    ///
+    /// - Parameters:
+    ///   - tangle: the whole Tangle; transactions not visible at `request.now` must not be
+    ///     chosen.
+    ///   - visibleTips: the visible tip set at `request.now` (never empty).
+    mutating func selectParents(
+        _ request: SelectionRequest, tangle: Tangle, visibleTips: TipSet, into parents: inout [Int32],
+        rng: RandomStream)
+
+    /// Called after `x` is appended to the Tangle.
+    mutating func didIssue(_ x: Int32, in tangle: Tangle)
+
+    /// Called when `x` becomes visible to every issuer.
+    mutating func didBecomeVisible(_ x: Int32, in tangle: Tangle)
+}
+
+extension TipSelector {
+    @inlinable
+    public mutating func didIssue(_ x: Int32, in tangle: Tangle) {}
+
+    @inlinable
+    public mutating func didBecomeVisible(_ x: Int32, in tangle: Tangle) {}
+}

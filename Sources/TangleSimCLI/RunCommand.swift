@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import TangleSim
+
+/// `tanglesim run SCENARIO`: runs one scenario and writes its results.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario and write its results as CSV.",
+        discussion: """
+            Writes summary.csv, timeseries.csv, manifest.json and, when the scenario's \
+            metrics.transactionLog is true, transactions.csv into the output folder. Each \
+            file is written under a temporary name and renamed when complete. A bad scenario \
+            exits with status 2 and writes nothing.
+            """
+    )
+
+    @OptionGroup var input: ScenarioArgument
+
+    @Option(name: .long, help: ArgumentHelp("Output folder (default: Results/<scenario name>/).", valueName: "dir"))
+    var out: String?
+
+    @Option(name: .long, help: ArgumentHelp("Override the scenario's seed.", valueName: "n"))
+    var seed: UInt64?
+
+    func run() throws {
+        var scenario = try input.load()
+        if let seed { scenario.seed = seed }
+        let outputPath = out ?? "Results/\(scenario.name)"
+        let directory = URL(fileURLWithPath: outputPath, isDirectory: true)
+
+        let progress = ProgressBar(label: scenario.name)
+        let clock = ContinuousClock()
+        var result: RunResult?
+        let elapsed = clock.measure {
+            result = Simulation.run(scenario, progress: progress.map { bar in { bar.update($0) } })
+        }
+        progress?.finish()
+        guard let result else { return }
+        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let cost = RunCost(wallSeconds: wall, transactions: result.summary.transactions)
+        let files: [String]
+        do {
+            files = try RunOutput.write(result, scenarioFile: input.scenario, cost: cost, to: directory)
+        } catch {
+            throw Failure.runtime("cannot write the results to \(outputPath): \(error.localizedDescription)")
+        }
+        print(Self.report(result.summary, cost: cost, directory: outputPath, files: files))
+    }
+
+    /// The few lines printed after a run: what was simulated and where the results are.
+    static func report(_ summary: RunSummary, cost: RunCost, directory: String, files: [String]) -> String {
+        func fixed(_ value: Double, _ digits: Int) -> String {
+            value.isNaN ? "n/a" : String(format: "%.\(digits)f", value)
+        }
+        return """
+            \(summary.scenario): \(summary.transactions) transactions in \(fixed(summary.duration, 1)) simulated seconds \
+            (\(fixed(cost.wallSeconds, 2)) s wall, \(fixed(cost.transactionsPerSecond / 1e6, 2)) M tx/s)
+              mean tips \(fixed(summary.meanTips, 2)), mean visible tips \(fixed(summary.meanVisibleTips, 2)), \
+            first approval mean \(fixed(summary.firstApprovalMean, 3)) s (p99 \(fixed(summary.firstApprovalP99, 3)) s), \
+            left behind \(fixed(summary.leftBehindRate * 100, 3))%
+              wrote \(directory)/{\(files.joined(separator: ","))}
+            """
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+
+/// Runs the built `tanglesim` binary (beside the test bundle) and captures what it does.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+enum TangleSimBinary {
+    /// The folder holding the built products (`.build/<configuration>/`).
+    static let productsDirectory: URL = {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("tanglesim").path) {
+                return url
+            }
+        }
+        fatalError("tanglesim binary not found near \(CommandLine.arguments[0])")
+    }()
+
+    /// The repository root (this file is Tests/TangleSimCLITests/CLITests.swift).
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func run(_ arguments: [String], in directory: URL = repositoryRoot) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("tanglesim")
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// A fresh temporary folder, removed by the caller.
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("tanglesim-cli-\(UUID())")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+@Suite("Command line")
+struct CLITests {
+    @Test(
+        "each class of bad scenario: its message, exit status 2, nothing written",
+        arguments: [
+            ("malformed.json", #"{"duration": 600,, "devices": []}"#,
+             "error: malformed.json: line 1, column 18: malformed JSON: expected a key in double quotes"),
+            ("unknown.json", #"{"duration": 600, "devices": [{"count": 1, "rate": 1}], "tangle": {"parent": 2}}"#,
+             #"error: unknown.json: tangle.parent: unknown key "parent"; did you mean "parents"?"#),
+            ("type.json", #"{"duration": 600, "devices": [{"count": 1, "rate": "fast"}]}"#,
+             #"error: type.json: devices[0].rate: expected a positive number of transactions per second, got "fast""#),
+            ("rate.json", #"{"duration": 600, "devices": [{"count": 1, "rate": 0}]}"#,
+             "error: rate.json: devices[0].rate: expected a positive number of transactions per second, got 0"),
+            ("negative.json", #"{"duration": 600, "devices": [{"count": 1, "rate": -0.5}]}"#,
+             "error: negative.json: devices[0].rate: expected a positive number of transactions per second, got -0.5"),
+            ("parents.json", #"{"duration": 600, "devices": [{"count": 1, "rate": 1}], "tangle": {"parents": 9}}"#,
+             "error: parents.json: tangle.parents: expected an integer from 1 to 8, got 9"),
+            ("nostop.json", #"{"devices": [{"count": 1, "rate": 1}]}"#,
+             #"error: nostop.json: no stop condition: set "duration" (seconds) or "transactions" (a count), or both"#),
+            ("missing.json", nil,
+             "error: missing.json: cannot read the file: No such file or directory"),
+        ] as [(String, String?, String)])
+    func badScenario(file: String, contents: String?, message: String) throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        if let contents { try contents.write(to: folder.appendingPathComponent(file), atomically: true, encoding: .utf8) }
+        for command in ["run", "validate"] {
+            let result = try TangleSimBinary.run([command, file, "--out", "out"].dropLast(command == "validate" ? 2 : 0), in: folder)
+            #expect(result.status == 2)
+            #expect(result.stderr == message + "\n")
+            #expect(result.stdout.isEmpty)
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0 != file }
+        #expect(left.isEmpty, "nothing written: \(left)")
+    }
+
+    @Test("validate prints the resolved scenario and exits 0")
+    func validate() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try #"{"transactions": 50, "devices": [{"count": 3, "rate": 2}], "network": {"delay": 0.5}}"#
+            .write(to: folder.appendingPathComponent("tiny.json"), atomically: true, encoding: .utf8)
+        let result = try TangleSimBinary.run(["validate", "tiny.json"], in: folder)
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        #expect(result.stdout.contains(#""name": "tiny""#))
+        #expect(result.stdout.contains(#""distribution": "constant""#))
+        #expect(result.stdout.contains(#""orphanTimeout": 60"#))
+    }
+
+    @Test("run twice with one seed: identical CSV bytes; --seed changes them and is recorded")
+    func runIsReproducible() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try #"""
+            {"name": "repro", "duration": 60, "devices": [{"count": 20, "rate": 1}],
+             "network": {"delay": {"distribution": "exponential", "mean": 1}},
+             "metrics": {"transactionLog": true, "orphanTimeout": 10}}
+            """#.write(to: folder.appendingPathComponent("repro.json"), atomically: true, encoding: .utf8)
+        var outputs: [[Data]] = []
+        for (out, seed) in [("a", nil), ("b", nil), ("c", "99")] as [(String, String?)] {
+            let arguments = ["run", "repro.json", "--out", out] + (seed.map { ["--seed", $0] } ?? [])
+            let result = try TangleSimBinary.run(arguments, in: folder)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.isEmpty, "no progress bar when stderr is not a terminal")
+            let directory = folder.appendingPathComponent(out)
+            outputs.append(try ["summary.csv", "timeseries.csv", "transactions.csv"].map {
+                try Data(contentsOf: directory.appendingPathComponent($0))
+            })
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            #expect(names == ["manifest.json", "summary.csv", "timeseries.csv", "transactions.csv"], "no temporary file left")
+        }
+        #expect(outputs[0] == outputs[1])
+        #expect(outputs[0][0] != outputs[2][0])
+        let summary = String(decoding: outputs[2][0], as: UTF8.self)
+        #expect(summary.split(separator: "\n")[1].hasPrefix("repro,99,0,uniform,"))
+        let manifest = try String(contentsOf: folder.appendingPathComponent("c/manifest.json"), encoding: .utf8)
+        #expect(manifest.contains(#""seed": 99"#))
+        for key in ["wall_seconds", "tx_per_second", "peak_rss_bytes", "tanglesim_version"] {
+            #expect(manifest.contains("\"\(key)\""))
+        }
+    }
+
+    @Test("every scenario in Scenarios/ validates and runs end to end")
+    func shippedScenarios() throws {
+        let scenarios = TangleSimBinary.repositoryRoot.appendingPathComponent("Scenarios")
+        let files = try FileManager.default.subpathsOfDirectory(atPath: scenarios.path).filter { $0.hasSuffix(".json") }
+        #expect(!files.isEmpty)
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for file in files.sorted() {
+            let path = scenarios.appendingPathComponent(file).path
+            let validated = try TangleSimBinary.run(["validate", path])
+            #expect(validated.status == 0, "\(file): \(validated.stderr)")
+            let out = folder.appendingPathComponent(file).path
+            let ran = try TangleSimBinary.run(["run", path, "--out", out])
+            #expect(ran.status == 0, "\(file): \(ran.stderr)")
+            #expect(FileManager.default.fileExists(atPath: out + "/summary.csv"), "\(file)")
+        }
+    }
+
+    @Test("bad flags are reported by the argument parser with its usage status")
+    func badFlag() throws {
+        let result = try TangleSimBinary.run(["run", "Scenarios/quickstart.json", "--seed", "minus-one"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("The value 'minus-one' is invalid for '--seed <n>'"))
+    }
+}

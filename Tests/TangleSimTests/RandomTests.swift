@@ -1,0 +1,112 @@
+import CGSL
+import Foundation
+import Testing
+import TangleSim
+
+@Suite("Random streams and samplers")
+struct RandomTests {
+    @Test("a stream is determined by (seed, replication, stream id), and streams differ")
+    func streamsAreIndependentAndRepeatable() {
+        func firstDraws(_ stream: RandomStream) -> [Double] { (0..<5).map { _ in stream.uniform() } }
+        let a = firstDraws(RandomStream(seed: 42, replication: 3, stream: .delays))
+        #expect(a == firstDraws(RandomStream(seed: 42, replication: 3, stream: .delays)))
+        #expect(a != firstDraws(RandomStream(seed: 42, replication: 3, stream: .arrivals)))
+        #expect(a != firstDraws(RandomStream(seed: 42, replication: 4, stream: .delays)))
+        #expect(a != firstDraws(RandomStream(seed: 43, replication: 3, stream: .delays)))
+        var seeds = Set<UInt>()
+        for seed in UInt64(0)..<50 {
+            for replication in 0..<10 {
+                for stream in StreamID.allCases {
+                    seeds.insert(StreamID.derivedSeed(seed: seed, replication: replication, stream: stream))
+                }
+            }
+        }
+        #expect(seeds.count == 50 * 10 * StreamID.allCases.count)
+    }
+
+    @Test("index(below:) covers 0..<n uniformly")
+    func uniformIndex() {
+        let rng = RandomStream(gslSeed: 11)
+        var counts = Array(repeating: 0, count: 7)
+        for _ in 0..<70_000 { counts[rng.index(below: 7)] += 1 }
+        #expect(chiSquaredPValue(observed: counts, expected: Array(repeating: 1.0 / 7, count: 7)) > 0.001)
+    }
+
+    @Test(
+        "each delay distribution's sample mean is within 4 standard errors of its mean",
+        arguments: [
+            (DelayDistribution.uniform(min: 0.5, max: 1.5), 1.0 / 12),
+            (.exponential(mean: 2), 4),
+            (.lognormal(mu: 0, sigma: 0.5), (exp(0.25) - 1) * exp(0.25)),
+            (.gamma(shape: 2, scale: 0.5), 0.5),
+        ])
+    func delayMeans(distribution: DelayDistribution, variance: Double) {
+        let rng = RandomStream(gslSeed: 5)
+        let n = 100_000
+        var sum = 0.0
+        for _ in 0..<n {
+            let delay = distribution.sample(rng)
+            #expect(delay >= 0)
+            sum += delay
+        }
+        let standardError = (variance / Double(n)).squareRoot()
+        #expect(abs(sum / Double(n) - distribution.mean) < 4 * standardError)
+    }
+
+    @Test("a constant delay draws no random number")
+    func constantDrawsNothing() {
+        let a = RandomStream(gslSeed: 9)
+        let b = RandomStream(gslSeed: 9)
+        #expect(DelayDistribution.constant(1.25).sample(a) == 1.25)
+        #expect(a.uniform() == b.uniform())
+    }
+
+    @Test("arrivals: device frequencies follow the rates; inter-arrival mean 1/lambda")
+    func arrivals() {
+        // Ten devices at 1/s and one at 10/s: lambda = 20, the fast one issues half.
+        let process = ArrivalProcess(
+            classes: [DeviceClass(count: 10, rate: 1), DeviceClass(count: 1, rate: 10)],
+            rng: RandomStream(gslSeed: 21))
+        #expect(process.lambda == 20)
+        let n = 110_000
+        var counts = Array(repeating: 0, count: 11)
+        var total = 0.0
+        for _ in 0..<n {
+            total += process.nextInterarrival()
+            counts[Int(process.nextDevice())] += 1
+        }
+        let probabilities = Array(repeating: 1.0 / 20, count: 10) + [0.5]
+        #expect(chiSquaredPValue(observed: counts, expected: probabilities) > 0.001)
+        // Exponential: standard deviation = mean = 1/20.
+        #expect(abs(total / Double(n) - 1.0 / 20) < 4 * (1.0 / 20) / Double(n).squareRoot())
+    }
+}
+
+@Suite("Sample statistics")
+struct SampleStatisticsTests {
+    @Test("selection quantiles equal GSL's type-7 quantiles of the sorted data", arguments: 1...30)
+    func quantilesMatchSorted(seed: UInt) {
+        let rng = RandomStream(gslSeed: seed)
+        let n = 1 + rng.index(below: seed < 10 ? 5 : 2_000)
+        // Few distinct values in half the cases, to exercise ties.
+        let values = (0..<n).map { _ in seed % 2 == 0 ? Double(rng.index(below: 10)) : rng.uniform() }
+        let probabilities = [0, 0.01, 0.25, 0.5, 0.9, 0.99, 1]
+        var work = values
+        let selected = SampleStatistics.quantiles(selecting: &work, at: probabilities)
+        let sorted = values.sorted()
+        let expected = sorted.withUnsafeBufferPointer { buffer in
+            probabilities.map { gsl_stats_quantile_from_sorted_data(buffer.baseAddress, 1, n, $0) }
+        }
+        for (got, want) in zip(selected, expected) {
+            #expect(abs(got - want) <= 1e-12 * max(1, abs(want)))
+        }
+        #expect(work.sorted() == sorted, "selection only reorders")
+    }
+
+    @Test("statistics of nothing are NaN")
+    func empty() {
+        var none: [Double] = []
+        #expect(SampleStatistics.quantiles(selecting: &none, at: [0.5])[0].isNaN)
+        #expect(SampleStatistics.mean([]).isNaN)
+    }
+}

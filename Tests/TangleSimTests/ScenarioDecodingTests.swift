@@ -1,0 +1,335 @@
+import Foundation
+import Testing
+
+@testable import TangleSim
+
+/// The quickstart example from the scenario reference.
+private let quickstart = """
+    {
+      "name": "quickstart",
+      "seed": 1,
+      "duration": 600,
+      "warmup": 60,
+      "devices": [ { "count": 1000, "rate": 0.05 } ],
+      "network": { "model": "delay", "delay": { "distribution": "constant", "value": 1.0 } },
+      "tangle": { "parents": 2, "repeatedPicks": "distinct" },
+      "tipSelection": { "strategy": "uniform" },
+      "metrics": { "orphanTimeout": 60, "sampleInterval": 1.0, "transactionLog": false }
+    }
+    """
+
+/// Decodes `text` as the scenario file `file`.
+private func decode(_ text: String, file: String = "bad.json") throws -> Scenario {
+    try Scenario.decode(Array(text.utf8), file: file)
+}
+
+/// The description of the error that decoding `text` throws, or `nil` when it decodes.
+private func decodeError(_ text: String, file: String = "bad.json") -> String? {
+    do {
+        _ = try decode(text, file: file)
+        return nil
+    } catch {
+        return (error as? ScenarioError)?.description ?? "unexpected error \(error)"
+    }
+}
+
+/// A valid scenario body with `extra` members appended at the top level.
+private func minimal(_ extra: String = "") -> String {
+    #"{"duration": 600, "devices": [{"count": 1000, "rate": 0.05}]"# + (extra.isEmpty ? "" : ", " + extra) + "}"
+}
+
+@Suite("Scenario decoding")
+struct ScenarioDecodingTests {
+    @Test func quickstartDecodes() throws {
+        let scenario = try decode(quickstart, file: "Scenarios/quickstart.json")
+        let expected = Scenario(
+            name: "quickstart", seed: 1, duration: 600, warmup: 60,
+            devices: [DeviceClass(count: 1000, rate: 0.05)],
+            network: .delay(.constant(1.0)),
+            tangle: TangleConfiguration(parents: 2, repeatedPicks: .distinct),
+            tipSelection: .uniform,
+            metrics: MetricsConfiguration(orphanTimeout: 60, sampleInterval: 1, transactionLog: false))
+        #expect(scenario == expected)
+        #expect(scenario.lambda == 50)
+    }
+
+    @Test func defaultsAreFilled() throws {
+        let scenario = try decode(#"{"transactions": 5000, "devices": [{"count": 3, "rate": 2}]}"#, file: "runs/my first run.json")
+        #expect(scenario.name == "my-first-run")
+        #expect(scenario.description == nil)
+        #expect(scenario.seed == 1)
+        #expect(scenario.duration == nil)
+        #expect(scenario.transactions == 5000)
+        #expect(scenario.warmup == 0)
+        #expect(scenario.devices == [DeviceClass(count: 3, rate: 2)])
+        #expect(scenario.network == .delay(.constant(1.0)))
+        #expect(scenario.tangle == TangleConfiguration(parents: 2, repeatedPicks: .distinct))
+        #expect(scenario.tipSelection == .uniform)
+        #expect(scenario.metrics == MetricsConfiguration(orphanTimeout: 60, sampleInterval: 1, transactionLog: false))
+        // Empty sections take every default too.
+        let empty = try decode(minimal(#""network": {}, "tangle": {}, "metrics": {}"#), file: "x.json")
+        #expect(empty.network == .delay(.constant(1.0)))
+        #expect(empty.tangle == TangleConfiguration())
+        #expect(empty.metrics == MetricsConfiguration())
+    }
+
+    @Test(arguments: [
+        ("quickstart.json", "quickstart"),
+        ("a/b/c.json", "c"),
+        ("plain", "plain"),
+        ("x.y.json", "x.y"),
+        ("été 2.json", "-t--2"),
+        ("..json", "scenario"),
+        ("", "scenario"),
+    ])
+    func defaultName(file: String, name: String) {
+        #expect(Scenario._defaultName(forFile: file) == name)
+    }
+
+    @Test func bareNumberDelay() throws {
+        let scenario = try decode(minimal(#""network": {"delay": 0.25}"#))
+        #expect(scenario.network == .delay(.constant(0.25)))
+        let integer = try decode(minimal(#""network": {"delay": 0}"#))
+        #expect(integer.network == .delay(.constant(0)))
+    }
+
+    @Test(arguments: [
+        (#"{"distribution": "constant", "value": 2}"#, DelayDistribution.constant(2)),
+        (#"{"distribution": "uniform", "min": 0.5, "max": 1.5}"#, .uniform(min: 0.5, max: 1.5)),
+        (#"{"distribution": "uniform", "min": 1, "max": 1}"#, .uniform(min: 1, max: 1)),
+        (#"{"mean": 3, "distribution": "exponential"}"#, .exponential(mean: 3)),
+        (#"{"distribution": "lognormal", "mu": -1.5, "sigma": 0.5}"#, .lognormal(mu: -1.5, sigma: 0.5)),
+        (#"{"distribution": "gamma", "shape": 2, "scale": 0.25}"#, .gamma(shape: 2, scale: 0.25)),
+    ])
+    func distributions(json: String, expected: DelayDistribution) throws {
+        let scenario = try decode(minimal(#""network": {"model": "delay", "delay": "# + json + "}"))
+        #expect(scenario.network == .delay(expected))
+    }
+
+    @Test(arguments: [
+        Scenario(name: "a", duration: 10, devices: [DeviceClass(count: 1, rate: 1)]),
+        Scenario(
+            name: "everything_set-1.0", description: "Line one\nline \"two\" — ünïcode",
+            seed: UInt64(Int64.max), duration: 0.1, transactions: 12345, warmup: 1e-05,
+            devices: [DeviceClass(count: 7, rate: 1.0 / 3.0), DeviceClass(count: 1, rate: 1e300)],
+            network: .delay(.uniform(min: 0, max: 2.5)),
+            tangle: TangleConfiguration(parents: 8, repeatedPicks: .collapse),
+            metrics: MetricsConfiguration(orphanTimeout: 0.5, sampleInterval: 3, transactionLog: true)),
+        Scenario(name: "tx", seed: 0, transactions: 1, devices: [DeviceClass(count: 2, rate: 0.5)],
+                 network: .delay(.exponential(mean: 0.7))),
+        Scenario(name: "ln", duration: 100, devices: [DeviceClass(count: 2, rate: 0.5)],
+                 network: .delay(.lognormal(mu: -0.0, sigma: 2))),
+        Scenario(name: "g", duration: 100, warmup: 99.999, devices: [DeviceClass(count: 2, rate: 0.5)],
+                 network: .delay(.gamma(shape: 0.3, scale: 10))),
+    ])
+    func roundTrip(scenario: Scenario) throws {
+        let json = scenario.resolvedJSON
+        #expect(try Scenario(json: json, file: "rt.json") == scenario)
+        let printed = json.prettyPrinted
+        let reparsed = try decode(printed, file: "rt.json")
+        #expect(reparsed == scenario)
+        #expect(reparsed.resolvedJSON.prettyPrinted == printed)
+    }
+
+    @Test func resolvedQuickstartBytes() throws {
+        let scenario = try decode(quickstart, file: "quickstart.json")
+        let expected = """
+            {
+              "name": "quickstart",
+              "seed": 1,
+              "duration": 600.0,
+              "warmup": 60.0,
+              "devices": [
+                {
+                  "count": 1000,
+                  "rate": 0.05
+                }
+              ],
+              "network": {
+                "model": "delay",
+                "delay": {
+                  "distribution": "constant",
+                  "value": 1.0
+                }
+              },
+              "tangle": {
+                "parents": 2,
+                "repeatedPicks": "distinct"
+              },
+              "tipSelection": {
+                "strategy": "uniform"
+              },
+              "metrics": {
+                "orphanTimeout": 60.0,
+                "sampleInterval": 1.0,
+                "transactionLog": false
+              }
+            }
+
+            """
+        #expect(scenario.resolvedJSON.prettyPrinted == expected)
+        #expect(Array(scenario.resolvedJSON.prettyPrinted.utf8) == Array(expected.utf8))
+    }
+
+    @Test func resolvedKeyOrderWithOptionals() throws {
+        let scenario = try decode(minimal(#""transactions": 10, "description": "d""#))
+        guard case .object(let object) = scenario.resolvedJSON else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(object.keys == [
+            "name", "description", "seed", "duration", "transactions", "warmup",
+            "devices", "network", "tangle", "tipSelection", "metrics",
+        ])
+    }
+
+    /// Every class of scenario error, with its exact text.
+    @Test(arguments: [
+        // The document as a whole.
+        ("[]", #"bad.json: expected a JSON object with the scenario's keys, like {"duration": 600, "devices": [...]}, got an array"#),
+        (#"{"devices": [{"count": 1, "rate": 1}]}"#, #"bad.json: no stop condition: set "duration" (seconds) or "transactions" (a count), or both"#),
+        (minimal(#""sed": 3"#), #"bad.json: sed: unknown key "sed"; did you mean "seed"?"#),
+        (minimal(#""zzz": 3"#), "bad.json: zzz: unknown key \"zzz\"; known keys: name, description, seed, duration, transactions, warmup, devices, network, tangle, tipSelection, metrics"),
+        // Top-level fields.
+        (minimal(#""name": "my run""#), #"bad.json: name: expected a name of 1 to 100 characters from A-Z, a-z, 0-9, ".", "_" and "-", other than "." and "..", got "my run""#),
+        (minimal(#""name": "..""#), #"bad.json: name: expected a name of 1 to 100 characters from A-Z, a-z, 0-9, ".", "_" and "-", other than "." and "..", got "..""#),
+        (minimal(#""name": """#), #"bad.json: name: expected a name of 1 to 100 characters from A-Z, a-z, 0-9, ".", "_" and "-", other than "." and "..", got """#),
+        (minimal(#""description": 3"#), "bad.json: description: expected a string, got 3"),
+        (minimal(#""seed": -1"#), "bad.json: seed: expected an integer from 0 to 9223372036854775807, got -1"),
+        (minimal(#""seed": 1.5"#), "bad.json: seed: expected an integer from 0 to 9223372036854775807, got 1.5"),
+        (minimal(#""seed": "1""#), #"bad.json: seed: expected an integer from 0 to 9223372036854775807, got "1""#),
+        (#"{"duration": "fast", "devices": []}"#, #"bad.json: duration: expected a positive number of seconds, got "fast""#),
+        (#"{"duration": 0, "devices": []}"#, "bad.json: duration: expected a positive number of seconds, got 0"),
+        (#"{"transactions": 0, "devices": []}"#, "bad.json: transactions: expected a positive integer, got 0"),
+        (#"{"transactions": 1e3, "devices": []}"#, "bad.json: transactions: expected a positive integer, got 1000.0"),
+        (minimal(#""warmup": 700"#), "bad.json: warmup: expected a non-negative number of seconds below duration (600), got 700"),
+        (minimal(#""warmup": 600.0"#), "bad.json: warmup: expected a non-negative number of seconds below duration (600), got 600.0"),
+        (#"{"transactions": 9, "warmup": -1, "devices": []}"#, "bad.json: warmup: expected a non-negative number of seconds, got -1"),
+        (#"{"transactions": 9, "warmup": null, "devices": []}"#, "bad.json: warmup: expected a non-negative number of seconds, got null"),
+        // Devices.
+        (#"{"duration": 600}"#, #"bad.json: devices: required key is missing (expected a list of device classes like {"count": 1000, "rate": 0.05})"#),
+        (#"{"duration": 600, "devices": []}"#, "bad.json: devices: expected at least one device class, got an empty list"),
+        // A misspelt required key is reported as the typo, not as a missing key.
+        (#"{"duration": 600, "devics": [{"count": 1, "rate": 1}]}"#, #"bad.json: devics: unknown key "devics"; did you mean "devices"?"#),
+        (#"{"duration": 600, "devices": [{"cont": 1, "rate": 1}]}"#, #"bad.json: devices[0].cont: unknown key "cont"; did you mean "count"?"#),
+        (#"{"duration": 600, "devices": {"count": 1}}"#, #"bad.json: devices: expected a list of device classes like {"count": 1000, "rate": 0.05}, got an object"#),
+        (#"{"duration": 600, "devices": [5]}"#, #"bad.json: devices[0]: expected a device class like {"count": 1000, "rate": 0.05}, got 5"#),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1}, {"rate": 1}]}"#, "bad.json: devices[1].count: required key is missing (expected a positive integer)"),
+        (#"{"duration": 600, "devices": [{"count": 0, "rate": 1}]}"#, "bad.json: devices[0].count: expected a positive integer, got 0"),
+        (#"{"duration": 600, "devices": [{"count": 2.5, "rate": 1}]}"#, "bad.json: devices[0].count: expected a positive integer, got 2.5"),
+        (#"{"duration": 600, "devices": [{"count": 1}]}"#, "bad.json: devices[0].rate: required key is missing (expected a positive number of transactions per second)"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": true}]}"#, "bad.json: devices[0].rate: expected a positive number of transactions per second, got true"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": -1}]}"#, "bad.json: devices[0].rate: expected a positive number of transactions per second, got -1"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": null}]}"#, "bad.json: devices[0].rate: expected a positive number of transactions per second, got null"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": [1]}]}"#, "bad.json: devices[0].rate: expected a positive number of transactions per second, got an array"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "rat": 2}]}"#, #"bad.json: devices[0].rat: unknown key "rat"; did you mean "rate"?"#),
+        (#"{"duration": 600, "devices": [{"count": 2000000000, "rate": 1}, {"count": 2000000000, "rate": 1}]}"#, "bad.json: devices: expected at most 2147483647 devices in total, got 4000000000"),
+        (#"{"duration": 600, "devices": [{"count": 9223372036854775807, "rate": 1}, {"count": 1, "rate": 1}]}"#, "bad.json: devices: expected at most 2147483647 devices in total, got more than 9223372036854775807"),
+        // Network.
+        (minimal(#""network": "delay""#), #"bad.json: network: expected an object like {"model": "delay", "delay": 1.0}, got "delay""#),
+        (minimal(#""network": {"model": "gossip"}"#), #"bad.json: network.model: expected one of "delay", got "gossip""#),
+        (minimal(#""network": {"delay": -1}"#), #"bad.json: network.delay: expected a non-negative number of seconds or an object like {"distribution": "exponential", "mean": 1.0}, got -1"#),
+        (minimal(#""network": {"delay": "1s"}"#), #"bad.json: network.delay: expected a non-negative number of seconds or an object like {"distribution": "exponential", "mean": 1.0}, got "1s""#),
+        (minimal(#""network": {"delay": {"mean": 1}}"#), #"bad.json: network.delay.distribution: required key is missing (expected one of "constant", "uniform", "exponential", "lognormal", "gamma")"#),
+        (minimal(#""network": {"delay": {"distribution": "normal"}}"#), #"bad.json: network.delay.distribution: expected one of "constant", "uniform", "exponential", "lognormal", "gamma", got "normal""#),
+        (minimal(#""network": {"delay": {"distribution": "constant"}}"#), "bad.json: network.delay.value: required key is missing (expected a non-negative number of seconds)"),
+        (minimal(#""network": {"delay": {"distribution": "uniform", "min": -1, "max": 1}}"#), "bad.json: network.delay.min: expected a non-negative number of seconds, got -1"),
+        (minimal(#""network": {"delay": {"distribution": "uniform", "min": 2, "max": 1.5}}"#), "bad.json: network.delay.max: expected a number of seconds no less than min (2), got 1.5"),
+        (minimal(#""network": {"delay": {"distribution": "exponential", "mean": 0}}"#), "bad.json: network.delay.mean: expected a positive number of seconds, got 0"),
+        (minimal(#""network": {"delay": {"distribution": "exponential", "value": 1}}"#), "bad.json: network.delay.mean: required key is missing (expected a positive number of seconds)"),
+        (minimal(#""network": {"delay": {"distribution": "exponential", "mean": 1, "value": 1}}"#), #"bad.json: network.delay.value: unknown key "value"; known keys: distribution, mean"#),
+        (minimal(#""network": {"delay": {"distribution": "lognormal", "mu": "a", "sigma": 1}}"#), #"bad.json: network.delay.mu: expected a number, got "a""#),
+        (minimal(#""network": {"delay": {"distribution": "lognormal", "mu": 0, "sigma": 0}}"#), "bad.json: network.delay.sigma: expected a positive number, got 0"),
+        (minimal(#""network": {"delay": {"distribution": "lognormal", "mu": 0, "sigma": 1, "sgima": 1}}"#), #"bad.json: network.delay.sgima: unknown key "sgima"; did you mean "sigma"?"#),
+        (minimal(#""network": {"delay": {"distribution": "gamma", "shape": 1}}"#), "bad.json: network.delay.scale: required key is missing (expected a positive number of seconds)"),
+        (minimal(#""network": {"delay": {"distribution": "gamma", "shape": -2, "scale": 1}}"#), "bad.json: network.delay.shape: expected a positive number, got -2"),
+        (minimal(#""network": {"dleay": 1}"#), #"bad.json: network.dleay: unknown key "dleay"; did you mean "delay"?"#),
+        // Tangle.
+        (minimal(#""tangle": {"parents": 9}"#), "bad.json: tangle.parents: expected an integer from 1 to 8, got 9"),
+        (minimal(#""tangle": {"parents": 0}"#), "bad.json: tangle.parents: expected an integer from 1 to 8, got 0"),
+        (minimal(#""tangle": {"parent": 3}"#), #"bad.json: tangle.parent: unknown key "parent"; did you mean "parents"?"#),
+        (minimal(#""tangle": {"zzz": 3}"#), #"bad.json: tangle.zzz: unknown key "zzz"; known keys: parents, repeatedPicks"#),
+        (minimal(#""tangle": {"repeatedPicks": "unique"}"#), #"bad.json: tangle.repeatedPicks: expected one of "distinct", "collapse", got "unique""#),
+        (minimal(#""tangle": 2"#), #"bad.json: tangle: expected an object like {"parents": 2, "repeatedPicks": "distinct"}, got 2"#),
+        // Tip selection.
+        (minimal(#""tipSelection": {}"#), #"bad.json: tipSelection.strategy: required key is missing (expected one of "uniform")"#),
+        (minimal(#""tipSelection": {"strategy": "mcmc"}"#), #"bad.json: tipSelection.strategy: expected one of "uniform", got "mcmc""#),
+        (minimal(#""tipSelection": "uniform""#), #"bad.json: tipSelection: expected an object like {"strategy": "uniform"}, got "uniform""#),
+        // Metrics.
+        (minimal(#""metrics": {"orphanTimeout": 0}"#), "bad.json: metrics.orphanTimeout: expected a positive number of seconds, got 0"),
+        (minimal(#""metrics": {"sampleInterval": []}"#), "bad.json: metrics.sampleInterval: expected a positive number of seconds, got an array"),
+        (minimal(#""metrics": {"transactionLog": "yes"}"#), #"bad.json: metrics.transactionLog: expected true or false, got "yes""#),
+        (minimal(#""metrics": {"transactionlog": true}"#), #"bad.json: metrics.transactionlog: unknown key "transactionlog"; did you mean "transactionLog"?"#),
+        (minimal(#""metrics": {"sample interval": 1}"#), #"bad.json: metrics["sample interval"]: unknown key "sample interval"; did you mean "sampleInterval"?"#),
+    ])
+    func errors(json: String, message: String) {
+        #expect(decodeError(json) == message)
+    }
+
+    @Test func malformedJSONGivesLineAndColumn() {
+        let text = """
+            {
+              "duration": 600,
+              "seed": 1 "warmup": 0
+            }
+            """
+        #expect(decodeError(text) == "bad.json: line 3, column 13: malformed JSON: expected ',' or '}' after an object member")
+        #expect(decodeError("{\n  \"duration\": 600,\n") == "bad.json: line 3, column 1: malformed JSON: expected a key in double quotes, got the end of the file")
+    }
+
+    @Test func duplicateKey() {
+        #expect(decodeError(minimal(#""tangle": {"parents": 2, "parents": 3}"#))
+            == #"bad.json: tangle.parents: line 1, column 88: duplicate key "parents""#)
+        #expect(decodeError(#"{"duration": 1, "duration": 2}"#) == #"bad.json: duration: line 1, column 17: duplicate key "duration""#)
+    }
+
+    @Test func errorDescriptionWithoutPath() {
+        let error = ScenarioError(file: "f.json", path: "", message: "m")
+        #expect(error.description == "f.json: m")
+        #expect(ScenarioError(file: "f.json", path: "a.b", message: "m").description == "f.json: a.b: m")
+    }
+
+    @Test func loadReadsFileAndNamesItAfterTheFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tanglesim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("lab run.json").path
+        try Data(minimal().utf8).write(to: URL(fileURLWithPath: path))
+        let scenario = try Scenario.load(path: path)
+        #expect(scenario.name == "lab-run")
+        #expect(scenario.duration == 600)
+
+        #expect(throws: ScenarioError(file: directory.path, path: "", message: "cannot read the file: Is a directory")) {
+            try Scenario.load(path: directory.path)
+        }
+    }
+
+    @Test func loadReportsAMissingFile() {
+        #expect(throws: ScenarioError(file: "no/such/file.json", path: "", message: "cannot read the file: No such file or directory")) {
+            try Scenario.load(path: "no/such/file.json")
+        }
+    }
+
+    @Test func decodeAcceptsData() throws {
+        let scenario = try Scenario.decode(Data(quickstart.utf8), file: "quickstart.json")
+        #expect(scenario.name == "quickstart")
+    }
+
+    @Test(arguments: [
+        ("parent", ["parents", "repeatedPicks"], "parents"),
+        ("repaetedPicks", ["parents", "repeatedPicks"], "repeatedPicks"),
+        ("zzz", ["parents", "repeatedPicks"], nil),
+        ("zz", ["mu", "sigma"], nil),
+        ("m", ["mu", "sigma"], "mu"),
+    ] as [(String, [String], String?)])
+    func suggestions(key: String, known: [String], expected: String?) {
+        #expect(_ObjectReader._suggestion(for: key, among: known) == expected)
+    }
+
+    @Test func editDistance() {
+        #expect(_ObjectReader._editDistance("", "abc") == 3)
+        #expect(_ObjectReader._editDistance("kitten", "sitting") == 3)
+        #expect(_ObjectReader._editDistance("ab", "ba") == 1)
+        #expect(_ObjectReader._editDistance("same", "same") == 0)
+    }
+}
