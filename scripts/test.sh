@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-dependencies.sh
-swift test "$@"
+swift test -c release -Xswiftc -enable-testing "$@"

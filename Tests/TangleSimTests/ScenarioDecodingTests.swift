@@ -86,6 +86,15 @@ struct ScenarioDecodingTests {
         #expect(Scenario._defaultName(forFile: file) == name)
     }
 
+    @Test func mcmcDefaultsAndRoundTrip() throws {
+        let mcmc = try decode(minimal(#""tipSelection": {"strategy": "mcmc"}"#))
+        #expect(mcmc.tipSelection == .mcmc(alpha: 0.01, start: .window(W: 10)), "MCMC defaults")
+        let genesis = try decode(minimal(#""tipSelection": {"strategy": "mcmc", "alpha": 0, "start": {"kind": "genesis"}}"#))
+        #expect(genesis.tipSelection == .mcmc(alpha: 0, start: .genesis))
+        #expect(try Scenario(json: genesis.resolvedJSON, file: "x.json") == genesis, "round trip")
+        #expect(try Scenario(json: mcmc.resolvedJSON, file: "x.json") == mcmc, "round trip")
+    }
+
     @Test func bareNumberDelay() throws {
         let scenario = try decode(minimal(#""network": {"delay": 0.25}"#))
         #expect(scenario.network == .delay(.constant(0.25)))
@@ -252,9 +261,18 @@ struct ScenarioDecodingTests {
         (minimal(#""tangle": {"repeatedPicks": "unique"}"#), #"bad.json: tangle.repeatedPicks: expected one of "distinct", "collapse", got "unique""#),
         (minimal(#""tangle": 2"#), #"bad.json: tangle: expected an object like {"parents": 2, "repeatedPicks": "distinct"}, got 2"#),
         // Tip selection.
-        (minimal(#""tipSelection": {}"#), #"bad.json: tipSelection.strategy: required key is missing (expected one of "uniform")"#),
-        (minimal(#""tipSelection": {"strategy": "mcmc"}"#), #"bad.json: tipSelection.strategy: expected one of "uniform", got "mcmc""#),
-        (minimal(#""tipSelection": "uniform""#), #"bad.json: tipSelection: expected an object like {"strategy": "uniform"}, got "uniform""#),
+        (minimal(#""tipSelection": {}"#), #"bad.json: tipSelection.strategy: required key is missing (expected one of "uniform", "mcmc")"#),
+        (minimal(#""tipSelection": {"strategy": "urts"}"#), #"bad.json: tipSelection.strategy: expected one of "uniform", "mcmc", got "urts""#),
+        (minimal(#""tipSelection": "uniform""#), #"bad.json: tipSelection: expected an object like {"strategy": "uniform"} or {"strategy": "mcmc", "alpha": 0.01}, got "uniform""#),
+        (minimal(#""tipSelection": {"strategy": "uniform", "alpha": 1}"#), #"bad.json: tipSelection.alpha: unknown key "alpha"; known keys: strategy"#),
+        (minimal(#""tipSelection": {"strategy": "mcmc", "alpha": -0.1}"#), "bad.json: tipSelection.alpha: expected a non-negative number, got -0.1"),
+        (minimal(#""tipSelection": {"strategy": "mcmc", "aplha": 0.1}"#), #"bad.json: tipSelection.aplha: unknown key "aplha"; did you mean "alpha"?"#),
+        (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "tips"}}"#), #"bad.json: tipSelection.start.kind: expected one of "genesis", "window", "milestone", got "tips""#),
+        (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "window"}}"#), "bad.json: tipSelection.start.W: required key is missing (expected a positive number of seconds)"),
+        (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "window", "W": 0}}"#), "bad.json: tipSelection.start.W: expected a positive number of seconds, got 0"),
+        (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "genesis", "W": 10}}"#), #"bad.json: tipSelection.start.W: unknown key "W"; known keys: kind"#),
+        (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "milestone", "depth": 0}}"#), "bad.json: tipSelection.start.depth: expected a positive integer, got 0"),
+        (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "milestone", "depth": 3}}"#), #"bad.json: tipSelection.start.kind: "milestone" starts need coordinator milestones, which this version of TangleSim does not simulate yet; use "window" or "genesis""#),
         // Metrics.
         (minimal(#""metrics": {"orphanTimeout": 0}"#), "bad.json: metrics.orphanTimeout: expected a positive number of seconds, got 0"),
         (minimal(#""metrics": {"sampleInterval": []}"#), "bad.json: metrics.sampleInterval: expected a positive number of seconds, got an array"),

@@ -10,6 +10,10 @@ public struct RunSummary: Sendable, Equatable {
     public var seed: UInt64
     public var replication: Int
     public var tipSelection: String
+    /// MCMC's alpha (NaN, written empty, for uniform selection).
+    public var alpha: Double
+    /// Where MCMC walks start (`genesis`, `window:10.0`; empty for uniform selection).
+    public var walkStart: String
     public var parents: Int
     public var repeatedPicks: RepeatedPicks
     /// Number of devices.
@@ -44,26 +48,29 @@ public struct RunSummary: Sendable, Equatable {
     public var leftBehindRate: Double
     /// Measured transactions too young to judge.
     public var censored: Int
+    /// Mean steps per walk, over the walks of measured transactions (NaN without walks).
+    public var meanWalkLength: Double
 
     /// The columns of `summary.csv`, in order.
     public static let csvHeader = [
-        "scenario", "seed", "replication", "tip_selection", "parents", "repeated_picks",
+        "scenario", "seed", "replication", "tip_selection", "alpha", "walk_start", "parents", "repeated_picks",
         "devices", "lambda", "delay_distribution", "delay_mean", "duration", "warmup",
         "orphan_timeout", "transactions", "measured_transactions", "mean_tips",
         "mean_visible_tips", "first_approval_mean", "first_approval_p50", "first_approval_p90",
-        "first_approval_p99", "left_behind", "left_behind_rate", "censored",
+        "first_approval_p99", "left_behind", "left_behind_rate", "censored", "mean_walk_length",
     ]
 
     /// This row's fields, in the order of ``csvHeader``.
     public var csvFields: [CSVValue] {
         [
             .text(scenario), .text(String(seed)), .integer(replication), .text(tipSelection),
+            .real(alpha), .text(walkStart),
             .integer(parents), .text(repeatedPicks.rawValue), .integer(devices), .real(lambda),
             .text(delayDistribution), .real(delayMean), .real(duration), .real(warmup),
             .real(orphanTimeout), .integer(transactions), .integer(measuredTransactions),
             .real(meanTips), .real(meanVisibleTips), .real(firstApprovalMean),
             .real(firstApprovalP50), .real(firstApprovalP90), .real(firstApprovalP99),
-            .integer(leftBehind), .real(leftBehindRate), .integer(censored),
+            .integer(leftBehind), .real(leftBehindRate), .integer(censored), .real(meanWalkLength),
         ]
     }
 }

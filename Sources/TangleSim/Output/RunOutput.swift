@@ -29,7 +29,25 @@ public enum RunOutput {
                 ("wall_seconds", .number(cost.wallSeconds)),
                 ("tx_per_second", .number(cost.transactionsPerSecond.isFinite ? cost.transactionsPerSecond : 0)),
                 ("peak_rss_bytes", .integer(Int64(cost.peakRSSBytes))),
+                ("walks", walkCosts(result.walkStatistics)),
                 ("scenario", result.scenario.resolvedJSON),
+            ]))
+    }
+
+    /// The walk counts and sampled costs of an MCMC run (null for strategies without walks).
+    static func walkCosts(_ statistics: WalkStatistics?) -> JSONValue {
+        guard let statistics else { return .null }
+        func finite(_ value: Double) -> JSONValue { value.isFinite ? .number(value) : .null }
+        return .object(
+            JSONObject([
+                ("walks", .integer(Int64(statistics.walks))),
+                ("steps", .integer(Int64(statistics.steps))),
+                ("short_transactions", .integer(Int64(statistics.shortTransactions))),
+                ("mean_walk_length", finite(statistics.meanWalkLength)),
+                ("mean_walk_ms", finite(statistics.meanWalkMilliseconds)),
+                ("walk_seconds", finite(statistics.estimatedWalkSeconds)),
+                ("weight_update_seconds", finite(statistics.estimatedWeightUpdateSeconds)),
+                ("timing", .string("wall time of 1 call in \(WalkStatistics.sampleEvery), scaled to the total")),
             ]))
     }
 

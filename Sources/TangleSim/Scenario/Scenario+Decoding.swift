@@ -106,7 +106,12 @@ private enum _DelayKind: String, CaseIterable {
 
 /// The strategies a scenario can name in `tipSelection.strategy`.
 private enum _TipSelectionStrategy: String, CaseIterable {
-    case uniform
+    case uniform, mcmc
+}
+
+/// The walk starts a scenario can name in `tipSelection.start.kind`.
+private enum _WalkStartKind: String, CaseIterable {
+    case genesis, window, milestone
 }
 
 extension _Expectation where Value == Scenario {
@@ -261,9 +266,32 @@ extension _Expectation where Value == TangleConfiguration {
 extension _Expectation where Value == TipSelectionConfiguration {
     /// The `tipSelection` section: a strategy and its parameters.
     fileprivate static var tipSelection: Self {
-        object(#"an object like {"strategy": "uniform"}"#) { reader in
+        object(#"an object like {"strategy": "uniform"} or {"strategy": "mcmc", "alpha": 0.01}"#) { reader in
             switch try reader.required("strategy", .oneOf(_TipSelectionStrategy.self)) {
-            case .uniform: .uniform
+            case .uniform:
+                return .uniform
+            case .mcmc:
+                let alpha = try reader.optional("alpha", .nonNegativeNumber()) ?? 0.01
+                let start = try reader.optional("start", .walkStart) ?? .window(W: 10)
+                return .mcmc(alpha: alpha, start: start)
+            }
+        }
+    }
+}
+
+extension _Expectation where Value == WalkStart {
+    /// `tipSelection.start`: where MCMC walks start.
+    fileprivate static var walkStart: Self {
+        object(#"an object like {"kind": "window", "W": 10}"#) { reader in
+            switch try reader.required("kind", .oneOf(_WalkStartKind.self)) {
+            case .genesis:
+                return .genesis
+            case .window:
+                return .window(W: try reader.required("W", .positiveNumber(of: "seconds")))
+            case .milestone:
+                _ = try reader.required("depth", .positiveInteger)
+                throw reader.member("kind")!.failure(
+                    #""milestone" starts need coordinator milestones, which this version of TangleSim does not simulate yet; use "window" or "genesis""#)
             }
         }
     }

@@ -28,7 +28,7 @@ extension Scenario {
             "parents": .integer(Int64(tangle.parents)),
             "repeatedPicks": .string(tangle.repeatedPicks.rawValue),
         ]
-        object["tipSelection"] = ["strategy": .string(tipSelection.strategyName)]
+        object["tipSelection"] = tipSelection._resolvedJSON
         object["metrics"] = [
             "orphanTimeout": .number(metrics.orphanTimeout),
             "sampleInterval": .number(metrics.sampleInterval),
@@ -61,6 +61,24 @@ extension DelayDistribution {
             ["distribution": "lognormal", "mu": .number(mu), "sigma": .number(sigma)]
         case .gamma(let shape, let scale):
             ["distribution": "gamma", "shape": .number(shape), "scale": .number(scale)]
+        }
+    }
+}
+
+extension TipSelectionConfiguration {
+    /// The `tipSelection` section with every default filled in.
+    var _resolvedJSON: JSONValue {
+        switch self {
+        case .uniform:
+            return ["strategy": "uniform"]
+        case .mcmc(let alpha, let start):
+            let startJSON: JSONValue =
+                switch start {
+                case .genesis: ["kind": "genesis"]
+                case .window(let w): ["kind": "window", "W": .number(w)]
+                case .milestone(let depth): ["kind": "milestone", "depth": .integer(Int64(depth))]
+                }
+            return ["strategy": "mcmc", "alpha": .number(alpha), "start": startJSON]
         }
     }
 }

@@ -145,11 +145,49 @@ public enum RepeatedPicks: String, Sendable, Equatable, CaseIterable {
 public enum TipSelectionConfiguration: Sendable, Equatable {
     /// Uniform random tip selection (URTS): each parent is uniform over the visible tip set.
     case uniform
+    /// The Markov-chain Monte Carlo random walk biased by cumulative weight (Popov, "The
+    /// Tangle", section 4.1): from x, step to a visible approver y with probability
+    /// proportional to exp(-alpha·(H(x) - H(y))); a walk ends at a transaction with no
+    /// visible approver.
+    case mcmc(alpha: Double, start: WalkStart)
 
     /// The strategy's name as written in scenarios and in `summary.csv`.
     public var strategyName: String {
         switch self {
         case .uniform: "uniform"
+        case .mcmc: "mcmc"
+        }
+    }
+
+    /// The walk's bias alpha (NaN for strategies without one).
+    public var alpha: Double {
+        if case .mcmc(let alpha, _) = self { return alpha }
+        return .nan
+    }
+
+    /// Where walks start (nil for strategies without walks).
+    public var walkStart: WalkStart? {
+        if case .mcmc(_, let start) = self { return start }
+        return nil
+    }
+}
+
+/// Where an MCMC walk starts.
+public enum WalkStart: Sendable, Equatable {
+    /// At the genesis: every walk crosses the whole Tangle.
+    case genesis
+    /// At a transaction issued between `W` and 2`W` seconds ago, uniformly among those
+    /// visible; at the genesis while none exists (the whitepaper's recommendation).
+    case window(W: Double)
+    /// At the milestone `depth` milestones behind the latest one (needs a coordinator).
+    case milestone(depth: Int)
+
+    /// The start as written in `summary.csv`: `genesis`, `window:10.0`, `milestone:3`.
+    public var label: String {
+        switch self {
+        case .genesis: "genesis"
+        case .window(let w): "window:\(w)"
+        case .milestone(let depth): "milestone:\(depth)"
         }
     }
 }

@@ -11,6 +11,8 @@ public struct RunResult: Sendable {
     public var tangle: Tangle?
     /// Events the engine handled.
     public var events: UInt64
+    /// What the tip selector's walks did and cost (MCMC only).
+    public var walkStatistics: WalkStatistics?
 }
 
 /// Runs scenarios. The entry point of the simulation library.
@@ -24,6 +26,13 @@ public enum Simulation {
         switch scenario.tipSelection {
         case .uniform:
             return run(scenario, replication: replication, selector: UniformTipSelector(), progress: progress)
+        case .mcmc(let alpha, .window(let w)):
+            let weights = WindowedWeights(initialCapacity: windowCapacity(of: scenario, w: w))
+            let selector = MCMCTipSelector(alpha: alpha, start: .window(W: w), weights: weights, warmup: scenario.warmup)
+            return run(scenario, replication: replication, selector: selector, progress: progress)
+        case .mcmc(let alpha, let start):
+            let selector = MCMCTipSelector(alpha: alpha, start: start, weights: PastConeWeights(), warmup: scenario.warmup)
+            return run(scenario, replication: replication, selector: selector, progress: progress)
         }
     }
 
@@ -47,7 +56,16 @@ public enum Simulation {
             scenario: scenario, replication: replication, summary: summary,
             timeseries: simulation.timeseries,
             tangle: scenario.metrics.transactionLog ? simulation.tangle : nil,
-            events: engine.handledEvents)
+            events: engine.handledEvents, walkStatistics: simulation.selector.walkStatistics)
+    }
+
+    /// The initial ring size of ``WindowedWeights``: the transactions expected within
+    /// 2W plus four mean delays, with a quarter more for fluctuations. A wrong guess costs
+    /// a rebuild, never a result.
+    static func windowCapacity(of scenario: Scenario, w: Double) -> Int {
+        guard case .delay(let delay) = scenario.network else { return 1024 }
+        let expected = scenario.lambda * (2 * w + 4 * delay.mean)
+        return Int(Swift.min(expected * 1.25 + 256, Double(1 << 26)))
     }
 
     /// The time at which the run is expected to stop, for progress reports.

@@ -180,7 +180,8 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
         guard case .delay(let delay) = scenario.network else { preconditionFailure("delay model only") }
         return RunSummary(
             scenario: scenario.name, seed: scenario.seed, replication: replication,
-            tipSelection: scenario.tipSelection.strategyName, parents: _parents,
+            tipSelection: scenario.tipSelection.strategyName, alpha: scenario.tipSelection.alpha,
+            walkStart: scenario.tipSelection.walkStart?.label ?? "", parents: _parents,
             repeatedPicks: _repeatedPicks, devices: scenario.deviceCount, lambda: scenario.lambda,
             delayDistribution: delay.name, delayMean: delay.mean, duration: end,
             warmup: _warmup, orphanTimeout: _orphanTimeout, transactions: issued,
@@ -192,6 +193,6 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
             firstApprovalP90: quantiles[1], firstApprovalP99: quantiles[2],
             leftBehind: leftBehind,
             leftBehindRate: judged > 0 ? Double(leftBehind) / Double(judged) : .nan,
-            censored: censored)
+            censored: censored, meanWalkLength: selector.walkStatistics?.meanWalkLength ?? .nan)
     }
 }

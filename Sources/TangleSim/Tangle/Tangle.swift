@@ -119,6 +119,20 @@ public struct Tangle: Sendable {
         }
     }
 
+    /// Calls `body` with each approver of `x` (the first one first), without creating a
+    /// sequence (the hot-path form of ``approvers(of:)``).
+    ///
+    /// - Complexity: O(number of approvers).
+    @inlinable
+    public func forEachApprover(of x: Int32, _ body: (Int32) throws -> Void) rethrows {
+        let k = parentSlotsPerTransaction
+        var edge = _firstApproverEdge[Int(x)]
+        while edge >= 0 {
+            try body(Int32(truncatingIfNeeded: Int(edge) / k))
+            edge = _nextApproverEdge[Int(edge)]
+        }
+    }
+
     /// The first approver of `x` (the earliest issued), or nil when `x` is unapproved.
     ///
     /// - Complexity: O(1).

@@ -40,6 +40,9 @@ public protocol TipSelector {
 
     /// Called when `x` becomes visible to every issuer.
     mutating func didBecomeVisible(_ x: Int32, in tangle: Tangle)
+
+    /// Counts and costs of the strategy's walks, for strategies that walk.
+    var walkStatistics: WalkStatistics? { get }
 }
 
 extension TipSelector {
@@ -48,4 +51,6 @@ extension TipSelector {
 
     @inlinable
     public mutating func didBecomeVisible(_ x: Int32, in tangle: Tangle) {}
+
+    public var walkStatistics: WalkStatistics? { nil }
 }

@@ -1,0 +1,24 @@
+/// Maintains cumulative weights as an observer sees them under the delay model.
+///
+/// H(x) = 1 + the number of transactions in x's future cone (direct and indirect approvers)
+/// that are visible now. Under the delay model visibility is global and every ancestor of a
+/// visible transaction is visible (a parent is visible before its approver is issued), so
+/// when y becomes visible, H grows by one for every transaction in y's past cone: that is
+/// the only update.
+public protocol CumulativeWeights {
+    /// Called after `x` is appended to the Tangle.
+    mutating func didIssue(_ x: Int32, in tangle: Tangle)
+
+    /// Called when `x` becomes visible; every transaction in its past cone gains 1.
+    mutating func didBecomeVisible(_ x: Int32, in tangle: Tangle)
+
+    /// Makes sure that ``weight(of:)`` is exact for `x` and every transaction issued after it
+    /// (the transactions a walk starting at `x` can visit).
+    mutating func prepareWalk(from x: Int32, in tangle: Tangle, now: Double)
+
+    /// H(x), exact for any `x` passed to, or issued after one passed to, ``prepareWalk``.
+    func weight(of x: Int32) -> Int
+
+    /// The transactions whose visibility has been reported.
+    var visible: VisibilityBits { get }
+}

@@ -1,0 +1,183 @@
+import Foundation
+
+/// Tip selection by the weighted random walk (MCMC) of Popov, "The Tangle", section 4.1.
+///
+/// Each of the k parents is the end of an independent walk: it starts at a transaction
+/// chosen by the ``WalkStart`` rule and repeatedly steps from x to one of x's visible
+/// approvers y with probability proportional to exp(-alpha·(H(x) - H(y))), computed as
+/// exp(alpha·(H(y) - max over approvers H)) so it cannot overflow; it ends at a transaction
+/// with no visible approver. A single visible approver is stepped to without a draw.
+///
+/// Repeated picks follow the scenario's rule: `collapse` makes k walks and keeps the
+/// distinct ends; `distinct` walks again until k different tips are found, stopping when
+/// every visible tip has been found or after ``maximumWalksPerParent``·k walks (then the
+/// transaction approves the distinct tips found, and the shortfall is counted).
+///
+/// Generic over the weight tracker: ``WindowedWeights`` for window starts (cost
+/// independent of run length), ``PastConeWeights`` for genesis starts.
+public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
+    /// The walk's bias.
+    public let alpha: Double
+    /// Where walks start.
+    public let start: WalkStart
+    /// The weights walks read.
+    public private(set) var weights: Weights
+    /// What the walks did and cost.
+    public private(set) var statistics = WalkStatistics()
+    /// Transactions issued before this time are not counted in the measured walk lengths.
+    public let warmup: Double
+    /// Walks per missing parent before `distinct` gives up.
+    public static var maximumWalksPerParent: Int { 16 }
+
+    @usableFromInline var _windowLow: Int32 = 1
+    @usableFromInline var _windowHigh: Int32 = 0
+    @usableFromInline var _approvers: [Int32] = []
+    @usableFromInline var _probabilities: [Double] = []
+
+    public init(alpha: Double, start: WalkStart, weights: Weights, warmup: Double = 0) {
+        precondition(alpha >= 0 && alpha.isFinite, "alpha is a non-negative number")
+        if case .milestone = start { preconditionFailure("milestone starts need a coordinator") }
+        self.alpha = alpha
+        self.start = start
+        self.weights = weights
+        self.warmup = warmup
+    }
+
+    public mutating func selectParents(
+        _ request: SelectionRequest, tangle: Tangle, visibleTips: TipSet, into parents: inout [Int32],
+        rng: RandomStream
+    ) {
+        let timed = statistics.selections % WalkStatistics.sampleEvery == 0
+        let began = timed ? _monotonicSeconds() : 0
+        let measured = request.now >= warmup
+        let k = request.parents
+        switch request.repeatedPicks {
+        case .collapse:
+            for _ in 0..<k {
+                let tip = walk(now: request.now, tangle: tangle, measured: measured, rng: rng)
+                if !parents.contains(tip) { parents.append(tip) }
+            }
+        case .distinct:
+            let target = Swift.min(k, visibleTips.count)
+            var walks = 0
+            while parents.count < target, walks < Self.maximumWalksPerParent * k {
+                let tip = walk(now: request.now, tangle: tangle, measured: measured, rng: rng)
+                walks += 1
+                if !parents.contains(tip) { parents.append(tip) }
+            }
+            if parents.count < target { statistics.shortTransactions += 1 }
+        }
+        statistics.selections += 1
+        if timed {
+            statistics.sampledSelectionSeconds += _monotonicSeconds() - began
+            statistics.sampledSelections += 1
+        }
+    }
+
+    public mutating func didIssue(_ x: Int32, in tangle: Tangle) {
+        weights.didIssue(x, in: tangle)
+    }
+
+    public mutating func didBecomeVisible(_ x: Int32, in tangle: Tangle) {
+        let timed = statistics.weightUpdates % WalkStatistics.sampleEvery == 0
+        let began = timed ? _monotonicSeconds() : 0
+        weights.didBecomeVisible(x, in: tangle)
+        statistics.weightUpdates += 1
+        if timed {
+            statistics.sampledWeightUpdateSeconds += _monotonicSeconds() - began
+            statistics.sampledWeightUpdates += 1
+        }
+    }
+
+    /// One walk from a start chosen by the start rule to a tip; returns the tip.
+    @usableFromInline
+    mutating func walk(now: Double, tangle: Tangle, measured: Bool, rng: RandomStream) -> Int32 {
+        var x = startingPoint(now: now, tangle: tangle, rng: rng)
+        weights.prepareWalk(from: x, in: tangle, now: now)
+        var steps = 0
+        while let next = step(from: x, tangle: tangle, rng: rng) {
+            x = next
+            steps += 1
+        }
+        statistics.walks += 1
+        statistics.steps += steps
+        if measured {
+            statistics.measuredWalks += 1
+            statistics.measuredSteps += steps
+        }
+        return x
+    }
+
+    /// The transaction the walker moves to from `x`, or nil when `x` has no visible approver.
+    ///
+    /// The probabilities follow the whitepaper's formula, shifted by the largest approver
+    /// weight: p(y) ∝ exp(alpha·(H(y) − max H)), each term in (0, 1].
+    public mutating func step(from x: Int32, tangle: Tangle, rng: RandomStream) -> Int32? {
+        _approvers.removeAll(keepingCapacity: true)
+        tangle.forEachApprover(of: x) { approver in
+            if weights.visible.contains(approver) { _approvers.append(approver) }
+        }
+        switch _approvers.count {
+        case 0: return nil
+        case 1: return _approvers[0]
+        default: break
+        }
+        if alpha == 0 {
+            return _approvers[rng.index(below: _approvers.count)]
+        }
+        _probabilities.removeAll(keepingCapacity: true)
+        var heaviest = Int.min
+        for approver in _approvers {
+            let weight = weights.weight(of: approver)
+            _probabilities.append(Double(weight))
+            heaviest = Swift.max(heaviest, weight)
+        }
+        var total = 0.0
+        for index in _probabilities.indices {
+            let term = Foundation.exp(alpha * (_probabilities[index] - Double(heaviest)))
+            _probabilities[index] = term
+            total += term
+        }
+        var remaining = rng.uniform() * total
+        for index in _probabilities.indices {
+            remaining -= _probabilities[index]
+            if remaining < 0 { return _approvers[index] }
+        }
+        return _approvers[_approvers.count - 1]  // rounding left remaining at about 0
+    }
+
+    /// Where the next walk starts.
+    @usableFromInline
+    mutating func startingPoint(now: Double, tangle: Tangle, rng: RandomStream) -> Int32 {
+        switch start {
+        case .genesis, .milestone:
+            return 0
+        case .window(let w):
+            return windowStart(now: now, w: w, tangle: tangle, rng: rng)
+        }
+    }
+
+    /// A transaction issued in [now − 2W, now − W], uniform among the visible ones; the
+    /// genesis when there is none.
+    ///
+    /// The id range is tracked by two pointers that only move forward (time never goes
+    /// back), then ids are drawn uniformly and invisible ones rejected; after 32 rejections
+    /// the range is scanned, so the choice stays exactly uniform among the visible.
+    public mutating func windowStart(now: Double, w: Double, tangle: Tangle, rng: RandomStream) -> Int32 {
+        let issue = tangle.issueTime
+        let count = Int32(truncatingIfNeeded: tangle.count)
+        while _windowLow < count, issue[Int(_windowLow)] < now - 2 * w { _windowLow += 1 }
+        while _windowHigh + 1 < count, issue[Int(_windowHigh + 1)] <= now - w { _windowHigh += 1 }
+        guard _windowLow <= _windowHigh else { return 0 }
+        let width = Int(_windowHigh - _windowLow) + 1
+        for _ in 0..<32 {
+            let candidate = _windowLow + Int32(truncatingIfNeeded: rng.index(below: width))
+            if weights.visible.contains(candidate) { return candidate }
+        }
+        let candidates = (_windowLow..._windowHigh).filter { weights.visible.contains($0) }
+        guard !candidates.isEmpty else { return 0 }
+        return candidates[rng.index(below: candidates.count)]
+    }
+
+    public var walkStatistics: WalkStatistics? { statistics }
+}

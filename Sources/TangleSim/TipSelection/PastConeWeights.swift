@@ -1,0 +1,129 @@
+import DequeModule
+
+/// Exact cumulative weights of every transaction, for walks that start at the genesis.
+///
+/// When y becomes visible, every transaction in y's past cone gains 1. The past cone is kept
+/// as a dense bitset over ids, computed once when y is issued as the union of its parents'
+/// sets plus the parents themselves; the update then scans the set's words (O(n/64) words
+/// and one increment per ancestor) instead of searching the graph.
+///
+/// Sets are kept only while they can still be needed: a transaction's set is read when it
+/// becomes visible and when it is chosen as a parent, which can happen only while it has no
+/// visible approver. So a set is dropped as soon as its transaction gets a visible approver.
+/// Tips that are never approved (left behind) keep theirs until the cache exceeds
+/// `cacheLimitWords`; then the oldest are evicted, and an evicted set is recomputed by a
+/// breadth-first search over parents if it is ever needed again (O(size of the past cone)).
+///
+/// - Complexity: O(n/64 + |past cone|) per transaction, so O(n²) for a run of n
+///   transactions, with a small constant (one bit scan and increment per ancestor).
+///   Memory: 4 bytes per transaction for the weights, plus n/8 bytes for each live set (the
+///   visible tips and the transactions not yet visible), at most `cacheLimitWords` · 8 bytes.
+public struct PastConeWeights: CumulativeWeights {
+    @usableFromInline var _weights: ContiguousArray<Int32> = [1]
+    /// Which transactions have become visible.
+    public private(set) var visible = VisibilityBits()
+    @usableFromInline var _sets: [Int32: ContiguousArray<UInt64>] = [:]
+    @usableFromInline var _cachedWords = 0
+    /// The most 64-bit words of ancestor sets kept at once.
+    public let cacheLimitWords: Int
+    /// Visible transactions whose sets are kept, oldest first, for eviction (lazily pruned).
+    @usableFromInline var _evictionOrder: Deque<Int32> = []
+    /// Sets recomputed after eviction, for diagnostics.
+    public private(set) var recomputations = 0
+    @usableFromInline var _stamps: ContiguousArray<UInt32> = [0]
+    @usableFromInline var _stamp: UInt32 = 0
+    @usableFromInline var _queue: ContiguousArray<Int32> = []
+
+    /// - Parameter cacheLimitWords: the most words of ancestor sets to keep (default 2^25,
+    ///   256 MiB).
+    public init(cacheLimitWords: Int = 1 << 25) {
+        self.cacheLimitWords = cacheLimitWords
+        _sets[0] = []
+    }
+
+    public mutating func didIssue(_ x: Int32, in tangle: Tangle) {
+        precondition(Int(x) == _weights.count, "transactions are reported in issue order")
+        _weights.append(1)
+        _stamps.append(0)
+        var set = ContiguousArray<UInt64>(repeating: 0, count: (Int(x) + 63) >> 6)
+        tangle.forEachParent(of: x) { parent in
+            set[Int(parent) >> 6] |= 1 << UInt64(Int(parent) & 63)
+            let parentSet = _set(of: parent, in: tangle)
+            set.withUnsafeMutableBufferPointer { target in
+                parentSet.withUnsafeBufferPointer { source in
+                    for word in source.indices { target[word] |= source[word] }
+                }
+            }
+        }
+        _store(set, for: x)
+    }
+
+    public mutating func didBecomeVisible(_ x: Int32, in tangle: Tangle) {
+        visible.insert(x)
+        let set = _set(of: x, in: tangle)
+        _weights.withUnsafeMutableBufferPointer { weights in
+            set.withUnsafeBufferPointer { words in
+                for index in words.indices {
+                    var word = words[index]
+                    while word != 0 {
+                        weights[index << 6 | word.trailingZeroBitCount] &+= 1
+                        word &= word &- 1
+                    }
+                }
+            }
+        }
+        _evictionOrder.append(x)
+        // x's parents now have a visible approver: they can never be chosen again.
+        tangle.forEachParent(of: x) { parent in
+            if let dropped = _sets.removeValue(forKey: parent) { _cachedWords -= dropped.count }
+        }
+    }
+
+    public mutating func prepareWalk(from x: Int32, in tangle: Tangle, now: Double) {}
+
+    @inlinable
+    public func weight(of x: Int32) -> Int { Int(_weights[Int(x)]) }
+
+    /// The ancestor set of `x`, from the cache or recomputed.
+    mutating func _set(of x: Int32, in tangle: Tangle) -> ContiguousArray<UInt64> {
+        if let set = _sets[x] { return set }
+        recomputations += 1
+        let set = _searchPastCone(of: x, in: tangle)
+        _store(set, for: x)
+        return set
+    }
+
+    mutating func _store(_ set: ContiguousArray<UInt64>, for x: Int32) {
+        _sets[x] = set
+        _cachedWords += set.count
+        while _cachedWords > cacheLimitWords, let oldest = _evictionOrder.popFirst() {
+            if oldest != x, let evicted = _sets.removeValue(forKey: oldest) { _cachedWords -= evicted.count }
+        }
+    }
+
+    /// The past cone of `x` by breadth-first search over parents (for evicted sets).
+    mutating func _searchPastCone(of x: Int32, in tangle: Tangle) -> ContiguousArray<UInt64> {
+        var set = ContiguousArray<UInt64>(repeating: 0, count: (Int(x) + 63) >> 6)
+        _stamp &+= 1
+        if _stamp == 0 {
+            for index in _stamps.indices { _stamps[index] = 0 }
+            _stamp = 1
+        }
+        let stamp = _stamp
+        _queue.removeAll(keepingCapacity: true)
+        _queue.append(x)
+        var head = 0
+        while head < _queue.count {
+            let node = _queue[head]
+            head += 1
+            tangle.forEachParent(of: node) { parent in
+                if _stamps[Int(parent)] != stamp {
+                    _stamps[Int(parent)] = stamp
+                    set[Int(parent) >> 6] |= 1 << UInt64(Int(parent) & 63)
+                    _queue.append(parent)
+                }
+            }
+        }
+        return set
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Testing
+import TangleSim
+
+/// The hand-built tangle of the transition tests: the genesis has four visible approvers
+/// a, b, c, d whose weights are 4, 3, 3 and 2.
+func fourApproverTangle() -> Tangle {
+    var tangle = Tangle(parents: 2)
+    func add(_ parents: [Int32]) -> Int32 {
+        let t = Double(tangle.count)
+        return tangle.append(issueTime: t, visibleTime: t, device: 0, parents: parents)
+    }
+    let a = add([0]), b = add([0]), c = add([0]), d = add([0])
+    let a1 = add([a])
+    _ = add([a, b])  // a's and b's
+    _ = add([a1])  // a's through a1
+    _ = add([b])
+    _ = add([c])
+    _ = add([c])
+    _ = add([d])
+    return tangle
+}
+
+/// Feeds every transaction of `tangle` to `weights` as issued and visible, in id order.
+func weightsOf<Weights: CumulativeWeights>(_ tangle: Tangle, _ weights: Weights) -> Weights {
+    var weights = weights
+    for x in Int32(1)..<Int32(tangle.count) {
+        weights.didIssue(x, in: tangle)
+        weights.didBecomeVisible(x, in: tangle)
+    }
+    return weights
+}
+
+@Suite("MCMC tip selection")
+struct MCMCTests {
+    @Test("walk steps follow p(y) ∝ exp(-alpha·(H(x) − H(y))) (chi-squared)", arguments: [0.0, 0.5, 5.0])
+    func transitionFrequencies(alpha: Double) {
+        let tangle = fourApproverTangle()
+        checkTransitions(alpha: alpha, tangle: tangle, weights: weightsOf(tangle, PastConeWeights()), seed: 1)
+        checkTransitions(alpha: alpha, tangle: tangle, weights: weightsOf(tangle, WindowedWeights(initialCapacity: 64)), seed: 2)
+    }
+
+    func checkTransitions<Weights: CumulativeWeights>(alpha: Double, tangle: Tangle, weights: Weights, seed: UInt) {
+        var selector = MCMCTipSelector(alpha: alpha, start: .genesis, weights: weights)
+        let approvers: [Int32] = [1, 2, 3, 4]
+        #expect(approvers.map { selector.weights.weight(of: $0) } == [4, 3, 3, 2])
+        let hx = Double(selector.weights.weight(of: 0))
+        #expect(hx == 12)
+        // The whitepaper's form, exp(-alpha (H(x) - H(y))), normalised.
+        let terms = approvers.map { Foundation.exp(-alpha * (hx - Double(selector.weights.weight(of: $0)))) }
+        let probabilities = terms.map { $0 / terms.reduce(0, +) }
+        let rng = RandomStream(gslSeed: UInt(alpha * 10) * 7 + seed)
+        var counts = [0, 0, 0, 0]
+        let draws = 400_000
+        for _ in 0..<draws {
+            let next = selector.step(from: 0, tangle: tangle, rng: rng)!
+            counts[Int(next) - 1] += 1
+        }
+        // Every expected count is at least 18 (alpha 5: e^-10 of 400,000 draws).
+        #expect(probabilities.allSatisfy { $0 * Double(draws) >= 5 })
+        // A correct walk fails this fixed-seed test with probability 0.001.
+        #expect(chiSquaredPValue(observed: counts, expected: probabilities) > 0.001, "\(counts) vs \(probabilities)")
+        #expect(selector.step(from: 5, tangle: tangle, rng: rng) == 7, "a single visible approver is taken")
+        #expect(selector.step(from: 7, tangle: tangle, rng: rng) == nil, "a tip ends the walk")
+    }
+
+    @Test("a walk never steps onto a transaction that is not visible yet")
+    func invisibleApprovers() {
+        var tangle = Tangle(parents: 1)
+        let a = tangle.append(issueTime: 1, visibleTime: 2, device: 0, parents: [0])
+        var weights = PastConeWeights()
+        weights.didIssue(a, in: tangle)
+        var selector = MCMCTipSelector(alpha: 0.5, start: .genesis, weights: weights)
+        #expect(selector.step(from: 0, tangle: tangle, rng: RandomStream(gslSeed: 1)) == nil)
+        selector.didBecomeVisible(a, in: tangle)
+        #expect(selector.step(from: 0, tangle: tangle, rng: RandomStream(gslSeed: 1)) == a)
+    }
+
+    @Test("the ring's initial size changes no result: weights are exact either way")
+    func ringSizeDoesNotMatter() {
+        let scenario = Scenario(
+            name: "ring", seed: 3, transactions: 20_000, devices: [DeviceClass(count: 10, rate: 5)],
+            network: .delay(.exponential(mean: 1)), tipSelection: .mcmc(alpha: 0.3, start: .window(W: 5)))
+        func summary(capacity: Int) -> (RunSummary, Int) {
+            let weights = WindowedWeights(initialCapacity: capacity)
+            let selector = MCMCTipSelector(alpha: 0.3, start: .window(W: 5), weights: weights)
+            var simulation = TangleSimulation(scenario: scenario, replication: 0, selector: selector, expectedTransactions: 0)
+            var engine = Engine<TangleEvent>()
+            simulation.start(&engine)
+            _ = engine.run(handler: &simulation)
+            return (simulation.finish(at: engine.now), simulation.selector.weights.rebuilds)
+        }
+        let (small, rebuilds) = summary(capacity: 64)
+        let (large, none) = summary(capacity: 1 << 14)
+        #expect(rebuilds > 0 && none == 0)
+        #expect(small == large)
+        #expect(Simulation.run(scenario).summary == large)
+    }
+
+    @Test("window starts lie in [now − 2W, now − W] and are visible; the genesis before any exists")
+    func windowStarts() {
+        let scenario = Scenario(
+            name: "window", seed: 5, duration: 60, devices: [DeviceClass(count: 10, rate: 2)],
+            network: .delay(.constant(0.5)), tipSelection: .mcmc(alpha: 0, start: .window(W: 4)))
+        let selector = MCMCTipSelector(alpha: 0, start: .window(W: 4), weights: WindowedWeights(initialCapacity: 64))
+        var simulation = TangleSimulation(scenario: scenario, replication: 0, selector: selector, expectedTransactions: 0)
+        var engine = Engine<TangleEvent>()
+        simulation.start(&engine)
+        var moment = 0.5
+        let rng = RandomStream(gslSeed: 9)
+        while moment < 60 {
+            _ = engine.run(until: moment, handler: &simulation)
+            let tangle = simulation.tangle
+            let inWindow = (1..<tangle.count).filter {
+                tangle.issueTime[$0] >= moment - 8 && tangle.issueTime[$0] <= moment - 4 && tangle.visibleTime[$0] <= moment
+            }
+            var selector = simulation.selector
+            for _ in 0..<20 {
+                let start = Int(selector.windowStart(now: moment, w: 4, tangle: tangle, rng: rng))
+                if inWindow.isEmpty {
+                    #expect(start == 0)
+                } else {
+                    #expect(inWindow.contains(start))
+                }
+            }
+            moment += 1.7
+        }
+    }
+
+    @Test("alpha = 0: the tip count stays bounded and close to uniform selection's")
+    func unbiasedWalkIsBounded() {
+        func run(_ tipSelection: TipSelectionConfiguration) -> RunResult {
+            var scenario = Scenario(
+                name: "bounded", seed: 11, duration: 1_200, warmup: 100, devices: [DeviceClass(count: 50, rate: 1)],
+                tipSelection: tipSelection)
+            scenario.metrics.sampleInterval = 10
+            return Simulation.run(scenario)
+        }
+        let walk = run(.mcmc(alpha: 0, start: .window(W: 10)))
+        let uniform = run(.uniform)
+        // The unbiased walk is not uniform selection, but both keep about 2·lambda·h tips;
+        // 10% allows for the walk's preference for tips near busy paths.
+        #expect(abs(walk.summary.meanTips - uniform.summary.meanTips) < 0.1 * uniform.summary.meanTips,
+                "walk \(walk.summary.meanTips) uniform \(uniform.summary.meanTips)")
+        // Bounded: the last third of the run has no more tips than the middle third, within
+        // the 10% a stationary count fluctuates by over 400 s windows.
+        func meanTips(_ rows: ArraySlice<TimeseriesRow>) -> Double { Double(rows.map(\.tips).reduce(0, +)) / Double(rows.count) }
+        let rows = walk.timeseries
+        let middle = meanTips(rows[40..<80]), last = meanTips(rows[80..<120])
+        #expect(abs(last - middle) < 0.1 * middle, "middle \(middle) last \(last)")
+    }
+
+    @Test("left-behind rate rises with alpha; at alpha = 1 a large fraction is left behind")
+    func leftBehindRisesWithAlpha() {
+        // Walks from the genesis, the whitepaper's setting: with large alpha they follow the
+        // heaviest path and leave the tips beside it behind (Popov, section 4.1).
+        let rates = [0.001, 0.01, 0.1, 1].map { alpha -> Double in
+            let scenario = Scenario(
+                name: "alpha", seed: 1, duration: 240, warmup: 40, devices: [DeviceClass(count: 50, rate: 1)],
+                tipSelection: .mcmc(alpha: alpha, start: .genesis),
+                metrics: MetricsConfiguration(orphanTimeout: 30))
+            return Simulation.run(scenario).summary.leftBehindRate
+        }
+        for (lower, higher) in zip(rates, rates.dropFirst()) {
+            #expect(lower < higher, "\(rates)")
+        }
+        // "Large": at least a quarter of all judged transactions.
+        #expect(rates[3] > 0.25, "\(rates)")
+    }
+
+    @Test("tips grow without bound at alpha = 1 from a window start")
+    func tipsGrowAtLargeAlpha() {
+        var scenario = Scenario(
+            name: "growth", seed: 2, duration: 600, devices: [DeviceClass(count: 50, rate: 1)],
+            tipSelection: .mcmc(alpha: 1, start: .window(W: 10)))
+        scenario.metrics.sampleInterval = 100
+        let tips = Simulation.run(scenario).timeseries.map(\.tips)
+        // Samples at 0, 100, ..., 600 s: each of the last four exceeds the one before.
+        for index in 3..<tips.count { #expect(tips[index] > tips[index - 1], "\(tips)") }
+    }
+
+    @Test("summary columns of an MCMC run")
+    func summaryColumns() {
+        let scenario = Scenario(
+            name: "columns", transactions: 5_000, devices: [DeviceClass(count: 10, rate: 5)],
+            tipSelection: .mcmc(alpha: 0.01, start: .window(W: 10)))
+        let result = Simulation.run(scenario)
+        #expect(result.summary.tipSelection == "mcmc")
+        #expect(result.summary.alpha == 0.01)
+        #expect(result.summary.walkStart == "window:10.0")
+        #expect(result.summary.meanWalkLength > 0)
+        let statistics = result.walkStatistics!
+        #expect(statistics.walks >= 2 * 5_000)
+        #expect(statistics.measuredSteps == statistics.steps)
+        let uniform = Simulation.run(Scenario(name: "u", transactions: 100, devices: [DeviceClass(count: 1, rate: 1)]))
+        #expect(uniform.summary.alpha.isNaN && uniform.summary.walkStart.isEmpty && uniform.summary.meanWalkLength.isNaN)
+        #expect(uniform.walkStatistics == nil)
+    }
+}
