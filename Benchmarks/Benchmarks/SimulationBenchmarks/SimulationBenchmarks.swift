@@ -46,4 +46,19 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         blackHole(Simulation.run(scenario).summary)
     }
+
+    // Issue 3's target: MCMC, alpha = 0.01, window W = 10 s, lambda = 100/s, h = 1 s: at least
+    // 300,000 transactions per second, and the cost per transaction at 1 million within 20%
+    // of the cost at 100,000.
+    for transactions in [100_000, 1_000_000] {
+        Benchmark(
+            "MCMC alpha 0.01 window 10 s, lambda 100/s, \(transactions / 1_000)k tx",
+            configuration: .init(metrics: simulationMetrics, warmupIterations: 1, maxDuration: .seconds(20), maxIterations: 5)
+        ) { benchmark in
+            var scenario = urts(devices: 1_000, lambda: 100, transactions: transactions)
+            scenario.tipSelection = .mcmc(alpha: 0.01, start: .window(W: 10))
+            benchmark.startMeasurement()
+            blackHole(Simulation.run(scenario).summary)
+        }
+    }
 }
