@@ -172,6 +172,9 @@ struct ScenarioDecodingTests {
                 "orphanTimeout": 60.0,
                 "sampleInterval": 1.0,
                 "transactionLog": false
+              },
+              "consensus": {
+                "kind": "none"
               }
             }
 
@@ -188,8 +191,26 @@ struct ScenarioDecodingTests {
         }
         #expect(object.keys == [
             "name", "description", "seed", "duration", "transactions", "warmup",
-            "devices", "network", "tangle", "tipSelection", "metrics",
+            "devices", "network", "tangle", "tipSelection", "metrics", "consensus",
         ])
+    }
+
+    @Test func consensusVariantsAndReattachmentRoundTrip() throws {
+        let scenario = try decode(
+            #"""
+            {"duration": 600, "devices": [{"count": 10, "rate": 1, "reattachAfter": 30}],
+             "tipSelection": {"strategy": "mcmc", "start": {"kind": "milestone", "depth": 3}},
+             "consensus": {"kind": "coordinator", "interval": 10},
+             "variants": [{"label": "URTS", "tipSelection": {"strategy": "uniform"}},
+                          {"label": "CW", "consensus": {"kind": "cumulativeWeight", "threshold": 50}, "tipSelection": {"strategy": "uniform"}}]}
+            """#)
+        #expect(scenario.devices[0].reattachAfter == 30)
+        #expect(scenario.consensus == .coordinator(CoordinatorConfiguration(interval: 10, schedule: .periodic, tipSelection: .uniform, parents: 2)))
+        #expect(scenario.tipSelection == .mcmc(alpha: 0.01, start: .milestone(depth: 3)))
+        #expect(scenario.variants.map(\.label) == ["URTS", "CW"])
+        #expect(scenario.applying(scenario.variants[1]).consensus == .cumulativeWeight(threshold: 50))
+        #expect(scenario.applying(scenario.variants[0]).consensus == scenario.consensus)
+        #expect(try Scenario(json: scenario.resolvedJSON, file: "bad.json") == scenario)
     }
 
     /// Every class of scenario error, with its exact text.
@@ -198,7 +219,7 @@ struct ScenarioDecodingTests {
         ("[]", #"bad.json: expected a JSON object with the scenario's keys, like {"duration": 600, "devices": [...]}, got an array"#),
         (#"{"devices": [{"count": 1, "rate": 1}]}"#, #"bad.json: no stop condition: set "duration" (seconds) or "transactions" (a count), or both"#),
         (minimal(#""sed": 3"#), #"bad.json: sed: unknown key "sed"; did you mean "seed"?"#),
-        (minimal(#""zzz": 3"#), "bad.json: zzz: unknown key \"zzz\"; known keys: name, description, seed, duration, transactions, warmup, devices, network, tangle, tipSelection, metrics"),
+        (minimal(#""zzz": 3"#), "bad.json: zzz: unknown key \"zzz\"; known keys: name, description, seed, duration, transactions, warmup, devices, network, tangle, tipSelection, metrics, consensus, variants"),
         // Top-level fields.
         (minimal(#""name": "my run""#), #"bad.json: name: expected a name of 1 to 100 characters from A-Z, a-z, 0-9, ".", "_" and "-", other than "." and "..", got "my run""#),
         (minimal(#""name": "..""#), #"bad.json: name: expected a name of 1 to 100 characters from A-Z, a-z, 0-9, ".", "_" and "-", other than "." and "..", got "..""#),
@@ -272,7 +293,20 @@ struct ScenarioDecodingTests {
         (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "window", "W": 0}}"#), "bad.json: tipSelection.start.W: expected a positive number of seconds, got 0"),
         (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "genesis", "W": 10}}"#), #"bad.json: tipSelection.start.W: unknown key "W"; known keys: kind"#),
         (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "milestone", "depth": 0}}"#), "bad.json: tipSelection.start.depth: expected a positive integer, got 0"),
-        (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "milestone", "depth": 3}}"#), #"bad.json: tipSelection.start.kind: "milestone" starts need coordinator milestones, which this version of TangleSim does not simulate yet; use "window" or "genesis""#),
+        (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "milestone", "depth": 3}}"#), #"bad.json: tipSelection.start.kind: a "milestone" walk start needs coordinator milestones: add "consensus": {"kind": "coordinator", "interval": 10}"#),
+        // Consensus and variants.
+        (minimal(#""consensus": {"kind": "coordinator"}"#), "bad.json: consensus.interval: required key is missing (expected a positive number of seconds)"),
+        (minimal(#""consensus": {"kind": "coordinator", "interval": 10, "schedule": "random"}"#), #"bad.json: consensus.schedule: expected one of "periodic", "poisson", got "random""#),
+        (minimal(#""consensus": {"kind": "coordinator", "interval": 10, "parents": 1}"#), "bad.json: consensus.parents: expected an integer from 2 to 8, got 1"),
+        (minimal(#""consensus": {"kind": "coordinator", "interval": 10, "tipSelection": {"strategy": "mcmc", "alpha": -1}}"#), "bad.json: consensus.tipSelection.alpha: expected a non-negative number, got -1"),
+        (minimal(#""consensus": {"kind": "cumulativeWeight", "threshold": 1}"#), "bad.json: consensus.threshold: expected an integer of at least 2, got 1"),
+        (minimal(#""consensus": {"kind": "pow"}"#), #"bad.json: consensus.kind: expected one of "none", "coordinator", "cumulativeWeight", got "pow""#),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "reattachAfter": 30}]}"#, #"bad.json: devices[0]: reattachAfter needs a confirmation rule: set "consensus" to a coordinator or a cumulativeWeight threshold"#),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "reattachAfter": 0}]}"#, "bad.json: devices[0].reattachAfter: expected a positive number of seconds, got 0"),
+        (minimal(#""variants": [{"tipSelection": {"strategy": "uniform"}}]"#), "bad.json: variants[0].label: required key is missing (expected a non-empty string)"),
+        (minimal(#""variants": [{"label": "a"}, {"label": "a"}]"#), #"bad.json: variants[1].label: duplicate label "a"; labels name the rows of the comparison"#),
+        (minimal(#""variants": [{"label": "a", "tipSelection": {"strategy": "mcmc", "start": {"kind": "milestone", "depth": 2}}}]"#), #"bad.json: variants[0].tipSelection.start.kind: a "milestone" walk start needs coordinator milestones: add "consensus": {"kind": "coordinator", "interval": 10}"#),
+        (minimal(#""variants": [{"label": "a", "consensus": {"kind": "coordinator", "interval": 5}, "tipselection": {}}]"#), #"bad.json: variants[0].tipselection: unknown key "tipselection"; did you mean "tipSelection"?"#),
         // Metrics.
         (minimal(#""metrics": {"orphanTimeout": 0}"#), "bad.json: metrics.orphanTimeout: expected a positive number of seconds, got 0"),
         (minimal(#""metrics": {"sampleInterval": []}"#), "bad.json: metrics.sampleInterval: expected a positive number of seconds, got an array"),

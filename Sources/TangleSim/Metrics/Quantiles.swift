@@ -30,6 +30,19 @@ public enum SampleStatistics {
         }
     }
 
+    /// The exact type-7 quantiles of `sorted`, which is sorted ascending (NaN when empty).
+    ///
+    /// - Complexity: O(1) per probability.
+    public static func quantiles(ofSorted sorted: [Double], at probabilities: [Double]) -> [Double] {
+        guard !sorted.isEmpty else { return probabilities.map { _ in .nan } }
+        return sorted.withUnsafeBufferPointer { buffer in
+            probabilities.map { p in
+                precondition((0...1).contains(p), "a quantile's probability is in 0...1")
+                return gsl_stats_quantile_from_sorted_data(buffer.baseAddress, 1, buffer.count, p)
+            }
+        }
+    }
+
     /// Rearranges `buffer` so that `buffer[rank]` holds the value of that rank in sorted order,
     /// no larger value before it and no smaller one after it, and returns it.
     static func _select(rank: Int, in buffer: UnsafeMutableBufferPointer<Double>) -> Double {

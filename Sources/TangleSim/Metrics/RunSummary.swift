@@ -1,10 +1,12 @@
 /// One row of `summary.csv`: the measured results of one run.
 ///
 /// Definitions follow the model notes (`shared/notes/tangle-model.md`) and the README's CSV
-/// reference. "Measured" transactions are those issued at or after `warmup` (genesis
-/// excluded); "censored" ones are measured transactions issued after `duration -
-/// orphanTimeout`, too young to be judged, left out of `left_behind_rate` and the
-/// first-approval statistics.
+/// reference. "Measured" transactions are device transactions (arrivals and reattachments;
+/// not the genesis, not milestones) issued at or after `warmup`; "censored" ones are measured
+/// transactions issued after `duration - orphanTimeout`, too young to be judged, left out of
+/// `left_behind_rate` and the first-approval statistics. Confirmation is judged per payload:
+/// a new arrival and its reattachments carry one payload, confirmed when the first of them
+/// is, with latency counted from the arrival.
 public struct RunSummary: Sendable, Equatable {
     public var scenario: String
     public var seed: UInt64
@@ -28,9 +30,9 @@ public struct RunSummary: Sendable, Equatable {
     public var duration: Double
     public var warmup: Double
     public var orphanTimeout: Double
-    /// Transactions issued, genesis excluded.
+    /// Arrivals: new device transactions (reattachments and milestones not included).
     public var transactions: Int
-    /// Transactions issued at or after `warmup`.
+    /// Device transactions issued at or after `warmup` (arrivals and reattachments).
     public var measuredTransactions: Int
     /// Time average over [warmup, duration] of the number of issued, unapproved transactions.
     public var meanTips: Double
@@ -50,6 +52,26 @@ public struct RunSummary: Sendable, Equatable {
     public var censored: Int
     /// Mean steps per walk, over the walks of measured transactions (NaN without walks).
     public var meanWalkLength: Double
+    /// The consensus rule (`none`, `coordinator`, `cumulativeWeight`).
+    public var consensus: String
+    /// Seconds between milestones (NaN without a coordinator).
+    public var milestoneInterval: Double
+    /// Measured, uncensored payloads confirmed by the end of the run, as a fraction of all
+    /// measured, uncensored payloads (NaN without a confirmation rule).
+    public var confirmedFraction: Double
+    /// Measured, uncensored payloads not confirmed within `orphanTimeout`, as a fraction.
+    public var unconfirmedRate: Double
+    /// Confirmation latency (confirmation time − first issue) of the confirmed measured,
+    /// uncensored payloads, in seconds: mean, exact quantiles and maximum.
+    public var latencyMean: Double
+    public var latencyP50: Double
+    public var latencyP90: Double
+    public var latencyP99: Double
+    public var latencyMax: Double
+    /// Milestones issued.
+    public var milestones: Int
+    /// Transactions issued again by their device (reattachments).
+    public var reattachments: Int
 
     /// The columns of `summary.csv`, in order.
     public static let csvHeader = [
@@ -58,6 +80,8 @@ public struct RunSummary: Sendable, Equatable {
         "orphan_timeout", "transactions", "measured_transactions", "mean_tips",
         "mean_visible_tips", "first_approval_mean", "first_approval_p50", "first_approval_p90",
         "first_approval_p99", "left_behind", "left_behind_rate", "censored", "mean_walk_length",
+        "consensus", "milestone_interval", "confirmed_fraction", "unconfirmed_rate", "latency_mean",
+        "latency_p50", "latency_p90", "latency_p99", "latency_max", "milestones", "reattachments",
     ]
 
     /// This row's fields, in the order of ``csvHeader``.
@@ -71,6 +95,9 @@ public struct RunSummary: Sendable, Equatable {
             .real(meanTips), .real(meanVisibleTips), .real(firstApprovalMean),
             .real(firstApprovalP50), .real(firstApprovalP90), .real(firstApprovalP99),
             .integer(leftBehind), .real(leftBehindRate), .integer(censored), .real(meanWalkLength),
+            .text(consensus), .real(milestoneInterval), .real(confirmedFraction), .real(unconfirmedRate),
+            .real(latencyMean), .real(latencyP50), .real(latencyP90), .real(latencyP99), .real(latencyMax),
+            .integer(milestones), .integer(reattachments),
         ]
     }
 }

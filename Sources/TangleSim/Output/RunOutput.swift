@@ -1,7 +1,8 @@
 import Foundation
 
-/// The files of one run: `summary.csv`, `timeseries.csv`, `transactions.csv` (when the
-/// scenario asks for it) and `manifest.json`, written atomically into one folder.
+/// The files of one run: `summary.csv`, `timeseries.csv`, `latency.csv` (with a confirmation
+/// rule), `transactions.csv` (when the scenario asks for it) and `manifest.json`, written
+/// atomically into one folder.
 public enum RunOutput {
     /// The version written into every manifest.
     public static let version = "0.1.0"
@@ -14,6 +15,18 @@ public enum RunOutput {
     /// `timeseries.csv` of one run.
     public static func timeseriesCSV(_ rows: [TimeseriesRow]) -> String {
         CSVTable(header: TimeseriesRow.csvHeader, rows: rows.map(\.csvFields)).csvText
+    }
+
+    /// The probabilities of `latency.csv`: 0, 0.01, ..., 0.99, 0.999, 1.
+    public static let latencyProbabilities: [Double] = (0...99).map { Double($0) / 100 } + [0.999, 1]
+
+    /// `latency.csv`: the exact latency quantiles of the confirmed measured payloads.
+    public static func latencyCSV(_ sortedLatencies: [Double]) -> String {
+        let quantiles = SampleStatistics.quantiles(ofSorted: sortedLatencies, at: latencyProbabilities)
+        return CSVTable(
+            header: ["quantile", "latency"],
+            rows: zip(latencyProbabilities, quantiles).map { [.real($0), .real($1)] }
+        ).csvText
     }
 
     /// `manifest.json`: the resolved scenario, seed, version and the run's cost.
@@ -59,9 +72,15 @@ public enum RunOutput {
             var names = ["summary.csv", "timeseries.csv"]
             try set.stage("summary.csv", contents: summaryCSV([result.summary]))
             try set.stage("timeseries.csv", contents: timeseriesCSV(result.timeseries))
+            if result.scenario.consensus != .none {
+                names.append("latency.csv")
+                try set.stage("latency.csv", contents: latencyCSV(result.latencies))
+            }
             if let tangle = result.tangle {
                 names.append("transactions.csv")
-                try set.stage("transactions.csv") { try TransactionLog.write(tangle, to: $0) }
+                try set.stage("transactions.csv") {
+                    try TransactionLog.write(tangle, confirmedAt: result.confirmedAt, payloads: result.payloads, to: $0)
+                }
             }
             names.append("manifest.json")
             let manifest = manifest(for: result, scenarioFile: scenarioFile, cost: cost, files: names)

@@ -2,18 +2,28 @@ import Foundation
 
 /// Writes `transactions.csv`: one row per transaction, genesis first.
 ///
-/// Columns: `id, device, issue_time, visible_time, parents, first_approval_time`, where
-/// `parents` lists the parent ids separated by `;` and `first_approval_time` is the issue time
-/// of the first approver (empty when none). The genesis has device -1.
+/// Columns: `id, device, issue_time, visible_time, parents, first_approval_time,
+/// confirmation_time, payload`, where `parents` lists the parent ids separated by `;`,
+/// `first_approval_time` is the issue time of the first approver (empty when none),
+/// `confirmation_time` when the transaction was confirmed (empty when it was not, or without
+/// a confirmation rule) and `payload` the id of the transaction that first carried its
+/// payload (its own id unless it is a reattachment). The genesis has device -1, milestones
+/// device -2.
 ///
 /// Rows are formatted into a reusable buffer and written in chunks of about 1 MiB, so a log
 /// of millions of rows costs neither a giant string nor an allocation per row.
 public enum TransactionLog {
     /// The columns, in order.
-    public static let csvHeader = ["id", "device", "issue_time", "visible_time", "parents", "first_approval_time"]
+    public static let csvHeader = [
+        "id", "device", "issue_time", "visible_time", "parents", "first_approval_time", "confirmation_time", "payload",
+    ]
 
-    /// Streams the log of `tangle` into `handle`.
-    public static func write(_ tangle: Tangle, to handle: FileHandle) throws {
+    /// Streams the log of `tangle` into `handle`, with confirmation times and payloads when
+    /// given.
+    public static func write(
+        _ tangle: Tangle, confirmedAt: ContiguousArray<Double>? = nil, payloads: ContiguousArray<Int32>? = nil,
+        to handle: FileHandle
+    ) throws {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20 + 256)
         buffer.append(contentsOf: (csvHeader.joined(separator: ",") + "\n").utf8)
@@ -37,6 +47,12 @@ public enum TransactionLog {
             if let approver = tangle.firstApprover(of: x) {
                 buffer.append(contentsOf: tangle.issueTime[Int(approver)].description.utf8)
             }
+            buffer.append(UInt8(ascii: ","))
+            if let confirmedAt, !confirmedAt[index].isNaN {
+                buffer.append(contentsOf: confirmedAt[index].description.utf8)
+            }
+            buffer.append(UInt8(ascii: ","))
+            buffer.append(contentsOf: String(payloads?[index] ?? x).utf8)
             buffer.append(UInt8(ascii: "\n"))
             if buffer.count >= 1 << 20 {
                 try handle.write(contentsOf: buffer)

@@ -81,6 +81,8 @@ public enum StreamID: UInt64, Sendable, CaseIterable {
     case delays = 2
     /// Tip selection of ordinary transactions.
     case tipSelection = 3
+    /// The coordinator: milestone gaps, delays and tip selection.
+    case coordinator = 4
 
     /// The GSL seed of stream `stream` of replication `replication` under master seed `seed`:
     /// SplitMix64's finaliser applied in turn to the seed, the replication and the stream id,

@@ -109,6 +109,11 @@ private enum _TipSelectionStrategy: String, CaseIterable {
     case uniform, mcmc
 }
 
+/// The rules a scenario can name in `consensus.kind`.
+private enum _ConsensusKind: String, CaseIterable {
+    case none, coordinator, cumulativeWeight
+}
+
 /// The walk starts a scenario can name in `tipSelection.start.kind`.
 private enum _WalkStartKind: String, CaseIterable {
     case genesis, window, milestone
@@ -134,7 +139,7 @@ extension _Expectation where Value == Scenario {
                 }
             }
             let warmup = try reader.optional("warmup", warmupExpectation) ?? 0
-            return Scenario(
+            let scenario = Scenario(
                 name: name,
                 description: description,
                 seed: UInt64(seed),
@@ -145,7 +150,11 @@ extension _Expectation where Value == Scenario {
                 network: try reader.optional("network", .network) ?? .delay(.constant(1.0)),
                 tangle: try reader.optional("tangle", .tangle) ?? TangleConfiguration(),
                 tipSelection: try reader.optional("tipSelection", .tipSelection) ?? .uniform,
-                metrics: try reader.optional("metrics", .metrics) ?? MetricsConfiguration())
+                metrics: try reader.optional("metrics", .metrics) ?? MetricsConfiguration(),
+                consensus: try reader.optional("consensus", .consensus) ?? ConsensusConfiguration.none,
+                variants: try reader.optional("variants", .variants) ?? [])
+            try scenario._checkCombinations(reader)
+            return scenario
         }
     }
 }
@@ -194,7 +203,8 @@ extension _Expectation where Value == DeviceClass {
         object(#"a device class like {"count": 1000, "rate": 0.05}"#) { reader in
             DeviceClass(
                 count: Int(try reader.required("count", .positiveInteger)),
-                rate: try reader.required("rate", .positiveNumber(of: "transactions per second")))
+                rate: try reader.required("rate", .positiveNumber(of: "transactions per second")),
+                reattachAfter: try reader.optional("reattachAfter", .positiveNumber(of: "seconds")))
         }
     }
 }
@@ -289,9 +299,7 @@ extension _Expectation where Value == WalkStart {
             case .window:
                 return .window(W: try reader.required("W", .positiveNumber(of: "seconds")))
             case .milestone:
-                _ = try reader.required("depth", .positiveInteger)
-                throw reader.member("kind")!.failure(
-                    #""milestone" starts need coordinator milestones, which this version of TangleSim does not simulate yet; use "window" or "genesis""#)
+                return .milestone(depth: Int(try reader.required("depth", .positiveInteger)))
             }
         }
     }
@@ -306,5 +314,97 @@ extension _Expectation where Value == MetricsConfiguration {
                 sampleInterval: try reader.optional("sampleInterval", .positiveNumber(of: "seconds")) ?? 1,
                 transactionLog: try reader.optional("transactionLog", .bool) ?? false)
         }
+    }
+}
+
+extension _Expectation where Value == ConsensusConfiguration {
+    /// The `consensus` section: when a transaction counts as confirmed.
+    fileprivate static var consensus: Self {
+        object(#"an object like {"kind": "coordinator", "interval": 10}"#) { reader in
+            switch try reader.required("kind", .oneOf(_ConsensusKind.self)) {
+            case .none:
+                return .none
+            case .coordinator:
+                return .coordinator(
+                    CoordinatorConfiguration(
+                        interval: try reader.required("interval", .positiveNumber(of: "seconds")),
+                        schedule: try reader.optional("schedule", .oneOf(MilestoneSchedule.self)) ?? .periodic,
+                        tipSelection: try reader.optional("tipSelection", .tipSelection) ?? .uniform,
+                        parents: Int(try reader.optional("parents", .integer(from: 2, to: Int64(TangleConfiguration.maximumParents))) ?? 2)))
+            case .cumulativeWeight:
+                return .cumulativeWeight(threshold: Int(try reader.required("threshold", .integer(in: 2...Int64(Int32.max), "an integer of at least 2"))))
+            }
+        }
+    }
+}
+
+extension _Expectation where Value == [ScenarioVariant] {
+    /// The `variants` of a comparison: labelled strategies, labels unique.
+    fileprivate static var variants: Self {
+        let description = #"a list of variants like {"label": "URTS", "tipSelection": {"strategy": "uniform"}}"#
+        return Self(description) { field in
+            guard let elements = field.elements else { throw field.mismatch(expected: description) }
+            var labels = Set<String>()
+            return try elements.map { element in
+                let variant = try element.decode(.variant)
+                guard labels.insert(variant.label).inserted else {
+                    throw _Field(value: .string(variant.label), path: element.path.appending(key: "label"), file: element.file)
+                        .failure("duplicate label \(JSONValue._quoted(variant.label)); labels name the rows of the comparison")
+                }
+                return variant
+            }
+        }
+    }
+}
+
+extension _Expectation where Value == ScenarioVariant {
+    /// One variant of a comparison.
+    fileprivate static var variant: Self {
+        object(#"a variant like {"label": "URTS", "tipSelection": {"strategy": "uniform"}}"#) { reader in
+            ScenarioVariant(
+                label: try reader.required("label", .string(where: { !$0.isEmpty }, "a non-empty string")),
+                tipSelection: try reader.optional("tipSelection", .tipSelection),
+                consensus: try reader.optional("consensus", .consensus))
+        }
+    }
+}
+
+extension Scenario {
+    /// Rejects combinations of sections that cannot run together, for the scenario and for
+    /// each of its variants.
+    fileprivate func _checkCombinations(_ reader: _ObjectReader) throws {
+        func check(_ scenario: Scenario, tipSelectionPath: _Field?, consensusPath: _Field?) throws {
+            if case .milestone = scenario.tipSelection.walkStart, scenario.consensus.coordinator == nil {
+                let field = tipSelectionPath ?? reader.field
+                throw field.failure(
+                    #"a "milestone" walk start needs coordinator milestones: add "consensus": {"kind": "coordinator", "interval": 10}"#)
+            }
+            if scenario.consensus == .none, let index = scenario.devices.firstIndex(where: { $0.reattachAfter != nil }) {
+                let field = consensusPath
+                    ?? reader.member("devices")?.elements?[index] ?? reader.field
+                throw field.failure(
+                    #"reattachAfter needs a confirmation rule: set "consensus" to a coordinator or a cumulativeWeight threshold"#)
+            }
+        }
+        // A milestone start is named at its `kind`, where the user wrote it.
+        func startKind(_ tipSelection: _Field?) -> _Field? {
+            _ObjectReaderLookup.member(_ObjectReaderLookup.member(tipSelection, "start"), "kind") ?? tipSelection
+        }
+        try check(self, tipSelectionPath: startKind(reader.member("tipSelection")), consensusPath: nil)
+        for (index, variant) in variants.enumerated() {
+            let element = reader.member("variants")?.elements?[index]
+            let label = _ObjectReaderLookup.member(element, "label")
+            let tipSelectionField = startKind(_ObjectReaderLookup.member(element, "tipSelection")) ?? label
+            let consensusField = _ObjectReaderLookup.member(element, "consensus") ?? label
+            try check(applying(variant), tipSelectionPath: tipSelectionField, consensusPath: consensusField)
+        }
+    }
+}
+
+/// Looks up an object member of a field without reading it strictly.
+private enum _ObjectReaderLookup {
+    static func member(_ field: _Field?, _ key: String) -> _Field? {
+        guard let field, case .object(let object) = field.value, let value = object[key] else { return nil }
+        return _Field(value: value, path: field.path.appending(key: key), file: field.file)
     }
 }

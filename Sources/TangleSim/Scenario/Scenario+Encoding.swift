@@ -22,7 +22,12 @@ extension Scenario {
             object["transactions"] = .integer(Int64(transactions))
         }
         object["warmup"] = .number(warmup)
-        object["devices"] = .array(devices.map { ["count": .integer(Int64($0.count)), "rate": .number($0.rate)] })
+        object["devices"] = .array(
+            devices.map { device in
+                var entry: JSONObject = ["count": .integer(Int64(device.count)), "rate": .number(device.rate)]
+                if let reattachAfter = device.reattachAfter { entry["reattachAfter"] = .number(reattachAfter) }
+                return .object(entry)
+            })
         object["network"] = network._resolvedJSON
         object["tangle"] = [
             "parents": .integer(Int64(tangle.parents)),
@@ -34,6 +39,16 @@ extension Scenario {
             "sampleInterval": .number(metrics.sampleInterval),
             "transactionLog": .bool(metrics.transactionLog),
         ]
+        object["consensus"] = consensus._resolvedJSON
+        if !variants.isEmpty {
+            object["variants"] = .array(
+                variants.map { variant in
+                    var entry: JSONObject = ["label": .string(variant.label)]
+                    if let tipSelection = variant.tipSelection { entry["tipSelection"] = tipSelection._resolvedJSON }
+                    if let consensus = variant.consensus { entry["consensus"] = consensus._resolvedJSON }
+                    return .object(entry)
+                })
+        }
         return .object(object)
     }
 }
@@ -79,6 +94,26 @@ extension TipSelectionConfiguration {
                 case .milestone(let depth): ["kind": "milestone", "depth": .integer(Int64(depth))]
                 }
             return ["strategy": "mcmc", "alpha": .number(alpha), "start": startJSON]
+        }
+    }
+}
+
+extension ConsensusConfiguration {
+    /// The `consensus` section with every default filled in.
+    var _resolvedJSON: JSONValue {
+        switch self {
+        case .none:
+            return ["kind": "none"]
+        case .coordinator(let coordinator):
+            return [
+                "kind": "coordinator",
+                "interval": .number(coordinator.interval),
+                "schedule": .string(coordinator.schedule.rawValue),
+                "tipSelection": coordinator.tipSelection._resolvedJSON,
+                "parents": .integer(Int64(coordinator.parents)),
+            ]
+        case .cumulativeWeight(let threshold):
+            return ["kind": "cumulativeWeight", "threshold": .integer(Int64(threshold))]
         }
     }
 }

@@ -32,6 +32,10 @@ public struct Scenario: Sendable, Equatable {
     public var tipSelection: TipSelectionConfiguration
     /// What is measured and written.
     public var metrics: MetricsConfiguration
+    /// When a transaction counts as confirmed (default: no confirmation rule).
+    public var consensus: ConsensusConfiguration
+    /// Strategies `tanglesim compare` runs side by side on the same arrivals (may be empty).
+    public var variants: [ScenarioVariant]
 
     public init(
         name: String,
@@ -44,7 +48,9 @@ public struct Scenario: Sendable, Equatable {
         network: NetworkConfiguration = .delay(.constant(1.0)),
         tangle: TangleConfiguration = TangleConfiguration(),
         tipSelection: TipSelectionConfiguration = .uniform,
-        metrics: MetricsConfiguration = MetricsConfiguration()
+        metrics: MetricsConfiguration = MetricsConfiguration(),
+        consensus: ConsensusConfiguration = .none,
+        variants: [ScenarioVariant] = []
     ) {
         self.name = name
         self.description = description
@@ -57,6 +63,18 @@ public struct Scenario: Sendable, Equatable {
         self.tangle = tangle
         self.tipSelection = tipSelection
         self.metrics = metrics
+        self.consensus = consensus
+        self.variants = variants
+    }
+
+    /// This scenario with a variant's strategy and consensus in place of its own, and no
+    /// variants: what `tanglesim compare` runs for `variant`.
+    public func applying(_ variant: ScenarioVariant) -> Scenario {
+        var scenario = self
+        if let tipSelection = variant.tipSelection { scenario.tipSelection = tipSelection }
+        if let consensus = variant.consensus { scenario.consensus = consensus }
+        scenario.variants = []
+        return scenario
     }
 
     /// The total arrival rate lambda: the sum of every device's rate (transactions per second).
@@ -77,10 +95,14 @@ public struct DeviceClass: Sendable, Equatable {
     public var count: Int
     /// Transactions per second per device (positive).
     public var rate: Double
+    /// Seconds after which a device issues an unconfirmed transaction again (same payload,
+    /// new parents), or nil for never. Needs a consensus rule.
+    public var reattachAfter: Double?
 
-    public init(count: Int, rate: Double) {
+    public init(count: Int, rate: Double, reattachAfter: Double? = nil) {
         self.count = count
         self.rate = rate
+        self.reattachAfter = reattachAfter
     }
 }
 
@@ -206,5 +228,77 @@ public struct MetricsConfiguration: Sendable, Equatable {
         self.orphanTimeout = orphanTimeout
         self.sampleInterval = sampleInterval
         self.transactionLog = transactionLog
+    }
+}
+
+/// When a transaction counts as confirmed.
+public enum ConsensusConfiguration: Sendable, Equatable {
+    /// No confirmation rule: only tips and left-behind rates are measured.
+    case none
+    /// A coordinator issues milestones; a transaction is confirmed when the first milestone
+    /// whose past cone contains it becomes visible.
+    case coordinator(CoordinatorConfiguration)
+    /// A transaction is confirmed when its cumulative weight first reaches `threshold`.
+    case cumulativeWeight(threshold: Int)
+
+    /// The rule's name as written in scenarios and in `summary.csv`.
+    public var kindName: String {
+        switch self {
+        case .none: "none"
+        case .coordinator: "coordinator"
+        case .cumulativeWeight: "cumulativeWeight"
+        }
+    }
+
+    /// The coordinator's settings, when there is one.
+    public var coordinator: CoordinatorConfiguration? {
+        if case .coordinator(let configuration) = self { return configuration }
+        return nil
+    }
+}
+
+/// How a coordinator issues milestones.
+public struct CoordinatorConfiguration: Sendable, Equatable {
+    /// Seconds between milestones (the mean, for a Poisson schedule).
+    public var interval: Double
+    /// Periodic milestones, or a Poisson process of rate 1/interval.
+    public var schedule: MilestoneSchedule
+    /// How a milestone chooses the tips it approves besides the previous milestone.
+    public var tipSelection: TipSelectionConfiguration
+    /// A milestone's parents in all: the previous milestone plus `parents − 1` tips (2...8).
+    public var parents: Int
+
+    public init(
+        interval: Double, schedule: MilestoneSchedule = .periodic, tipSelection: TipSelectionConfiguration = .uniform,
+        parents: Int = 2
+    ) {
+        self.interval = interval
+        self.schedule = schedule
+        self.tipSelection = tipSelection
+        self.parents = parents
+    }
+}
+
+/// When milestones are issued.
+public enum MilestoneSchedule: String, Sendable, Equatable, CaseIterable {
+    /// Every `interval` seconds, the first at `interval`.
+    case periodic
+    /// As a Poisson process with mean gap `interval`.
+    case poisson
+}
+
+/// One strategy of a comparison: a label and the sections it replaces.
+public struct ScenarioVariant: Sendable, Equatable {
+    /// The name shown in the comparison table and `compare.csv`.
+    public var label: String
+    /// The tip selection of this variant (the scenario's own when nil).
+    public var tipSelection: TipSelectionConfiguration?
+    /// The consensus rule of this variant (the scenario's own when nil).
+    public var consensus: ConsensusConfiguration?
+
+    public init(label: String, tipSelection: TipSelectionConfiguration? = nil, consensus: ConsensusConfiguration? = nil) {
+        self.label = label
+        self.tipSelection = tipSelection
+        self.consensus = consensus
     }
 }

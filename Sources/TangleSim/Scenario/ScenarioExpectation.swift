@@ -85,6 +85,14 @@ extension _Expectation where Value == String {
             return value
         }
     }
+
+    /// A string for which `isValid` holds, described by `description`.
+    static func string(where isValid: @escaping (String) -> Bool, _ description: String) -> Self {
+        Self(description) { field in
+            guard case .string(let value) = field.value, isValid(value) else { throw field.mismatch(expected: description) }
+            return value
+        }
+    }
 }
 
 extension _Expectation where Value == Bool {

@@ -13,6 +13,15 @@ public struct RunResult: Sendable {
     public var events: UInt64
     /// What the tip selector's walks did and cost (MCMC only).
     public var walkStatistics: WalkStatistics?
+    /// The sorted confirmation latencies of the measured, uncensored, confirmed payloads,
+    /// for `latency.csv` (empty without a confirmation rule).
+    public var latencies: [Double]
+    /// Each transaction's confirmation time, kept with the transaction log when there is a
+    /// confirmation rule.
+    public var confirmedAt: ContiguousArray<Double>?
+    /// Each transaction's payload (the transaction that first carried it), kept with the
+    /// transaction log when devices reattach.
+    public var payloads: ContiguousArray<Int32>?
 }
 
 /// Runs scenarios. The entry point of the simulation library.
@@ -26,13 +35,27 @@ public enum Simulation {
         switch scenario.tipSelection {
         case .uniform:
             return run(scenario, replication: replication, selector: UniformTipSelector(), progress: progress)
-        case .mcmc(let alpha, .window(let w)):
-            let weights = WindowedWeights(initialCapacity: windowCapacity(of: scenario, w: w))
-            let selector = MCMCTipSelector(alpha: alpha, start: .window(W: w), weights: weights, warmup: scenario.warmup)
+        case .mcmc(let alpha, .genesis):
+            let selector = MCMCTipSelector(alpha: alpha, start: .genesis, weights: PastConeWeights(), warmup: scenario.warmup)
             return run(scenario, replication: replication, selector: selector, progress: progress)
         case .mcmc(let alpha, let start):
-            let selector = MCMCTipSelector(alpha: alpha, start: start, weights: PastConeWeights(), warmup: scenario.warmup)
+            let weights = WindowedWeights(initialCapacity: windowCapacity(of: scenario, start: start))
+            let selector = MCMCTipSelector(alpha: alpha, start: start, weights: weights, warmup: scenario.warmup)
             return run(scenario, replication: replication, selector: selector, progress: progress)
+        }
+    }
+
+    /// The tip selector of a coordinator with the given strategy (its own instance, with its
+    /// own weights).
+    static func coordinatorSelector(_ tipSelection: TipSelectionConfiguration, scenario: Scenario) -> any TipSelector {
+        switch tipSelection {
+        case .uniform:
+            return UniformTipSelector()
+        case .mcmc(let alpha, .genesis):
+            return MCMCTipSelector(alpha: alpha, start: .genesis, weights: PastConeWeights())
+        case .mcmc(let alpha, let start):
+            return MCMCTipSelector(
+                alpha: alpha, start: start, weights: WindowedWeights(initialCapacity: windowCapacity(of: scenario, start: start)))
         }
     }
 
@@ -43,28 +66,38 @@ public enum Simulation {
         let expectedEnd = expectedEndTime(of: scenario)
         var simulation = TangleSimulation(
             scenario: scenario, replication: replication, selector: selector,
-            expectedTransactions: expectedTransactions(of: scenario))
+            expectedTransactions: expectedTransactions(of: scenario),
+            coordinatorSelector: scenario.consensus.coordinator.map { coordinatorSelector($0.tipSelection, scenario: scenario) })
         var engine = Engine<TangleEvent>()
         simulation.start(&engine)
         let reason = engine.run(
             until: scenario.duration ?? .infinity, handler: &simulation,
             progress: progress.map { report in { now in report(Swift.min(1, now / expectedEnd)) } })
         precondition(reason != .exhausted || scenario.duration != nil, "arrivals never run out")
-        let summary = simulation.finish(at: engine.now)
+        let (summary, latencies) = simulation.finishWithLatencies(at: engine.now)
         progress?(1)
         return RunResult(
             scenario: scenario, replication: replication, summary: summary,
             timeseries: simulation.timeseries,
             tangle: scenario.metrics.transactionLog ? simulation.tangle : nil,
-            events: engine.handledEvents, walkStatistics: simulation.selector.walkStatistics)
+            events: engine.handledEvents, walkStatistics: simulation.selector.walkStatistics,
+            latencies: latencies,
+            confirmedAt: scenario.metrics.transactionLog ? simulation.confirmation?.confirmedAt : nil,
+            payloads: scenario.metrics.transactionLog ? simulation.confirmation?.payload : nil)
     }
 
-    /// The initial ring size of ``WindowedWeights``: the transactions expected within
-    /// 2W plus four mean delays, with a quarter more for fluctuations. A wrong guess costs
-    /// a rebuild, never a result.
-    static func windowCapacity(of scenario: Scenario, w: Double) -> Int {
+    /// The initial ring size of ``WindowedWeights``: the transactions expected within the
+    /// span walks can reach (2W, or depth + 1 milestone intervals) plus four mean delays,
+    /// with a quarter more for fluctuations. A wrong guess costs a rebuild, never a result.
+    static func windowCapacity(of scenario: Scenario, start: WalkStart) -> Int {
         guard case .delay(let delay) = scenario.network else { return 1024 }
-        let expected = scenario.lambda * (2 * w + 4 * delay.mean)
+        let span: Double =
+            switch start {
+            case .window(let w): 2 * w
+            case .milestone(let depth): Double(depth + 1) * (scenario.consensus.coordinator?.interval ?? 0)
+            case .genesis: 0
+            }
+        let expected = scenario.lambda * (span + 4 * delay.mean)
         return Int(Swift.min(expected * 1.25 + 256, Double(1 << 26)))
     }
 

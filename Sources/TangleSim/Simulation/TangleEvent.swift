@@ -6,4 +6,9 @@ public enum TangleEvent: Sendable, Equatable {
     case visible(Int32)
     /// A row of `timeseries.csv` is recorded now.
     case sample
+    /// The coordinator issues a milestone now.
+    case milestone
+    /// The device that issued transaction `id` checks now whether its payload is confirmed,
+    /// and issues it again if not.
+    case reattach(Int32)
 }

@@ -6,7 +6,10 @@
 ///
 /// Per transaction: one `issue` event (arrival, device, parents, delay; schedules the next
 /// arrival) and one `visible` event (the transaction joins the visible tip set, its parents
-/// leave it).
+/// leave it, and the confirmation rule is applied). A coordinator adds `milestone` events;
+/// devices that reattach add a `reattach` check per transaction.
+///
+/// Device ids are >= 0; the genesis has device -1 and milestones device -2.
 public struct TangleSimulation<Selector: TipSelector>: EventHandler {
     public typealias Payload = TangleEvent
 
@@ -14,6 +17,10 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
     public private(set) var visibleTips = TipSet()
     public private(set) var selector: Selector
     public private(set) var timeseries: [TimeseriesRow] = []
+    /// The confirmation rule's state (nil without a consensus rule).
+    public private(set) var confirmation: ConfirmationTracker?
+    /// The coordinator (nil without one).
+    public private(set) var coordinator: Coordinator?
 
     /// The scenario being run and the replication number.
     public let scenario: Scenario
@@ -30,9 +37,17 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
     @usableFromInline let _sampleInterval: Double
     @usableFromInline let _transactionLimit: Int
     @usableFromInline var _parentScratch: [Int32] = []
+    /// Each device class's reattachment delay (nil: never), and whether any class has one.
+    @usableFromInline let _reattachAfter: [Double?]
+    @usableFromInline let _reattaches: Bool
+    @usableFromInline let _milestoneDepth: Int?
 
-    /// Transactions issued so far, genesis excluded.
+    /// Arrivals so far: new transactions from devices (not reattachments, not milestones).
     public private(set) var issued = 0
+    /// Transactions issued again by their device because they were not confirmed in time.
+    public private(set) var reattachments = 0
+    /// Milestones issued by the coordinator.
+    public private(set) var milestonesIssued = 0
     /// Issued transactions with no approver (genesis included while unapproved).
     public private(set) var tipCount = 1
     /// The integral of `tipCount` over [warmup, lastTipChange], in transaction-seconds.
@@ -47,7 +62,13 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
 
     /// Creates a simulation holding only the genesis; call ``start(_:)`` to schedule the
     /// first events.
-    public init(scenario: Scenario, replication: Int, selector: Selector, expectedTransactions: Int) {
+    ///
+    /// - Parameter coordinatorSelector: the coordinator's tip selector, required when the
+    ///   scenario has a coordinator.
+    public init(
+        scenario: Scenario, replication: Int, selector: Selector, expectedTransactions: Int,
+        coordinatorSelector: (any TipSelector)? = nil
+    ) {
         guard case .delay(let delay) = scenario.network else { preconditionFailure("delay model only") }
         self.scenario = scenario
         self.replication = replication
@@ -68,54 +89,122 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
         _sampleInterval = scenario.metrics.sampleInterval
         _transactionLimit = scenario.transactions ?? Int.max
         _parentScratch.reserveCapacity(TangleConfiguration.maximumParents)
+        _reattachAfter = scenario.devices.map(\.reattachAfter)
+        _reattaches = _reattachAfter.contains { $0 != nil }
+        if case .milestone(let depth) = scenario.tipSelection.walkStart { _milestoneDepth = depth } else { _milestoneDepth = nil }
+        switch scenario.consensus {
+        case .none:
+            precondition(!_reattaches, "reattachment needs a confirmation rule")
+        case .coordinator(let configuration):
+            guard let coordinatorSelector else { preconditionFailure("a coordinator needs its tip selector") }
+            coordinator = Coordinator(
+                configuration: configuration, selector: coordinatorSelector,
+                rng: RandomStream(seed: scenario.seed, replication: replication, stream: .coordinator))
+            confirmation = ConfirmationTracker(rule: .milestones, payloads: _reattaches, expectedTransactions: expectedTransactions)
+        case .cumulativeWeight(let threshold):
+            confirmation = ConfirmationTracker(
+                rule: .weightThreshold(threshold), payloads: _reattaches, expectedTransactions: expectedTransactions)
+        }
+        precondition(_milestoneDepth == nil || coordinator != nil, "milestone walk starts need a coordinator")
     }
 
     /// Schedules the first sample (at time 0) and the first arrival.
     public mutating func start(_ engine: inout Engine<TangleEvent>) {
         engine.schedule(.sample, at: 0)
         engine.schedule(.issue, after: _arrivals.nextInterarrival())
+        if let coordinator { engine.schedule(.milestone, after: coordinator.nextGap()) }
     }
 
     public mutating func handle(_ payload: TangleEvent, engine: inout Engine<TangleEvent>) -> EngineControl {
         switch payload {
         case .issue:
-            return issue(engine: &engine)
+            let device = _arrivals.nextDevice()
+            let x = issueTransaction(device: device, payload: nil, engine: &engine)
+            issued += 1
+            if issued >= _transactionLimit { return .stop }
+            if _reattaches, let after = _reattachAfter[_arrivals.deviceClass(of: device)] {
+                engine.schedule(.reattach(x), after: after)
+            }
+            engine.schedule(.issue, after: _arrivals.nextInterarrival())
+            return .proceed
         case .visible(let x):
             visibleTips.insert(x)
             tangle.forEachParent(of: x) { visibleTips.remove($0) }
             selector.didBecomeVisible(x, in: tangle)
+            let isMilestone = tangle.device[Int(x)] == Self.milestoneDevice
+            coordinator?.didBecomeVisible(x, isMilestone: isMilestone, in: tangle)
+            confirmation?.didBecomeVisible(x, isMilestone: isMilestone, in: tangle, now: engine.now)
             return .proceed
         case .sample:
             recordSample(at: engine.now)
             engine.schedule(.sample, after: _sampleInterval)
             return .proceed
+        case .milestone:
+            issueMilestone(engine: &engine)
+            engine.schedule(.milestone, after: coordinator!.nextGap())
+            return .proceed
+        case .reattach(let x):
+            let carried = confirmation!.payload![Int(x)]
+            guard !confirmation!.isConfirmed(payload: carried) else { return .proceed }
+            let device = tangle.device[Int(x)]
+            let again = issueTransaction(device: device, payload: carried, engine: &engine)
+            reattachments += 1
+            engine.schedule(.reattach(again), after: _reattachAfter[_arrivals.deviceClass(of: device)]!)
+            return .proceed
         }
     }
 
-    mutating func issue(engine: inout Engine<TangleEvent>) -> EngineControl {
+    /// The device id of milestones.
+    public static var milestoneDevice: Int32 { -2 }
+
+    /// Issues a device transaction now: records the visible tip set it saw, chooses its
+    /// parents, draws its delay and schedules its visibility. `payload` is the transaction
+    /// that first carried a reattached payload (nil for a new one).
+    mutating func issueTransaction(device: Int32, payload: Int32?, engine: inout Engine<TangleEvent>) -> Int32 {
         let now = engine.now
         if now >= _warmup {
             visibleTipsSum &+= visibleTips.count
             visibleTipsSamples &+= 1
         }
         _parentScratch.removeAll(keepingCapacity: true)
+        var anchor: Int32 = 0
+        if let depth = _milestoneDepth { anchor = coordinator!.anchor(depth: depth) }
         selector.selectParents(
-            SelectionRequest(now: now, parents: _parents, repeatedPicks: _repeatedPicks),
+            SelectionRequest(now: now, parents: _parents, repeatedPicks: _repeatedPicks, milestoneAnchor: anchor),
             tangle: tangle, visibleTips: visibleTips, into: &_parentScratch, rng: _tipRNG)
+        let visibleAt = now + _delay.sample(_delayRNG)
+        let x = append(device: device, visibleAt: visibleAt, now: now)
+        confirmation?.didIssue(x, payload: payload ?? x)
+        engine.schedule(.visible(x), at: visibleAt)
+        return x
+    }
+
+    /// Issues a milestone now: the latest visible milestone plus the coordinator's tips.
+    mutating func issueMilestone(engine: inout Engine<TangleEvent>) {
+        let now = engine.now
+        _parentScratch.removeAll(keepingCapacity: true)
+        coordinator!.selectParents(
+            now: now, repeatedPicks: _repeatedPicks, tangle: tangle, visibleTips: visibleTips, into: &_parentScratch)
+        let visibleAt = now + _delay.sample(coordinator!.rng)
+        let x = append(device: Self.milestoneDevice, visibleAt: visibleAt, now: now)
+        coordinator!.didIssueMilestone(x)
+        confirmation?.didIssue(x, payload: x)
+        milestonesIssued += 1
+        engine.schedule(.visible(x), at: visibleAt)
+    }
+
+    /// Appends a transaction approving `_parentScratch`, updates the tip count and tells the
+    /// strategies.
+    mutating func append(device: Int32, visibleAt: Double, now: Double) -> Int32 {
         accumulateTipArea(until: now)
         tipCount += 1
         for parent in _parentScratch where !tangle.isApproved(parent) {
             tipCount -= 1
         }
-        let device = _arrivals.nextDevice()
-        let visibleAt = now + _delay.sample(_delayRNG)
-        let id = tangle.append(issueTime: now, visibleTime: visibleAt, device: device, parents: _parentScratch)
-        selector.didIssue(id, in: tangle)
-        engine.schedule(.visible(id), at: visibleAt)
-        issued += 1
-        if issued >= _transactionLimit { return .stop }
-        engine.schedule(.issue, after: _arrivals.nextInterarrival())
-        return .proceed
+        let x = tangle.append(issueTime: now, visibleTime: visibleAt, device: device, parents: _parentScratch)
+        selector.didIssue(x, in: tangle)
+        coordinator?.didIssue(x, in: tangle)
+        return x
     }
 
     /// Adds `tipCount` times the time since the last change, clipped to the measurement
@@ -134,51 +223,70 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
     mutating func recordSample(at time: Double) {
         let judgedBefore = time - _orphanTimeout
         while Int(_nextToJudge) < tangle.count, tangle.issueTime[Int(_nextToJudge)] <= judgedBefore {
-            if !isApprovedWithinTimeout(_nextToJudge) { _leftBehindSoFar += 1 }
+            if tangle.device[Int(_nextToJudge)] >= 0, !isApprovedWithinTimeout(_nextToJudge) { _leftBehindSoFar += 1 }
             _nextToJudge += 1
         }
+        let confirmed = confirmation?.confirmedPayloads
         timeseries.append(
             TimeseriesRow(
                 time: time, transactions: issued, tips: tipCount, visibleTips: visibleTips.count,
-                leftBehind: _leftBehindSoFar))
+                leftBehind: _leftBehindSoFar, confirmed: confirmed, unconfirmedPending: confirmed.map { issued - $0 }))
     }
 
     /// Whether `x`'s first approver was issued within `orphanTimeout` of `x`.
-
     func isApprovedWithinTimeout(_ x: Int32) -> Bool {
         guard let approver = tangle.firstApprover(of: x) else { return false }
         return tangle.issueTime[Int(approver)] - tangle.issueTime[Int(x)] <= _orphanTimeout
     }
 
-    /// Closes the measurement window at `end` and computes the run's summary.
+    /// Closes the measurement window at `end` and computes the run's summary and, with a
+    /// confirmation rule, the sorted latencies of the confirmed measured payloads.
     ///
-    /// - Complexity: O(n log n) in the number of measured transactions (exact quantiles).
+    /// - Complexity: O(n) for the transaction statistics (exact quantiles by selection), plus
+    ///   O(p log p) to sort the p latencies.
     public mutating func finish(at end: Double) -> RunSummary {
+        finishWithLatencies(at: end).summary
+    }
+
+    /// ``finish(at:)`` that also returns the sorted latencies (empty without a rule).
+    public mutating func finishWithLatencies(at end: Double) -> (summary: RunSummary, latencies: [Double]) {
         accumulateTipArea(until: end)
         let window = end - _warmup
         let judgeBefore = end - _orphanTimeout
         var firstApproval: [Double] = []
         firstApproval.reserveCapacity(tangle.count)
-        var leftBehind = 0
-        var measured = 0
-        var censored = 0
+        var leftBehind = 0, measured = 0, censored = 0
+        var latencies: [Double] = []
+        var judgedPayloads = 0, lateOrNever = 0
         let issueTime = tangle.issueTime
-        for index in 1..<tangle.count where issueTime[index] >= _warmup {
+        let device = tangle.device
+        for index in 1..<tangle.count where device[index] >= 0 && issueTime[index] >= _warmup {
             measured += 1
             let x = Int32(truncatingIfNeeded: index)
             if issueTime[index] > judgeBefore {
                 censored += 1
-            } else if isApprovedWithinTimeout(x) {
+                continue
+            }
+            if isApprovedWithinTimeout(x) {
                 firstApproval.append(issueTime[Int(tangle.firstApprover(of: x)!)] - issueTime[index])
             } else {
                 leftBehind += 1
             }
+            // Payloads are judged once, at the arrival that first carried them.
+            guard let confirmation, confirmation.payload?[index] ?? x == x else { continue }
+            judgedPayloads += 1
+            let latency = confirmation.payloadConfirmationTime(x) - issueTime[index]
+            if latency.isNaN || latency > _orphanTimeout { lateOrNever += 1 }
+            if !latency.isNaN { latencies.append(latency) }
         }
         let judged = measured - censored
         let mean = SampleStatistics.mean(firstApproval)
         let quantiles = SampleStatistics.quantiles(selecting: &firstApproval, at: [0.5, 0.9, 0.99])
+        latencies.sort()
+        let latencyQuantiles = SampleStatistics.quantiles(ofSorted: latencies, at: [0.5, 0.9, 0.99, 1])
+        let hasRule = confirmation != nil
         guard case .delay(let delay) = scenario.network else { preconditionFailure("delay model only") }
-        return RunSummary(
+        let summary = RunSummary(
             scenario: scenario.name, seed: scenario.seed, replication: replication,
             tipSelection: scenario.tipSelection.strategyName, alpha: scenario.tipSelection.alpha,
             walkStart: scenario.tipSelection.walkStart?.label ?? "", parents: _parents,
@@ -193,6 +301,14 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
             firstApprovalP90: quantiles[1], firstApprovalP99: quantiles[2],
             leftBehind: leftBehind,
             leftBehindRate: judged > 0 ? Double(leftBehind) / Double(judged) : .nan,
-            censored: censored, meanWalkLength: selector.walkStatistics?.meanWalkLength ?? .nan)
+            censored: censored, meanWalkLength: selector.walkStatistics?.meanWalkLength ?? .nan,
+            consensus: scenario.consensus.kindName,
+            milestoneInterval: scenario.consensus.coordinator?.interval ?? .nan,
+            confirmedFraction: hasRule && judgedPayloads > 0 ? Double(latencies.count) / Double(judgedPayloads) : .nan,
+            unconfirmedRate: hasRule && judgedPayloads > 0 ? Double(lateOrNever) / Double(judgedPayloads) : .nan,
+            latencyMean: SampleStatistics.mean(latencies), latencyP50: latencyQuantiles[0],
+            latencyP90: latencyQuantiles[1], latencyP99: latencyQuantiles[2], latencyMax: latencyQuantiles[3],
+            milestones: milestonesIssued, reattachments: reattachments)
+        return (summary, latencies)
     }
 }

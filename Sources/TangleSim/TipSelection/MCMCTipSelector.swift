@@ -36,7 +36,6 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
 
     public init(alpha: Double, start: WalkStart, weights: Weights, warmup: Double = 0) {
         precondition(alpha >= 0 && alpha.isFinite, "alpha is a non-negative number")
-        if case .milestone = start { preconditionFailure("milestone starts need a coordinator") }
         self.alpha = alpha
         self.start = start
         self.weights = weights
@@ -54,14 +53,14 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         switch request.repeatedPicks {
         case .collapse:
             for _ in 0..<k {
-                let tip = walk(now: request.now, tangle: tangle, measured: measured, rng: rng)
+                let tip = walk(request, tangle: tangle, measured: measured, rng: rng)
                 if !parents.contains(tip) { parents.append(tip) }
             }
         case .distinct:
             let target = Swift.min(k, visibleTips.count)
             var walks = 0
             while parents.count < target, walks < Self.maximumWalksPerParent * k {
-                let tip = walk(now: request.now, tangle: tangle, measured: measured, rng: rng)
+                let tip = walk(request, tangle: tangle, measured: measured, rng: rng)
                 walks += 1
                 if !parents.contains(tip) { parents.append(tip) }
             }
@@ -91,9 +90,9 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
 
     /// One walk from a start chosen by the start rule to a tip; returns the tip.
     @usableFromInline
-    mutating func walk(now: Double, tangle: Tangle, measured: Bool, rng: RandomStream) -> Int32 {
-        var x = startingPoint(now: now, tangle: tangle, rng: rng)
-        weights.prepareWalk(from: x, in: tangle, now: now)
+    mutating func walk(_ request: SelectionRequest, tangle: Tangle, measured: Bool, rng: RandomStream) -> Int32 {
+        var x = startingPoint(request, tangle: tangle, rng: rng)
+        weights.prepareWalk(from: x, in: tangle, now: request.now)
         var steps = 0
         while let next = step(from: x, tangle: tangle, rng: rng) {
             x = next
@@ -148,12 +147,14 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
 
     /// Where the next walk starts.
     @usableFromInline
-    mutating func startingPoint(now: Double, tangle: Tangle, rng: RandomStream) -> Int32 {
+    mutating func startingPoint(_ request: SelectionRequest, tangle: Tangle, rng: RandomStream) -> Int32 {
         switch start {
-        case .genesis, .milestone:
+        case .genesis:
             return 0
+        case .milestone:
+            return request.milestoneAnchor
         case .window(let w):
-            return windowStart(now: now, w: w, tangle: tangle, rng: rng)
+            return windowStart(now: request.now, w: w, tangle: tangle, rng: rng)
         }
     }
 

@@ -7,12 +7,16 @@ public struct SelectionRequest: Sendable {
     public var parents: Int
     /// The repeated-pick rule.
     public var repeatedPicks: RepeatedPicks
+    /// Where walks with a milestone start begin: the milestone `depth` behind the latest
+    /// visible one (the genesis without a coordinator).
+    public var milestoneAnchor: Int32
 
     @inlinable
-    public init(now: Double, parents: Int, repeatedPicks: RepeatedPicks) {
+    public init(now: Double, parents: Int, repeatedPicks: RepeatedPicks, milestoneAnchor: Int32 = 0) {
         self.now = now
         self.parents = parents
         self.repeatedPicks = repeatedPicks
+        self.milestoneAnchor = milestoneAnchor
     }
 }
 

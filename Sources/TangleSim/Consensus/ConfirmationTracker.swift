@@ -1,0 +1,134 @@
+/// Decides when each transaction is confirmed, under the scenario's consensus rule.
+///
+/// - Milestones: when a milestone becomes visible, its past cone is marked confirmed at
+///   that moment, searching along parents and stopping at transactions already confirmed
+///   (whose past cones were marked before). Each transaction is marked once and each edge
+///   followed at most once: amortised O(1) per transaction.
+/// - Cumulative weight: when y becomes visible, every unconfirmed transaction in its past
+///   cone gains 1 and is confirmed once its weight reaches the threshold. The search stops at
+///   transactions confirmed before: a confirmed transaction's ancestors weigh more than it
+///   does, so they were confirmed no later. The cost per transaction is the number of its
+///   unconfirmed ancestors, which does not grow with the length of the run.
+///
+/// With reattachments, several transactions carry one payload; a payload is confirmed when
+/// the first of its transactions is.
+public struct ConfirmationTracker: Sendable {
+    /// The rule in force.
+    public enum Rule: Sendable, Equatable {
+        /// Confirmed when a milestone approving it directly or indirectly becomes visible.
+        case milestones
+        /// Confirmed when the cumulative weight first reaches the threshold.
+        case weightThreshold(Int)
+    }
+
+    public let rule: Rule
+    /// When each transaction was confirmed, in seconds (NaN while unconfirmed). The genesis
+    /// is confirmed at 0.
+    public private(set) var confirmedAt: ContiguousArray<Double> = [0]
+    /// Each transaction's payload: the id of the transaction that first carried it (only
+    /// kept with reattachments; otherwise every transaction is its own payload).
+    public private(set) var payload: ContiguousArray<Int32>?
+    /// When each payload (indexed by its first transaction) was first confirmed (only kept
+    /// with reattachments).
+    public private(set) var payloadConfirmedAt: ContiguousArray<Double>?
+    /// Device payloads (not milestones, not the genesis) confirmed so far.
+    public private(set) var confirmedPayloads = 0
+
+    @usableFromInline var _weights: ContiguousArray<Int32> = [1]
+    @usableFromInline var _stamps: ContiguousArray<UInt32> = [0]
+    @usableFromInline var _stamp: UInt32 = 0
+    @usableFromInline var _stack: ContiguousArray<Int32> = []
+
+    /// - Parameters:
+    ///   - rule: the confirmation rule.
+    ///   - payloads: whether transactions may share payloads (reattachments).
+    public init(rule: Rule, payloads: Bool, expectedTransactions: Int = 0) {
+        self.rule = rule
+        confirmedAt.reserveCapacity(expectedTransactions)
+        if payloads {
+            payload = [0]
+            payloadConfirmedAt = [0]
+        }
+        if case .weightThreshold = rule {
+            _weights.reserveCapacity(expectedTransactions)
+            _stamps.reserveCapacity(expectedTransactions)
+        }
+    }
+
+    /// Records a newly issued transaction `x` carrying `payload` (its own id for a new one).
+    public mutating func didIssue(_ x: Int32, payload carried: Int32) {
+        precondition(Int(x) == confirmedAt.count, "transactions are reported in issue order")
+        confirmedAt.append(.nan)
+        if payload != nil {
+            payload!.append(carried)
+            payloadConfirmedAt!.append(.nan)
+        }
+        if case .weightThreshold = rule {
+            _weights.append(1)
+            _stamps.append(0)
+        }
+    }
+
+    /// Whether `payload` (a transaction id that first carried it) is confirmed.
+    @inlinable
+    public func isConfirmed(payload id: Int32) -> Bool {
+        if let payloadConfirmedAt { return !payloadConfirmedAt[Int(id)].isNaN }
+        return !confirmedAt[Int(id)].isNaN
+    }
+
+    /// When the payload first carried by `id` was confirmed (NaN if it is not).
+    @inlinable
+    public func payloadConfirmationTime(_ id: Int32) -> Double {
+        payloadConfirmedAt?[Int(id)] ?? confirmedAt[Int(id)]
+    }
+
+    /// Applies the rule to the visibility of `x` at `now`.
+    public mutating func didBecomeVisible(_ x: Int32, isMilestone: Bool, in tangle: Tangle, now: Double) {
+        switch rule {
+        case .milestones:
+            guard isMilestone else { return }
+            _stack.removeAll(keepingCapacity: true)
+            _stack.append(x)
+            while let node = _stack.popLast() {
+                guard confirmedAt[Int(node)].isNaN else { continue }
+                confirm(node, at: now, in: tangle)
+                tangle.forEachParent(of: node) { parent in
+                    if confirmedAt[Int(parent)].isNaN { _stack.append(parent) }
+                }
+            }
+        case .weightThreshold(let threshold):
+            _stamp &+= 1
+            if _stamp == 0 {
+                for index in _stamps.indices { _stamps[index] = 0 }
+                _stamp = 1
+            }
+            let stamp = _stamp
+            _stack.removeAll(keepingCapacity: true)
+            _stack.append(x)
+            _stamps[Int(x)] = stamp
+            while let node = _stack.popLast() {
+                tangle.forEachParent(of: node) { parent in
+                    let index = Int(parent)
+                    guard _stamps[index] != stamp, confirmedAt[index].isNaN else { return }
+                    _stamps[index] = stamp
+                    _weights[index] += 1
+                    if Int(_weights[index]) >= threshold { confirm(parent, at: now, in: tangle) }
+                    _stack.append(parent)
+                }
+            }
+        }
+    }
+
+    mutating func confirm(_ x: Int32, at now: Double, in tangle: Tangle) {
+        confirmedAt[Int(x)] = now
+        let isDevice = tangle.device[Int(x)] >= 0
+        if let carried = payload?[Int(x)] {
+            if payloadConfirmedAt![Int(carried)].isNaN {
+                payloadConfirmedAt![Int(carried)] = now
+                if isDevice { confirmedPayloads += 1 }
+            }
+        } else if isDevice {
+            confirmedPayloads += 1
+        }
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import Testing
+import TangleSim
+
+/// Appends a transaction to a hand-built tangle, reporting it to `tracker`.
+@discardableResult
+func add(
+    _ tangle: inout Tangle, _ tracker: inout ConfirmationTracker, parents: [Int32], milestone: Bool = false,
+    payload: Int32? = nil
+) -> Int32 {
+    let t = Double(tangle.count)
+    let x = tangle.append(issueTime: t, visibleTime: t, device: milestone ? -2 : 0, parents: parents)
+    tracker.didIssue(x, payload: payload ?? x)
+    return x
+}
+
+@Suite("Consensus and confirmation")
+struct ConsensusTests {
+    @Test("a milestone confirms exactly its past cone, when it becomes visible, and stops at confirmed transactions")
+    func milestoneConfirmation() {
+        var tangle = Tangle(parents: 2)
+        var tracker = ConfirmationTracker(rule: .milestones, payloads: false)
+        let a = add(&tangle, &tracker, parents: [0])
+        let b = add(&tangle, &tracker, parents: [a])
+        let c = add(&tangle, &tracker, parents: [0])  // beside the first milestone's cone
+        let m1 = add(&tangle, &tracker, parents: [0, b], milestone: true)
+        for x in [a, b, c] { tracker.didBecomeVisible(x, isMilestone: false, in: tangle, now: 5) }
+        #expect(tracker.confirmedAt[Int(a)].isNaN, "nothing is confirmed before a milestone is visible")
+        tracker.didBecomeVisible(m1, isMilestone: true, in: tangle, now: 7.5)
+        #expect(tracker.confirmedAt[Int(a)] == 7.5 && tracker.confirmedAt[Int(b)] == 7.5 && tracker.confirmedAt[Int(m1)] == 7.5)
+        #expect(tracker.confirmedAt[Int(c)].isNaN)
+        #expect(tracker.confirmedAt[0] == 0)
+        #expect(tracker.confirmedPayloads == 2, "a and b; milestones and the genesis are not device payloads")
+        let d = add(&tangle, &tracker, parents: [c, b])
+        tracker.didBecomeVisible(d, isMilestone: false, in: tangle, now: 9)
+        let m2 = add(&tangle, &tracker, parents: [m1, d], milestone: true)
+        tracker.didBecomeVisible(m2, isMilestone: true, in: tangle, now: 12)
+        #expect(tracker.confirmedAt[Int(c)] == 12 && tracker.confirmedAt[Int(d)] == 12)
+        #expect(tracker.confirmedAt[Int(a)] == 7.5 && tracker.confirmedAt[Int(b)] == 7.5, "first confirmation is kept")
+        #expect(tracker.confirmedPayloads == 4)
+    }
+
+    @Test("cumulative-weight confirmation: confirmed when H first reaches the threshold")
+    func weightThreshold() {
+        var tangle = Tangle(parents: 2)
+        var tracker = ConfirmationTracker(rule: .weightThreshold(3), payloads: false)
+        let a = add(&tangle, &tracker, parents: [0])
+        let b = add(&tangle, &tracker, parents: [a])
+        tracker.didBecomeVisible(a, isMilestone: false, in: tangle, now: 1)
+        tracker.didBecomeVisible(b, isMilestone: false, in: tangle, now: 2)
+        #expect(tracker.confirmedAt[Int(a)].isNaN, "H(a) = 2")
+        let c = add(&tangle, &tracker, parents: [b])
+        let d = add(&tangle, &tracker, parents: [a])
+        tracker.didBecomeVisible(d, isMilestone: false, in: tangle, now: 3)  // H(a) = 3
+        #expect(tracker.confirmedAt[Int(a)] == 3)
+        #expect(tracker.confirmedAt[Int(b)].isNaN, "H(b) = 1 + nothing visible")
+        tracker.didBecomeVisible(c, isMilestone: false, in: tangle, now: 4)  // H(b) = 2
+        #expect(tracker.confirmedAt[Int(b)].isNaN)
+        let e = add(&tangle, &tracker, parents: [c, d])
+        tracker.didBecomeVisible(e, isMilestone: false, in: tangle, now: 5)  // H(b) = 3: b, c's child e
+        #expect(tracker.confirmedAt[Int(b)] == 5)
+        #expect(tracker.confirmedAt[Int(c)].isNaN && tracker.confirmedAt[Int(d)].isNaN)
+    }
+
+    @Test("weight-threshold confirmations equal a brute-force replay on random runs", arguments: 1...4)
+    func weightThresholdBruteForce(seed: UInt64) {
+        var scenario = Scenario(
+            name: "cw", seed: seed, duration: 120, devices: [DeviceClass(count: 10, rate: 3)],
+            network: .delay(.exponential(mean: 1)), consensus: .cumulativeWeight(threshold: 8))
+        scenario.metrics.transactionLog = true
+        let result = Simulation.run(scenario)
+        let tangle = result.tangle!
+        let confirmedAt = result.confirmedAt!
+        // Replay: H(x) at time t counts visible descendants; confirmation = the visibility
+        // time of the descendant that brings H(x) to the threshold (ties: same moment).
+        for x in Int32(1)..<Int32(tangle.count) {
+            var descendants: [Double] = []
+            var seen: Set<Int32> = [x]
+            var stack = [x]
+            while let node = stack.popLast() {
+                for approver in tangle.approvers(of: node) where seen.insert(approver).inserted {
+                    descendants.append(tangle.visibleTime[Int(approver)])
+                    stack.append(approver)
+                }
+            }
+            descendants.sort()
+            let expected = descendants.count >= 7 && descendants[6] <= result.summary.duration ? descendants[6] : Double.nan
+            #expect(confirmedAt[Int(x)] == expected || (confirmedAt[Int(x)].isNaN && expected.isNaN), "x \(x)")
+        }
+    }
+
+    @Test("confirmation metrics: censored transactions count in neither numerator nor denominator")
+    func censoring() {
+        var scenario = Scenario(
+            name: "censor", seed: 4, duration: 200, warmup: 20, devices: [DeviceClass(count: 10, rate: 2)],
+            consensus: .coordinator(CoordinatorConfiguration(interval: 15)))
+        scenario.metrics.orphanTimeout = 25
+        scenario.metrics.transactionLog = true
+        let result = Simulation.run(scenario)
+        let tangle = result.tangle!, confirmedAt = result.confirmedAt!
+        var judged = 0, confirmed = 0, late = 0, censored = 0
+        var latencies: [Double] = []
+        for x in 1..<tangle.count where tangle.device[x] >= 0 && tangle.issueTime[x] >= 20 {
+            if tangle.issueTime[x] > 200 - 25 { censored += 1; continue }
+            judged += 1
+            let latency = confirmedAt[x] - tangle.issueTime[x]
+            if !latency.isNaN { confirmed += 1; latencies.append(latency) }
+            if latency.isNaN || latency > 25 { late += 1 }
+        }
+        let summary = result.summary
+        #expect(summary.censored == censored && censored > 0)
+        #expect(summary.confirmedFraction == Double(confirmed) / Double(judged))
+        #expect(summary.unconfirmedRate == Double(late) / Double(judged))
+        #expect(late > 0, "a 15 s interval against a 25 s timeout leaves some late")
+        #expect(summary.latencyMax == latencies.max())
+        #expect(abs(summary.latencyMean - latencies.reduce(0, +) / Double(latencies.count)) < 1e-9)
+        #expect(result.latencies == latencies.sorted())
+        #expect(summary.milestones == 13, "milestones at 15, 30, ..., 195 s")
+        let lastRow = result.timeseries.last!
+        #expect(lastRow.confirmed! + lastRow.unconfirmedPending! == summary.transactions)
+    }
+
+    /// Popov's coordinator: with uniform selection at lambda·h = 50 every transaction is
+    /// confirmed; waiting for the next milestone alone averages half an interval, so the
+    /// mean latency exceeds it, and grows with the interval.
+    @Test("coordinator with URTS at lambda·h = 50: all confirmed; latency > interval/2 and grows with the interval")
+    func coordinatorLatency() {
+        let means = [5.0, 10, 20].map { interval -> Double in
+            let scenario = Scenario(
+                name: "coordinator", seed: 8, duration: 900, warmup: 100, devices: [DeviceClass(count: 50, rate: 1)],
+                consensus: .coordinator(CoordinatorConfiguration(interval: interval)))
+            let summary = Simulation.run(scenario).summary
+            #expect(summary.confirmedFraction == 1, "interval \(interval)")
+            #expect(summary.unconfirmedRate == 0, "interval \(interval)")
+            #expect(summary.latencyMean > interval / 2, "interval \(interval): \(summary.latencyMean)")
+            return summary.latencyMean
+        }
+        #expect(means[0] < means[1] && means[1] < means[2], "\(means)")
+    }
+
+    @Test("Poisson milestones average the interval")
+    func poissonSchedule() {
+        let scenario = Scenario(
+            name: "poisson", seed: 3, duration: 10_000, devices: [DeviceClass(count: 1, rate: 1)],
+            consensus: .coordinator(CoordinatorConfiguration(interval: 10, schedule: .poisson)))
+        let milestones = Simulation.run(scenario).summary.milestones
+        // Poisson count over 10,000 s at 0.1/s: mean 1,000, standard deviation about 32.
+        #expect(abs(milestones - 1_000) < 4 * 32)
+    }
+
+    @Test("every variant of a comparison has identical arrivals (issue times and devices)")
+    func commonRandomNumbers() {
+        var scenario = Scenario(
+            name: "crn", seed: 12, transactions: 3_000, devices: [DeviceClass(count: 7, rate: 2), DeviceClass(count: 3, rate: 5)],
+            network: .delay(.lognormal(mu: 0, sigma: 0.4)))
+        scenario.metrics.transactionLog = true
+        scenario.variants = [
+            ScenarioVariant(label: "URTS"),
+            ScenarioVariant(label: "URTS+C", consensus: .coordinator(CoordinatorConfiguration(interval: 5))),
+            ScenarioVariant(label: "MCMC", tipSelection: .mcmc(alpha: 0.1, start: .window(W: 5))),
+            ScenarioVariant(
+                label: "MCMC+CW", tipSelection: .mcmc(alpha: 0.5, start: .genesis), consensus: .cumulativeWeight(threshold: 20)),
+        ]
+        let rows = Comparison.run(scenario)
+        func arrivals(_ row: Comparison.Row) -> [String] {
+            let tangle = row.result.tangle!
+            return (1..<tangle.count).filter { tangle.device[$0] >= 0 }.map { "\(tangle.issueTime[$0]) \(tangle.device[$0])" }
+        }
+        let reference = arrivals(rows[0])
+        #expect(reference.count == 3_000)
+        for row in rows.dropFirst() { #expect(arrivals(row) == reference, "\(row.label)") }
+        #expect(Comparison.csv(rows) == Comparison.csv(Comparison.run(scenario)), "identical bytes when repeated")
+    }
+
+    @Test("reattachment: unconfirmed payloads are issued again and latency counts from the first issue")
+    func reattachment() {
+        var scenario = Scenario(
+            name: "reattach", seed: 6, duration: 400, warmup: 20,
+            devices: [DeviceClass(count: 20, rate: 0.5, reattachAfter: 15)],
+            tipSelection: .mcmc(alpha: 1, start: .genesis),
+            consensus: .coordinator(CoordinatorConfiguration(interval: 10)))
+        scenario.metrics.transactionLog = true
+        let result = Simulation.run(scenario)
+        let tangle = result.tangle!, payloads = result.payloads!, confirmedAt = result.confirmedAt!
+        #expect(result.summary.reattachments > 0, "alpha = 1 from the genesis leaves payloads behind")
+        var payloadConfirmed: [Int32: Double] = [:]
+        for x in 1..<tangle.count where !confirmedAt[x].isNaN && tangle.device[x] >= 0 {
+            payloadConfirmed[payloads[x]] = min(payloadConfirmed[payloads[x]] ?? .infinity, confirmedAt[x])
+        }
+        var reattached = 0
+        for x in 1..<tangle.count where tangle.device[x] >= 0 && payloads[x] != Int32(x) {
+            reattached += 1
+            let original = Int(payloads[x])
+            #expect(tangle.device[x] == tangle.device[original], "the same device issues it again")
+            // Issued 15 s after the previous attempt, while the payload was unconfirmed.
+            #expect(tangle.issueTime[x] >= tangle.issueTime[original] + 15 - 1e-9)
+            #expect((payloadConfirmed[payloads[x]] ?? .infinity) >= tangle.issueTime[x])
+        }
+        #expect(reattached == result.summary.reattachments)
+        // Latency runs from the first issue of the payload.
+        var latencies: [Double] = []
+        for x in 1..<tangle.count where tangle.device[x] >= 0 && payloads[x] == Int32(x) {
+            let issued = tangle.issueTime[x]
+            guard issued >= 20, issued <= 400 - 60, let confirmed = payloadConfirmed[Int32(x)] else { continue }
+            latencies.append(confirmed - issued)
+        }
+        latencies.sort()
+        #expect(result.latencies == latencies)
+    }
+
+    @Test("MCMC walks start at the milestone depth behind the latest visible one: every choice descends from it")
+    func milestoneStart() {
+        var scenario = Scenario(
+            name: "milestone-start", seed: 2, duration: 120, warmup: 30, devices: [DeviceClass(count: 20, rate: 1)],
+            tipSelection: .mcmc(alpha: 0.01, start: .milestone(depth: 2)),
+            consensus: .coordinator(CoordinatorConfiguration(interval: 5)))
+        scenario.metrics.transactionLog = true
+        let result = Simulation.run(scenario)
+        #expect(result.summary.walkStart == "milestone:2")
+        let tangle = result.tangle!
+        let milestones = [Int32(0)] + (1..<tangle.count).filter { tangle.device[$0] == -2 }.map { Int32($0) }
+        var checked = 0
+        for x in 1..<tangle.count where tangle.device[x] >= 0 {
+            let now = tangle.issueTime[x]
+            let latest = milestones.lastIndex { tangle.visibleTime[Int($0)] < now }!
+            let anchor = milestones[max(0, latest - 2)]
+            // x's parents are walk ends, so x descends from the anchor.
+            var seen: Set<Int32> = [Int32(x)]
+            var stack = [Int32(x)]
+            var found = false
+            while let node = stack.popLast(), !found {
+                for parent in tangle.parents(of: node) where seen.insert(parent).inserted {
+                    if parent == anchor { found = true }
+                    if parent > anchor { stack.append(parent) }
+                }
+            }
+            #expect(found, "transaction \(x) does not descend from milestone \(anchor)")
+            checked += 1
+        }
+        #expect(checked > 2_000)
+        // Tips that do not descend from the next anchor are never reached again, the "below
+        // max depth" effect IOTA wallets answered with reattachment: more is left behind
+        // than with a window start.
+        let window = Simulation.run(scenario.applying(ScenarioVariant(label: "w", tipSelection: .mcmc(alpha: 0.01, start: .window(W: 10)))))
+        #expect(result.summary.leftBehindRate > window.summary.leftBehindRate)
+    }
+}
