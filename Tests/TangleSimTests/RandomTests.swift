@@ -103,6 +103,24 @@ struct SampleStatisticsTests {
         #expect(work.sorted() == sorted, "selection only reorders")
     }
 
+    @Test("the radix sort of non-negative values equals the standard sort", arguments: [0, 1, 100, 5_000, 100_000])
+    func radixSort(count: Int) {
+        let rng = RandomStream(gslSeed: UInt(count) + 3)
+        // Mixed magnitudes, exact zeros, ties and subnormals.
+        var values = (0..<count).map { index -> Double in
+            switch index % 5 {
+            case 0: 0
+            case 1: Double(rng.index(below: 50))
+            case 2: rng.uniform() * 1e-310
+            case 3: rng.exponential(mean: 30)
+            default: rng.uniform() * 1e12
+            }
+        }
+        let expected = values.sorted()
+        SampleStatistics.sortNonNegative(&values)
+        #expect(values == expected)
+    }
+
     @Test("statistics of nothing are NaN")
     func empty() {
         var none: [Double] = []

@@ -30,6 +30,54 @@ public enum SampleStatistics {
         }
     }
 
+    /// Sorts non-negative values ascending, in O(n), with an LSD radix sort on their bit
+    /// patterns (for non-negative IEEE doubles the bit pattern orders like the value).
+    ///
+    /// Written here because the standard library's comparison sort of 10 million latencies
+    /// took an eighth of a 10-million-transaction run; this takes four counting passes of
+    /// 16 bits (skipping a pass when every value shares the digit) and one n-element buffer.
+    ///
+    /// - Precondition: no value is negative or NaN.
+    public static func sortNonNegative(_ values: inout [Double]) {
+        let n = values.count
+        guard n > 1 << 12 else {
+            values.sort()
+            return
+        }
+        var buffer = [UInt64](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        values.withUnsafeMutableBufferPointer { doubles in
+            doubles.withMemoryRebound(to: UInt64.self) { keys in
+                buffer.withUnsafeMutableBufferPointer { spare in
+                    precondition(keys.allSatisfy { $0 >> 63 == 0 && Double(bitPattern: $0).isFinite }, "non-negative, finite values only")
+                    var source = keys, target = spare
+                    var inBuffer = false
+                    for shift in stride(from: UInt64(0), to: 64, by: 16) {
+                        for digit in counts.indices { counts[digit] = 0 }
+                        for key in source { counts[Int((key >> shift) & 0xFFFF)] += 1 }
+                        if counts.contains(n) { continue }  // every key has this digit: nothing moves
+                        var offset = 0
+                        for digit in counts.indices {
+                            let count = counts[digit]
+                            counts[digit] = offset
+                            offset += count
+                        }
+                        for key in source {
+                            let digit = Int((key >> shift) & 0xFFFF)
+                            target[counts[digit]] = key
+                            counts[digit] += 1
+                        }
+                        swap(&source, &target)
+                        inBuffer.toggle()
+                    }
+                    if inBuffer {
+                        for index in 0..<n { keys[index] = spare[index] }
+                    }
+                }
+            }
+        }
+    }
+
     /// The exact type-7 quantiles of `sorted`, which is sorted ascending (NaN when empty).
     ///
     /// - Complexity: O(1) per probability.

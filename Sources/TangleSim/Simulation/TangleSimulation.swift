@@ -282,7 +282,7 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
         let judged = measured - censored
         let mean = SampleStatistics.mean(firstApproval)
         let quantiles = SampleStatistics.quantiles(selecting: &firstApproval, at: [0.5, 0.9, 0.99])
-        latencies.sort()
+        SampleStatistics.sortNonNegative(&latencies)
         let latencyQuantiles = SampleStatistics.quantiles(ofSorted: latencies, at: [0.5, 0.9, 0.99, 1])
         let hasRule = confirmation != nil
         guard case .delay(let delay) = scenario.network else { preconditionFailure("delay model only") }
