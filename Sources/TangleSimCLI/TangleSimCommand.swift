@@ -20,6 +20,6 @@ struct TangleSimCommand: ParsableCommand {
             The scenario and CSV reference is in README.md.
             """,
         version: RunOutput.version,
-        subcommands: [RunCommand.self, ValidateCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, SweepCommand.self, MergeCommand.self, SlurmCommand.self]
     )
 }
