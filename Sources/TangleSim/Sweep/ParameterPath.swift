@@ -89,7 +89,6 @@ public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
                 throw Failure(message: "\(walked) is \(node._summary), not an object with the key \"\(key)\"")
             }
             var child = object[key] ?? .object(JSONObject())
-            node = .null  // let the object be mutated in place
             try _apply(value, at: rest, to: &child, walked: here)
             object[key] = child
             node = .object(object)
@@ -102,7 +101,6 @@ public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
                 let count = elements.count == 1 ? "1 element" : "\(elements.count) elements"
                 throw Failure(message: "\(here) does not exist: \(walked) has \(count)")
             }
-            node = .null
             try _apply(value, at: rest, to: &elements[index], walked: here)
             node = .array(elements)
         }
