@@ -18,6 +18,9 @@ public struct Sweep: Sendable {
     public let plan: SweepPlan
     /// Every point, in order.
     public let points: [SweepPoint]
+    /// The SHA-256 of ``resolvedJSON``'s printed bytes, in hex: two sweeps with the same
+    /// fingerprint run the same runs with the same seeds (whatever the file's layout).
+    public let fingerprint: String
 
     /// Expands and validates the scenario document `json`, which must have a `sweep` member.
     ///
@@ -70,6 +73,7 @@ public struct Sweep: Sendable {
         self.file = file
         self.plan = plan
         self.points = points
+        fingerprint = SHA256.hexDigest(of: Array(Self._resolvedJSON(plan: plan, points: points).prettyPrinted.utf8))
     }
 
     /// The number of runs: points × replications.
@@ -103,19 +107,17 @@ public struct Sweep: Sendable {
     /// The resolved sweep: the section with its defaults, then every point's values and
     /// resolved scenario (seed as run). `sweep.json` records it.
     public var resolvedJSON: JSONValue {
-        let points = points.map { point -> JSONValue in
+        Self._resolvedJSON(plan: plan, points: points)
+    }
+
+    private static func _resolvedJSON(plan: SweepPlan, points: [SweepPoint]) -> JSONValue {
+        let entries = points.map { point -> JSONValue in
             [
                 "point": .integer(Int64(point.index)), "values": .array(point.values),
                 "scenario": point.scenario.resolvedJSON,
             ]
         }
-        return ["sweep": plan.resolvedJSON, "runs": .integer(Int64(runCount)), "points": .array(points)]
-    }
-
-    /// The SHA-256 of ``resolvedJSON``'s printed bytes, in hex: two sweeps with the same
-    /// fingerprint run the same runs with the same seeds (whatever the file's layout).
-    public var fingerprint: String {
-        SHA256.hexDigest(of: Array(resolvedJSON.prettyPrinted.utf8))
+        return ["sweep": plan.resolvedJSON, "runs": .integer(Int64(plan.runCount)), "points": .array(entries)]
     }
 
     /// Reads, parses and expands the sweep scenario at `path`; see ``init(json:file:)``.
