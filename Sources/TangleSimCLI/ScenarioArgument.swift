@@ -8,10 +8,36 @@ struct ScenarioArgument: ParsableArguments {
     var scenario: String
 
     /// Loads and validates the scenario, or reports the problem on standard error and exits
-    /// with status 2 (a bad scenario).
+    /// with status 2 (a bad scenario). A sweep scenario is refused: `tanglesim sweep` runs it.
     func load() throws -> Scenario {
+        switch try loadFile() {
+        case .single(let scenario):
+            return scenario
+        case .sweep(let sweep):
+            throw Failure.badScenario(
+                ScenarioError(
+                    file: scenario, path: "sweep",
+                    message: "this scenario is a sweep of \(sweep.runCount) runs: run it with `tanglesim sweep \(scenario)`"))
+        }
+    }
+
+    /// Loads and expands a sweep scenario (every point validated), or exits with status 2.
+    func loadSweep() throws -> Sweep {
+        switch try loadFile() {
+        case .sweep(let sweep):
+            return sweep
+        case .single:
+            throw Failure.badScenario(
+                ScenarioError(
+                    file: scenario, path: "",
+                    message: #"no "sweep" section: add one (see README, "Sweeps") or run it with `tanglesim run \#(scenario)`"#))
+        }
+    }
+
+    /// Loads the file as a single scenario or a sweep, or exits with status 2.
+    func loadFile() throws -> ScenarioFile {
         do {
-            return try Scenario.load(path: scenario)
+            return try ScenarioFile.load(path: scenario)
         } catch let error as ScenarioError {
             throw Failure.badScenario(error)
         }
@@ -33,6 +59,13 @@ enum Failure {
     static func runtime(_ message: String) -> ExitCode {
         printError("error: \(message)")
         return ExitCode.failure
+    }
+
+    /// The text of an error for the user: a sweep error's message, a file system error's
+    /// description.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? SweepError { return error.message }
+        return error.localizedDescription
     }
 
     static func printError(_ line: String) {

@@ -20,6 +20,9 @@ struct TangleSimCommand: ParsableCommand {
             The scenario and CSV reference is in README.md.
             """,
         version: RunOutput.version,
-        subcommands: [RunCommand.self, ValidateCommand.self, CompareCommand.self]
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, CompareCommand.self, SweepCommand.self, MergeCommand.self,
+            SlurmCommand.self,
+        ]
     )
 }

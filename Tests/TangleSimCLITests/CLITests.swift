@@ -145,9 +145,12 @@ struct CLITests {
             let validated = try TangleSimBinary.run(["validate", path])
             #expect(validated.status == 0, "\(file): \(validated.stderr)")
             let out = folder.appendingPathComponent(file).path
-            let ran = try TangleSimBinary.run(["run", path, "--out", out])
+            // A scenario with a "sweep" section is run with `tanglesim sweep`, which writes
+            // summary rows into sweep.csv instead of summary.csv.
+            let isSweep = validated.stdout.hasPrefix(path + ": a sweep of ")
+            let ran = try TangleSimBinary.run([isSweep ? "sweep" : "run", path, "--out", out])
             #expect(ran.status == 0, "\(file): \(ran.stderr)")
-            #expect(FileManager.default.fileExists(atPath: out + "/summary.csv"), "\(file)")
+            #expect(FileManager.default.fileExists(atPath: out + (isSweep ? "/sweep.csv" : "/summary.csv")), "\(file)")
         }
     }
 

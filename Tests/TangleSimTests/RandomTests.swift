@@ -111,7 +111,7 @@ struct SampleStatisticsTests {
             switch index % 5 {
             case 0: 0
             case 1: Double(rng.index(below: 50))
-            case 2: rng.uniform() * 1e-310
+            case 2: rng.uniform() * 0x1p-1030  // subnormal
             case 3: rng.exponential(mean: 30)
             default: rng.uniform() * 1e12
             }

@@ -69,7 +69,7 @@ extension Scenario {
     }
 
     /// The whole contents of the file at `path`, or a ``ScenarioError`` with `strerror`'s text.
-    private static func _readFile(_ path: String) throws -> [UInt8] {
+    static func _readFile(_ path: String) throws -> [UInt8] {
         func failure() -> ScenarioError {
             ScenarioError(
                 file: path, path: "", message: "cannot read the file: \(String(cString: strerror(errno)))")
