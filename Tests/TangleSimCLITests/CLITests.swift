@@ -160,4 +160,36 @@ struct CLITests {
         #expect(result.status == 64)
         #expect(result.stderr.contains("The value 'minus-one' is invalid for '--seed <n>'"))
     }
+
+    @Test("compare: a table, compare.csv identical on a rerun, and exit 2 without variants")
+    func compare() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try #"""
+            {"name": "cmp", "duration": 120, "warmup": 10, "devices": [{"count": 20, "rate": 1}],
+             "variants": [{"label": "URTS"},
+                          {"label": "URTS + coordinator", "consensus": {"kind": "coordinator", "interval": 10}},
+                          {"label": "MCMC", "tipSelection": {"strategy": "mcmc", "alpha": 0.1}}]}
+            """#.write(to: folder.appendingPathComponent("cmp.json"), atomically: true, encoding: .utf8)
+        var csvs: [String] = []
+        for out in ["a", "b"] {
+            let result = try TangleSimBinary.run(["compare", "cmp.json", "--out", out], in: folder)
+            #expect(result.status == 0, "\(result.stderr)")
+            let lines = result.stdout.split(separator: "\n")
+            #expect(lines[0].hasPrefix("label") && lines[0].contains("latency p50"))
+            #expect(lines[1].hasPrefix("URTS ") && lines[2].hasPrefix("URTS + coordinator") && lines[3].hasPrefix("MCMC"))
+            csvs.append(try String(contentsOf: folder.appendingPathComponent("\(out)/compare.csv"), encoding: .utf8))
+            let latency = try String(contentsOf: folder.appendingPathComponent("\(out)/compare-latency.csv"), encoding: .utf8)
+            #expect(latency.split(separator: "\n").count == 1 + 102, "header and the coordinator variant's quantiles")
+        }
+        #expect(csvs[0] == csvs[1])
+        let rows = csvs[0].split(separator: "\n")
+        #expect(rows.count == 4 && rows[0].hasPrefix("label,scenario,seed"))
+        try #"{"duration": 10, "devices": [{"count": 1, "rate": 1}]}"#
+            .write(to: folder.appendingPathComponent("plain.json"), atomically: true, encoding: .utf8)
+        let plain = try TangleSimBinary.run(["compare", "plain.json", "--out", "c"], in: folder)
+        #expect(plain.status == 2)
+        #expect(plain.stderr.hasPrefix(#"error: plain.json: variants: compare needs a list of variants"#))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("c").path))
+    }
 }
