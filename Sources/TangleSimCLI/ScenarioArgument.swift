@@ -11,8 +11,13 @@ struct ScenarioArgument: ParsableArguments {
     /// with status 2 (a bad scenario). A sweep scenario is refused: `tanglesim sweep` runs it.
     func load() throws -> Scenario {
         switch try loadFile() {
-        case .single(let scenario):
-            return scenario
+        case .single(let loaded):
+            do {
+                try Simulation.checkRunnable(loaded, file: scenario)
+            } catch let error as ScenarioError {
+                throw Failure.badScenario(error)
+            }
+            return loaded
         case .sweep(let sweep):
             throw Failure.badScenario(
                 ScenarioError(

@@ -35,7 +35,7 @@ struct UniformTipSelectorTests {
         for _ in 0..<draws {
             parents.removeAll()
             selector.selectParents(
-                SelectionRequest(now: 0, parents: k, repeatedPicks: rule), tangle: tangle, visibleTips: tips,
+                SelectionRequest(now: 0, parents: k, repeatedPicks: rule), tangle: tangle, view: tips,
                 into: &parents, rng: rng)
             #expect(Set(parents).count == parents.count, "parents are distinct")
             result[parents.sorted(), default: 0] += 1

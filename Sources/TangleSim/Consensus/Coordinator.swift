@@ -38,8 +38,8 @@ public struct Coordinator {
 
     /// Chooses the parents of a new milestone: the latest visible milestone, then
     /// `parents − 1` tips by the coordinator's strategy, without repeats.
-    mutating func selectParents(
-        now: Double, repeatedPicks: RepeatedPicks, tangle: Tangle, visibleTips: TipSet, into parents: inout [Int32]
+    mutating func selectParents<View: TangleView>(
+        now: Double, repeatedPicks: RepeatedPicks, tangle: Tangle, view: View, into parents: inout [Int32]
     ) {
         let previous = milestones[latestVisible]
         var anchor: Int32 = 0
@@ -47,14 +47,16 @@ public struct Coordinator {
         var tips: [Int32] = []
         _selector.selectParents(
             SelectionRequest(now: now, parents: configuration.parents - 1, repeatedPicks: repeatedPicks, milestoneAnchor: anchor),
-            tangle: tangle, visibleTips: visibleTips, into: &tips, rng: _rng)
+            tangle: tangle, view: view, into: &tips, rng: _rng)
         parents.append(previous)
         for tip in tips where tip != previous { parents.append(tip) }
     }
 
-    /// Records the milestone just issued.
-    mutating func didIssueMilestone(_ x: Int32) {
+    /// Records the milestone just issued. On a gossip network the coordinator's node has its
+    /// own milestone at once, so it is also the latest visible one there.
+    mutating func didIssueMilestone(_ x: Int32, visibleAtOnce: Bool) {
         milestones.append(x)
+        if visibleAtOnce { latestVisible = milestones.count - 1 }
     }
 
     /// Keeps the coordinator's strategy informed of every transaction.

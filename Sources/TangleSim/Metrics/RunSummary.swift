@@ -22,7 +22,8 @@ public struct RunSummary: Sendable, Equatable {
     public var devices: Int
     /// Total arrival rate, transactions per second.
     public var lambda: Double
-    /// The delay distribution's name and mean, in seconds.
+    /// The delay distribution's name and mean, in seconds (on a gossip network: one link's
+    /// latency).
     public var delayDistribution: String
     public var delayMean: Double
     /// Simulated seconds from 0 to the end of the run: the scenario's duration, or the issue
@@ -72,6 +73,26 @@ public struct RunSummary: Sendable, Equatable {
     public var milestones: Int
     /// Transactions issued again by their device (reattachments).
     public var reattachments: Int
+    /// The network model (`delay`, `gossip`), its node count and topology (nil and empty
+    /// under the delay model).
+    public var network: String
+    public var nodes: Int?
+    public var topology: String
+    /// Time for a measured device transaction to become visible to every issuer (every
+    /// node): median, 90th percentile and maximum, in seconds.
+    public var propagationP50: Double
+    public var propagationP90: Double
+    public var propagationMax: Double
+    /// Each node's tip count averaged over the measured samples, then the mean, fewest and
+    /// most over nodes (NaN under the delay model).
+    public var nodeTipsMean: Double
+    public var nodeTipsMin: Double
+    public var nodeTipsMax: Double
+    /// Gossip with a coordinator: confirmation latency at the coordinator's own node (the
+    /// `latency_*` columns average every node's confirmation time).
+    public var coordinatorLatencyMean: Double
+    public var coordinatorLatencyP50: Double
+    public var coordinatorLatencyP99: Double
 
     /// The columns of `summary.csv`, in order.
     public static let csvHeader = [
@@ -82,6 +103,9 @@ public struct RunSummary: Sendable, Equatable {
         "first_approval_p99", "left_behind", "left_behind_rate", "censored", "mean_walk_length",
         "consensus", "milestone_interval", "confirmed_fraction", "unconfirmed_rate", "latency_mean",
         "latency_p50", "latency_p90", "latency_p99", "latency_max", "milestones", "reattachments",
+        "network", "nodes", "topology", "propagation_p50", "propagation_p90", "propagation_max",
+        "node_tips_mean", "node_tips_min", "node_tips_max", "coordinator_latency_mean", "coordinator_latency_p50",
+        "coordinator_latency_p99",
     ]
 
     /// This row's fields, in the order of ``csvHeader``.
@@ -98,6 +122,9 @@ public struct RunSummary: Sendable, Equatable {
             .text(consensus), .real(milestoneInterval), .real(confirmedFraction), .real(unconfirmedRate),
             .real(latencyMean), .real(latencyP50), .real(latencyP90), .real(latencyP99), .real(latencyMax),
             .integer(milestones), .integer(reattachments),
+            .text(network), nodes.map(CSVValue.integer) ?? .text(""), .text(topology), .real(propagationP50),
+            .real(propagationP90), .real(propagationMax), .real(nodeTipsMean), .real(nodeTipsMin), .real(nodeTipsMax),
+            .real(coordinatorLatencyMean), .real(coordinatorLatencyP50), .real(coordinatorLatencyP99),
         ]
     }
 }

@@ -16,6 +16,10 @@ public struct TimeseriesRow: Sendable, Equatable {
     public var confirmed: Int?
     /// Payloads issued and not confirmed yet (nil without a confirmation rule).
     public var unconfirmedPending: Int?
+    /// The fewest, mean and most tips seen by a node (nil under the delay model).
+    public var nodeTipsMin: Int?
+    public var nodeTipsMean: Double?
+    public var nodeTipsMax: Int?
 
     public init(
         time: Double, transactions: Int, tips: Int, visibleTips: Int, leftBehind: Int, confirmed: Int? = nil,
@@ -33,14 +37,17 @@ public struct TimeseriesRow: Sendable, Equatable {
     /// The columns of `timeseries.csv`, in order.
     public static let csvHeader = [
         "time", "transactions", "tips", "visible_tips", "left_behind", "confirmed", "unconfirmed_pending",
+        "node_tips_min", "node_tips_mean", "node_tips_max",
     ]
 
     /// This row's fields, in the order of ``csvHeader``; the confirmation columns are empty
-    /// without a confirmation rule.
+    /// without a confirmation rule, the node columns under the delay model.
     public var csvFields: [CSVValue] {
         [
             .real(time), .integer(transactions), .integer(tips), .integer(visibleTips), .integer(leftBehind),
             confirmed.map(CSVValue.integer) ?? .text(""), unconfirmedPending.map(CSVValue.integer) ?? .text(""),
+            nodeTipsMin.map(CSVValue.integer) ?? .text(""), .real(nodeTipsMean ?? .nan),
+            nodeTipsMax.map(CSVValue.integer) ?? .text(""),
         ]
     }
 }

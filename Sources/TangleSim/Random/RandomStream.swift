@@ -83,6 +83,12 @@ public enum StreamID: UInt64, Sendable, CaseIterable {
     case tipSelection = 3
     /// The coordinator: milestone gaps, delays and tip selection.
     case coordinator = 4
+    /// Gossip topology generation and random device attachment.
+    case topology = 5
+    /// Gossip link latencies (per link or per message).
+    case links = 6
+    /// Gossip processing delays at nodes.
+    case processing = 7
 
     /// The GSL seed of stream `stream` of replication `replication` under master seed `seed`:
     /// SplitMix64's finaliser applied in turn to the seed, the replication and the stream id,

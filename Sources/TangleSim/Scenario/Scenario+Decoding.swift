@@ -96,7 +96,17 @@ extension Scenario {
 
 /// The network models a scenario can name in `network.model`.
 private enum _NetworkModel: String, CaseIterable {
-    case delay
+    case delay, gossip
+}
+
+/// The topologies a scenario can name in `network.topology.kind`.
+private enum _TopologyKind: String, CaseIterable {
+    case fullMesh, randomRegular, wattsStrogatz, barabasiAlbert, edges
+}
+
+/// The automatic attachments a scenario can name in `devices[i].nodes`.
+private enum _NodeAssignment: String, CaseIterable {
+    case roundRobin, random
 }
 
 /// The distributions a scenario can name in `network.delay.distribution`.
@@ -204,7 +214,8 @@ extension _Expectation where Value == DeviceClass {
             DeviceClass(
                 count: Int(try reader.required("count", .positiveInteger)),
                 rate: try reader.required("rate", .positiveNumber(of: "transactions per second")),
-                reattachAfter: try reader.optional("reattachAfter", .positiveNumber(of: "seconds")))
+                reattachAfter: try reader.optional("reattachAfter", .positiveNumber(of: "seconds")),
+                attachment: try reader.nodeAttachment())
         }
     }
 }
@@ -215,7 +226,16 @@ extension _Expectation where Value == NetworkConfiguration {
         object(#"an object like {"model": "delay", "delay": 1.0}"#) { reader in
             switch try reader.optional("model", .oneOf(_NetworkModel.self)) ?? .delay {
             case .delay:
-                .delay(try reader.optional("delay", .delayDistribution) ?? .constant(1.0))
+                return .delay(try reader.optional("delay", .delayDistribution) ?? .constant(1.0))
+            case .gossip:
+                let nodes = Int(try reader.required("nodes", .integer(from: 1, to: 100_000)))
+                let topology = try reader.required("topology", .topology(nodes: nodes))
+                return .gossip(
+                    GossipConfiguration(
+                        nodes: nodes, topology: topology,
+                        linkLatency: try reader.required("linkLatency", .delayDistribution),
+                        linkLatencySampling: try reader.optional("linkLatencySampling", .oneOf(LatencySampling.self)) ?? .perLink,
+                        processingDelay: try reader.optional("processingDelay", .delayDistribution) ?? .constant(0)))
             }
         }
     }
@@ -330,7 +350,8 @@ extension _Expectation where Value == ConsensusConfiguration {
                         interval: try reader.required("interval", .positiveNumber(of: "seconds")),
                         schedule: try reader.optional("schedule", .oneOf(MilestoneSchedule.self)) ?? .periodic,
                         tipSelection: try reader.optional("tipSelection", .tipSelection) ?? .uniform,
-                        parents: Int(try reader.optional("parents", .integer(from: 2, to: Int64(TangleConfiguration.maximumParents))) ?? 2)))
+                        parents: Int(try reader.optional("parents", .integer(from: 2, to: Int64(TangleConfiguration.maximumParents))) ?? 2),
+                        node: Int(try reader.optional("node", .integer(from: 0, to: 99_999)) ?? 0)))
             case .cumulativeWeight:
                 return .cumulativeWeight(threshold: Int(try reader.required("threshold", .integer(in: 2...Int64(Int32.max), "an integer of at least 2"))))
             }
@@ -379,6 +400,35 @@ extension Scenario {
                 throw field.failure(
                     #"a "milestone" walk start needs coordinator milestones: add "consensus": {"kind": "coordinator", "interval": 10}"#)
             }
+            if let gossip = scenario.network.gossip {
+                if case .cumulativeWeight = scenario.consensus {
+                    throw (consensusPath ?? reader.member("consensus") ?? reader.field).failure(
+                        "cumulativeWeight confirmation is not simulated on a gossip network yet (weights differ from node to node); use a coordinator")
+                }
+                if let index = scenario.devices.firstIndex(where: { $0.reattachAfter != nil }) {
+                    throw (reader.member("devices")?.elements?[index] ?? reader.field).failure(
+                        "reattachAfter is not simulated on a gossip network yet")
+                }
+                if let coordinator = scenario.consensus.coordinator, coordinator.node >= gossip.nodes {
+                    throw (consensusPath ?? reader.member("consensus") ?? reader.field).failure(
+                        "the coordinator's node \(coordinator.node) does not exist: the network has nodes 0 to \(gossip.nodes - 1)")
+                }
+                for (index, device) in scenario.devices.enumerated() {
+                    if case .node(let node) = device.attachment, node >= gossip.nodes {
+                        throw (_ObjectReaderLookup.member(reader.member("devices")?.elements?[index], "node") ?? reader.field).failure(
+                            "expected a node from 0 to \(gossip.nodes - 1), got \(node)")
+                    }
+                }
+            } else {
+                if let index = scenario.devices.firstIndex(where: { $0.attachment != .roundRobin }) {
+                    throw (reader.member("devices")?.elements?[index] ?? reader.field).failure(
+                        #"devices attach to nodes only on a gossip network ("network": {"model": "gossip", ...})"#)
+                }
+                if let coordinator = scenario.consensus.coordinator, coordinator.node != 0 {
+                    throw (consensusPath ?? reader.member("consensus") ?? reader.field).failure(
+                        #"a coordinator "node" needs a gossip network ("network": {"model": "gossip", ...})"#)
+                }
+            }
             if scenario.consensus == .none, let index = scenario.devices.firstIndex(where: { $0.reattachAfter != nil }) {
                 let field = consensusPath
                     ?? reader.member("devices")?.elements?[index] ?? reader.field
@@ -406,5 +456,82 @@ private enum _ObjectReaderLookup {
     static func member(_ field: _Field?, _ key: String) -> _Field? {
         guard let field, case .object(let object) = field.value, let value = object[key] else { return nil }
         return _Field(value: value, path: field.path.appending(key: key), file: field.file)
+    }
+}
+
+extension _ObjectReader {
+    /// A device class's `node` (one node) or `nodes` (`"roundRobin"` or `"random"`); at most
+    /// one of the two. Round robin when neither is given.
+    mutating func nodeAttachment() throws -> NodeAttachment {
+        let node = try optional("node", .integer(from: 0, to: 99_999))
+        let nodes = try optional("nodes", .oneOf(_NodeAssignment.self))
+        switch (node, nodes) {
+        case (let node?, nil): return .node(Int(node))
+        case (nil, .random?): return .random
+        case (nil, _): return .roundRobin
+        case (_?, _?):
+            throw member("nodes")!.failure(#"give either "node" (one node) or "nodes" ("roundRobin" or "random"), not both"#)
+        }
+    }
+}
+
+extension _Expectation where Value == TopologyConfiguration {
+    /// `network.topology`: who peers with whom among `nodes` nodes. Parameters are checked
+    /// here; whether a random graph is connected is checked when it is drawn.
+    fileprivate static func topology(nodes: Int) -> Self {
+        object(#"an object like {"kind": "randomRegular", "degree": 8}"#) { reader in
+            let maximumDegree = Int64(Swift.max(1, nodes - 1))
+            switch try reader.required("kind", .oneOf(_TopologyKind.self)) {
+            case .fullMesh:
+                return .fullMesh
+            case .randomRegular:
+                let degree = Int(try reader.required("degree", .integer(from: 1, to: maximumDegree)))
+                guard nodes * degree % 2 == 0 else {
+                    throw reader.member("degree")!.failure(
+                        "nodes × degree must be even for a regular graph (\(nodes) × \(degree) is odd)")
+                }
+                return .randomRegular(degree: degree)
+            case .wattsStrogatz:
+                let degree = Int(try reader.required("degree", .integer(from: 2, to: maximumDegree)))
+                guard degree % 2 == 0 else {
+                    throw reader.member("degree")!.failure("expected an even degree (each node links to degree/2 neighbours on each side), got \(degree)")
+                }
+                let rewire = try reader.required("rewire", .number("a probability from 0 to 1") { (0...1).contains($0) })
+                return .wattsStrogatz(degree: degree, rewire: rewire)
+            case .barabasiAlbert:
+                return .barabasiAlbert(attach: Int(try reader.required("attach", .integer(from: 1, to: maximumDegree))))
+            case .edges:
+                let field = reader.member("edges")
+                let edges = try reader.required("edges", .edgeList(nodes: nodes))
+                if let problem = Topology.disconnection(nodes: nodes, edges: edges) {
+                    throw field!.failure(problem)
+                }
+                return .edges(edges)
+            }
+        }
+    }
+}
+
+extension _Expectation where Value == [[Int]] {
+    /// A list of links `[a, b]` between distinct nodes in 0..<nodes, each listed once.
+    fileprivate static func edgeList(nodes: Int) -> Self {
+        let description = "a list of links like [[0, 1], [1, 2]] between nodes 0 to \(nodes - 1)"
+        return Self(description) { field in
+            guard let elements = field.elements else { throw field.mismatch(expected: description) }
+            var seen = Set<[Int]>()
+            return try elements.map { element in
+                guard let ends = element.elements, ends.count == 2,
+                      case .integer(let a) = ends[0].value, case .integer(let b) = ends[1].value,
+                      (0..<Int64(nodes)).contains(a), (0..<Int64(nodes)).contains(b)
+                else {
+                    throw element.mismatch(expected: "a link [a, b] between nodes 0 to \(nodes - 1)")
+                }
+                guard a != b else { throw element.failure("a link joins two different nodes, got [\(a), \(b)]") }
+                guard seen.insert([Int(min(a, b)), Int(max(a, b))]).inserted else {
+                    throw element.failure("the link [\(a), \(b)] is listed twice")
+                }
+                return [Int(a), Int(b)]
+            }
+        }
     }
 }

@@ -26,6 +26,13 @@ extension Scenario {
             devices.map { device in
                 var entry: JSONObject = ["count": .integer(Int64(device.count)), "rate": .number(device.rate)]
                 if let reattachAfter = device.reattachAfter { entry["reattachAfter"] = .number(reattachAfter) }
+                if network.gossip != nil {
+                    switch device.attachment {
+                    case .node(let node): entry["node"] = .integer(Int64(node))
+                    case .roundRobin: entry["nodes"] = "roundRobin"
+                    case .random: entry["nodes"] = "random"
+                    }
+                }
                 return .object(entry)
             })
         object["network"] = network._resolvedJSON
@@ -57,7 +64,27 @@ extension NetworkConfiguration {
     /// The `network` section with its model and every setting.
     fileprivate var _resolvedJSON: JSONValue {
         switch self {
-        case .delay(let distribution): ["model": "delay", "delay": distribution._resolvedJSON]
+        case .delay(let distribution):
+            return ["model": "delay", "delay": distribution._resolvedJSON]
+        case .gossip(let gossip):
+            let topology: JSONValue =
+                switch gossip.topology {
+                case .fullMesh: ["kind": "fullMesh"]
+                case .randomRegular(let degree): ["kind": "randomRegular", "degree": .integer(Int64(degree))]
+                case .wattsStrogatz(let degree, let rewire):
+                    ["kind": "wattsStrogatz", "degree": .integer(Int64(degree)), "rewire": .number(rewire)]
+                case .barabasiAlbert(let attach): ["kind": "barabasiAlbert", "attach": .integer(Int64(attach))]
+                case .edges(let edges):
+                    ["kind": "edges", "edges": .array(edges.map { .array($0.map { .integer(Int64($0)) }) })]
+                }
+            return [
+                "model": "gossip",
+                "nodes": .integer(Int64(gossip.nodes)),
+                "topology": topology,
+                "linkLatency": gossip.linkLatency._resolvedJSON,
+                "linkLatencySampling": .string(gossip.linkLatencySampling.rawValue),
+                "processingDelay": gossip.processingDelay._resolvedJSON,
+            ]
         }
     }
 }
@@ -111,6 +138,7 @@ extension ConsensusConfiguration {
                 "schedule": .string(coordinator.schedule.rawValue),
                 "tipSelection": coordinator.tipSelection._resolvedJSON,
                 "parents": .integer(Int64(coordinator.parents)),
+                "node": .integer(Int64(coordinator.node)),
             ]
         case .cumulativeWeight(let threshold):
             return ["kind": "cumulativeWeight", "threshold": .integer(Int64(threshold))]

@@ -98,11 +98,14 @@ public struct DeviceClass: Sendable, Equatable {
     /// Seconds after which a device issues an unconfirmed transaction again (same payload,
     /// new parents), or nil for never. Needs a consensus rule.
     public var reattachAfter: Double?
+    /// The gossip node the class's devices attach to (gossip networks only).
+    public var attachment: NodeAttachment
 
-    public init(count: Int, rate: Double, reattachAfter: Double? = nil) {
+    public init(count: Int, rate: Double, reattachAfter: Double? = nil, attachment: NodeAttachment = .roundRobin) {
         self.count = count
         self.rate = rate
         self.reattachAfter = reattachAfter
+        self.attachment = attachment
     }
 }
 
@@ -111,6 +114,93 @@ public enum NetworkConfiguration: Sendable, Equatable {
     /// The whitepaper's model: a transaction becomes visible to every issuer a delay h after
     /// it is issued, h drawn per transaction from the distribution (Popov, "The Tangle", §3).
     case delay(DelayDistribution)
+    /// Nodes on a topology gossip each transaction to their neighbours; devices attach to
+    /// nodes and see what their node has.
+    case gossip(GossipConfiguration)
+
+    /// The model's name as written in scenarios and in `summary.csv`.
+    public var modelName: String {
+        switch self {
+        case .delay: "delay"
+        case .gossip: "gossip"
+        }
+    }
+
+    /// The gossip settings, for a gossip network.
+    public var gossip: GossipConfiguration? {
+        if case .gossip(let configuration) = self { return configuration }
+        return nil
+    }
+}
+
+/// A gossip network: nodes, who peers with whom, and how long messages take.
+public struct GossipConfiguration: Sendable, Equatable {
+    /// How many nodes (1 or more).
+    public var nodes: Int
+    /// Who peers with whom.
+    public var topology: TopologyConfiguration
+    /// The latency of a message over one link, in seconds.
+    public var linkLatency: DelayDistribution
+    /// Whether a link's latency is drawn once (per link) or for every message.
+    public var linkLatencySampling: LatencySampling
+    /// The time a node takes before forwarding a transaction it received, in seconds.
+    public var processingDelay: DelayDistribution
+
+    public init(
+        nodes: Int, topology: TopologyConfiguration, linkLatency: DelayDistribution,
+        linkLatencySampling: LatencySampling = .perLink, processingDelay: DelayDistribution = .constant(0)
+    ) {
+        self.nodes = nodes
+        self.topology = topology
+        self.linkLatency = linkLatency
+        self.linkLatencySampling = linkLatencySampling
+        self.processingDelay = processingDelay
+    }
+}
+
+/// Who peers with whom in a gossip network.
+public enum TopologyConfiguration: Sendable, Equatable {
+    /// Every node peers with every other.
+    case fullMesh
+    /// Every node has `degree` peers, uniformly at random (configuration model).
+    case randomRegular(degree: Int)
+    /// A ring where each node peers with its `degree` nearest, each link rewired with
+    /// probability `rewire` (Watts and Strogatz 1998).
+    case wattsStrogatz(degree: Int, rewire: Double)
+    /// Preferential attachment: each new node peers with `attach` existing ones, chosen in
+    /// proportion to their degree (Barabási and Albert 1999).
+    case barabasiAlbert(attach: Int)
+    /// The links listed, as pairs of node indices.
+    case edges([[Int]])
+
+    /// The topology's name as written in scenarios and in `summary.csv`.
+    public var kindName: String {
+        switch self {
+        case .fullMesh: "fullMesh"
+        case .randomRegular: "randomRegular"
+        case .wattsStrogatz: "wattsStrogatz"
+        case .barabasiAlbert: "barabasiAlbert"
+        case .edges: "edges"
+        }
+    }
+}
+
+/// When link latencies are drawn.
+public enum LatencySampling: String, Sendable, Equatable, CaseIterable {
+    /// Once per link, when the network is built.
+    case perLink
+    /// For every message.
+    case perMessage
+}
+
+/// Which gossip node a device class's devices attach to.
+public enum NodeAttachment: Sendable, Equatable {
+    /// Device i of the scenario (counting across classes) attaches to node i mod nodes.
+    case roundRobin
+    /// Each device attaches to a node drawn uniformly at random (topology stream).
+    case random
+    /// Every device of the class attaches to this node.
+    case node(Int)
 }
 
 /// A distribution of non-negative delays, in seconds. Sampled with GSL.
@@ -267,15 +357,18 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var tipSelection: TipSelectionConfiguration
     /// A milestone's parents in all: the previous milestone plus `parents − 1` tips (2...8).
     public var parents: Int
+    /// The gossip node the coordinator runs on (0 without a gossip network).
+    public var node: Int
 
     public init(
         interval: Double, schedule: MilestoneSchedule = .periodic, tipSelection: TipSelectionConfiguration = .uniform,
-        parents: Int = 2
+        parents: Int = 2, node: Int = 0
     ) {
         self.interval = interval
         self.schedule = schedule
         self.tipSelection = tipSelection
         self.parents = parents
+        self.node = node
     }
 }
 

@@ -26,6 +26,19 @@ public struct RunResult: Sendable {
 
 /// Runs scenarios. The entry point of the simulation library.
 public enum Simulation {
+    /// Checks what decoding cannot: that a gossip network's random topology can be drawn
+    /// connected for this seed and replication.
+    ///
+    /// - Throws: ``ScenarioError`` at `network.topology` naming the problem.
+    public static func checkRunnable(_ scenario: Scenario, replication: Int = 0, file: String) throws {
+        guard let gossip = scenario.network.gossip else { return }
+        do {
+            _ = try GossipNetwork(gossip, seed: scenario.seed, replication: replication)
+        } catch {
+            throw ScenarioError(file: file, path: "network.topology", message: "\(error)")
+        }
+    }
+
     /// Runs replication `replication` of `scenario` to its stop condition.
     ///
     /// - Parameter progress: called now and then with the fraction of the run done (0...1).
@@ -90,7 +103,13 @@ public enum Simulation {
     /// span walks can reach (2W, or depth + 1 milestone intervals) plus four mean delays,
     /// with a quarter more for fluctuations. A wrong guess costs a rebuild, never a result.
     static func windowCapacity(of scenario: Scenario, start: WalkStart) -> Int {
-        guard case .delay(let delay) = scenario.network else { return 1024 }
+        let delay: DelayDistribution =
+            switch scenario.network {
+            case .delay(let delay): delay
+            case .gossip(let gossip):
+                // Generously sqrt(N) + 1 hops to the farthest node.
+                .constant((gossip.linkLatency.mean + gossip.processingDelay.mean) * (Double(gossip.nodes).squareRoot().rounded(.up) + 1))
+            }
         let span: Double =
             switch start {
             case .window(let w): 2 * w

@@ -21,6 +21,8 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
     public private(set) var confirmation: ConfirmationTracker?
     /// The coordinator (nil without one).
     public private(set) var coordinator: Coordinator?
+    /// The gossip network's state (nil under the delay model).
+    var gossip: GossipState?
 
     /// The scenario being run and the replication number.
     public let scenario: Scenario
@@ -29,7 +31,7 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
     @usableFromInline let _arrivals: ArrivalProcess
     @usableFromInline let _delayRNG: RandomStream
     @usableFromInline let _tipRNG: RandomStream
-    @usableFromInline let _delay: DelayDistribution
+    @usableFromInline let _delay: DelayDistribution?
     @usableFromInline let _parents: Int
     @usableFromInline let _repeatedPicks: RepeatedPicks
     @usableFromInline let _warmup: Double
@@ -69,7 +71,6 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
         scenario: Scenario, replication: Int, selector: Selector, expectedTransactions: Int,
         coordinatorSelector: (any TipSelector)? = nil
     ) {
-        guard case .delay(let delay) = scenario.network else { preconditionFailure("delay model only") }
         self.scenario = scenario
         self.replication = replication
         self.selector = selector
@@ -81,7 +82,17 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
             rng: RandomStream(seed: scenario.seed, replication: replication, stream: .arrivals))
         _delayRNG = RandomStream(seed: scenario.seed, replication: replication, stream: .delays)
         _tipRNG = RandomStream(seed: scenario.seed, replication: replication, stream: .tipSelection)
-        _delay = delay
+        switch scenario.network {
+        case .delay(let delay):
+            _delay = delay
+        case .gossip(let configuration):
+            _delay = nil
+            do {
+                gossip = try GossipState(configuration, scenario: scenario, replication: replication)
+            } catch {
+                preconditionFailure("\(error) (check scenarios with Simulation.checkRunnable first)")
+            }
+        }
         _parents = scenario.tangle.parents
         _repeatedPicks = scenario.tangle.repeatedPicks
         _warmup = scenario.warmup
@@ -133,7 +144,11 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
             selector.didBecomeVisible(x, in: tangle)
             let isMilestone = tangle.device[Int(x)] == Self.milestoneDevice
             coordinator?.didBecomeVisible(x, isMilestone: isMilestone, in: tangle)
-            confirmation?.didBecomeVisible(x, isMilestone: isMilestone, in: tangle, now: engine.now)
+            if gossip != nil {
+                gossip!.didReachEveryNode(x)
+            } else {
+                confirmation?.didBecomeVisible(x, isMilestone: isMilestone, in: tangle, now: engine.now)
+            }
             return .proceed
         case .sample:
             recordSample(at: engine.now)
@@ -162,34 +177,65 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
     /// that first carried a reattached payload (nil for a new one).
     mutating func issueTransaction(device: Int32, payload: Int32?, engine: inout Engine<TangleEvent>) -> Int32 {
         let now = engine.now
-        if now >= _warmup {
-            visibleTipsSum &+= visibleTips.count
-            visibleTipsSamples &+= 1
-        }
         _parentScratch.removeAll(keepingCapacity: true)
-        var anchor: Int32 = 0
-        if let depth = _milestoneDepth { anchor = coordinator!.anchor(depth: depth) }
-        selector.selectParents(
-            SelectionRequest(now: now, parents: _parents, repeatedPicks: _repeatedPicks, milestoneAnchor: anchor),
-            tangle: tangle, visibleTips: visibleTips, into: &_parentScratch, rng: _tipRNG)
-        let visibleAt = now + _delay.sample(_delayRNG)
+        let visibleAt: Double
+        if gossip != nil {
+            let node = Int(gossip!.deviceNode[Int(device)])
+            var anchor: Int32 = 0
+            if let depth = _milestoneDepth {
+                anchor = coordinator!.milestones[Swift.max(0, gossip!.latestMilestone(at: node, now: now) - depth)]
+            }
+            let view = gossip!.view(at: node, now: now, global: visibleTips, tangle: tangle)
+            select(view, now: now, anchor: anchor)
+            visibleAt = gossip!.spread(Int32(truncatingIfNeeded: tangle.count), parents: _parentScratch, from: node, at: now)
+        } else {
+            var anchor: Int32 = 0
+            if let depth = _milestoneDepth { anchor = coordinator!.anchor(depth: depth) }
+            select(visibleTips, now: now, anchor: anchor)
+            visibleAt = now + _delay!.sample(_delayRNG)
+        }
         let x = append(device: device, visibleAt: visibleAt, now: now)
         confirmation?.didIssue(x, payload: payload ?? x)
         engine.schedule(.visible(x), at: visibleAt)
         return x
     }
 
+    /// Records the tips the issuer sees and chooses the parents into `_parentScratch`.
+    mutating func select<View: TangleView>(_ view: View, now: Double, anchor: Int32) {
+        if now >= _warmup {
+            visibleTipsSum &+= view.tipCount
+            visibleTipsSamples &+= 1
+        }
+        selector.selectParents(
+            SelectionRequest(now: now, parents: _parents, repeatedPicks: _repeatedPicks, milestoneAnchor: anchor),
+            tangle: tangle, view: view, into: &_parentScratch, rng: _tipRNG)
+    }
+
     /// Issues a milestone now: the latest visible milestone plus the coordinator's tips.
     mutating func issueMilestone(engine: inout Engine<TangleEvent>) {
         let now = engine.now
         _parentScratch.removeAll(keepingCapacity: true)
-        coordinator!.selectParents(
-            now: now, repeatedPicks: _repeatedPicks, tangle: tangle, visibleTips: visibleTips, into: &_parentScratch)
-        let visibleAt = now + _delay.sample(coordinator!.rng)
+        let visibleAt: Double
+        if gossip != nil {
+            let node = coordinator!.configuration.node
+            let view = gossip!.view(at: node, now: now, global: visibleTips, tangle: tangle)
+            coordinator!.selectParents(now: now, repeatedPicks: _repeatedPicks, tangle: tangle, view: view, into: &_parentScratch)
+            visibleAt = gossip!.spread(Int32(truncatingIfNeeded: tangle.count), parents: _parentScratch, from: node, at: now)
+        } else {
+            coordinator!.selectParents(
+                now: now, repeatedPicks: _repeatedPicks, tangle: tangle, view: visibleTips, into: &_parentScratch)
+            visibleAt = now + _delay!.sample(coordinator!.rng)
+        }
         let x = append(device: Self.milestoneDevice, visibleAt: visibleAt, now: now)
-        coordinator!.didIssueMilestone(x)
+        coordinator!.didIssueMilestone(x, visibleAtOnce: gossip != nil)
         confirmation?.didIssue(x, payload: x)
         milestonesIssued += 1
+        if gossip != nil {
+            // The coordinator's node has the milestone now: confirmation there is immediate;
+            // other nodes' confirmation times follow from the milestone's visibility vector.
+            gossip!.recordMilestone(x, issuedAt: now)
+            confirmation?.didBecomeVisible(x, isMilestone: true, in: tangle, now: now)
+        }
         engine.schedule(.visible(x), at: visibleAt)
     }
 
@@ -227,10 +273,23 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
             _nextToJudge += 1
         }
         let confirmed = confirmation?.confirmedPayloads
-        timeseries.append(
-            TimeseriesRow(
-                time: time, transactions: issued, tips: tipCount, visibleTips: visibleTips.count,
-                leftBehind: _leftBehindSoFar, confirmed: confirmed, unconfirmedPending: confirmed.map { issued - $0 }))
+        var row = TimeseriesRow(
+            time: time, transactions: issued, tips: tipCount, visibleTips: visibleTips.count,
+            leftBehind: _leftBehindSoFar, confirmed: confirmed, unconfirmedPending: confirmed.map { issued - $0 })
+        if gossip != nil {
+            var counts: [Int] = []
+            for node in 0..<gossip!.nodes {
+                counts.append(gossip!.view(at: node, now: time, global: visibleTips, tangle: tangle).tipCount)
+            }
+            row.nodeTipsMin = counts.min()
+            row.nodeTipsMax = counts.max()
+            row.nodeTipsMean = Double(counts.reduce(0, +)) / Double(counts.count)
+            if time >= _warmup {
+                for (node, count) in counts.enumerated() { gossip!.nodeTipSums[node] += Double(count) }
+                gossip!.nodeTipSamples += 1
+            }
+        }
+        timeseries.append(row)
     }
 
     /// Whether `x`'s first approver was issued within `orphanTimeout` of `x`.
@@ -257,12 +316,18 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
         firstApproval.reserveCapacity(tangle.count)
         var leftBehind = 0, measured = 0, censored = 0
         var latencies: [Double] = []
+        var coordinatorLatencies: [Double] = []
+        var propagation: [Double] = []
         var judgedPayloads = 0, lateOrNever = 0
+        // On a gossip network a payload's confirmation time is every node's, averaged: the
+        // tracker's time is the coordinator node's (a milestone's issue).
+        let meanConfirmation = gossip?.meanConfirmationTimes()
         let issueTime = tangle.issueTime
         let device = tangle.device
         for index in 1..<tangle.count where device[index] >= 0 && issueTime[index] >= _warmup {
             measured += 1
             let x = Int32(truncatingIfNeeded: index)
+            if tangle.visibleTime[index] <= end { propagation.append(tangle.visibleTime[index] - issueTime[index]) }
             if issueTime[index] > judgeBefore {
                 censored += 1
                 continue
@@ -275,7 +340,12 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
             // Payloads are judged once, at the arrival that first carried them.
             guard let confirmation, confirmation.payload?[index] ?? x == x else { continue }
             judgedPayloads += 1
-            let latency = confirmation.payloadConfirmationTime(x) - issueTime[index]
+            var latency = confirmation.payloadConfirmationTime(x) - issueTime[index]
+            if let meanConfirmation, !latency.isNaN {
+                coordinatorLatencies.append(latency)
+                let milestone = gossip!.milestoneIndex(issuedAt: confirmation.payloadConfirmationTime(x))
+                latency = meanConfirmation[milestone] - issueTime[index]
+            }
             if latency.isNaN || latency > _orphanTimeout { lateOrNever += 1 }
             if !latency.isNaN { latencies.append(latency) }
         }
@@ -285,7 +355,17 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
         SampleStatistics.sortNonNegative(&latencies)
         let latencyQuantiles = SampleStatistics.quantiles(ofSorted: latencies, at: [0.5, 0.9, 0.99, 1])
         let hasRule = confirmation != nil
-        guard case .delay(let delay) = scenario.network else { preconditionFailure("delay model only") }
+        let delay: DelayDistribution =
+            switch scenario.network {
+            case .delay(let delay): delay
+            case .gossip(let gossip): gossip.linkLatency
+            }
+        let propagationQuantiles = SampleStatistics.quantiles(selecting: &propagation, at: [0.5, 0.9, 1])
+        SampleStatistics.sortNonNegative(&coordinatorLatencies)
+        let coordinatorQuantiles = SampleStatistics.quantiles(ofSorted: coordinatorLatencies, at: [0.5, 0.99])
+        let nodeTips = gossip.map { state in
+            state.nodeTipSums.map { state.nodeTipSamples > 0 ? $0 / Double(state.nodeTipSamples) : .nan }
+        } ?? []
         let summary = RunSummary(
             scenario: scenario.name, seed: scenario.seed, replication: replication,
             tipSelection: scenario.tipSelection.strategyName, alpha: scenario.tipSelection.alpha,
@@ -308,7 +388,15 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
             unconfirmedRate: hasRule && judgedPayloads > 0 ? Double(lateOrNever) / Double(judgedPayloads) : .nan,
             latencyMean: SampleStatistics.mean(latencies), latencyP50: latencyQuantiles[0],
             latencyP90: latencyQuantiles[1], latencyP99: latencyQuantiles[2], latencyMax: latencyQuantiles[3],
-            milestones: milestonesIssued, reattachments: reattachments)
+            milestones: milestonesIssued, reattachments: reattachments,
+            network: scenario.network.modelName, nodes: scenario.network.gossip?.nodes,
+            topology: scenario.network.gossip?.topology.kindName ?? "",
+            propagationP50: propagationQuantiles[0], propagationP90: propagationQuantiles[1],
+            propagationMax: propagationQuantiles[2],
+            nodeTipsMean: nodeTips.isEmpty ? .nan : nodeTips.reduce(0, +) / Double(nodeTips.count),
+            nodeTipsMin: nodeTips.min() ?? .nan, nodeTipsMax: nodeTips.max() ?? .nan,
+            coordinatorLatencyMean: SampleStatistics.mean(coordinatorLatencies),
+            coordinatorLatencyP50: coordinatorQuantiles[0], coordinatorLatencyP99: coordinatorQuantiles[1])
         return (summary, latencies)
     }
 }

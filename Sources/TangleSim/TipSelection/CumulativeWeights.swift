@@ -21,4 +21,28 @@ public protocol CumulativeWeights {
 
     /// The transactions whose visibility has been reported.
     var visible: VisibilityBits { get }
+
+    /// Whether `a` is in the past cone of `z` (for observers that see in-flight `z`).
+    mutating func isAncestor(_ a: Int32, of z: Int32, in tangle: Tangle) -> Bool
+}
+
+extension Tangle {
+    /// Whether `a` is in `z`'s past cone, by a depth-first search along parents that never
+    /// goes below `a` (ids only grow along approvals).
+    ///
+    /// - Complexity: O(size of z's past cone above a).
+    public func isAncestor(_ a: Int32, of z: Int32) -> Bool {
+        guard a < z else { return false }
+        var seen: Set<Int32> = [z]
+        var stack = [z]
+        while let node = stack.popLast() {
+            var found = false
+            forEachParent(of: node) { parent in
+                if parent == a { found = true }
+                if parent > a, seen.insert(parent).inserted { stack.append(parent) }
+            }
+            if found { return true }
+        }
+        return false
+    }
 }

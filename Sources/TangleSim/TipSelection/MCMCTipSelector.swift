@@ -42,9 +42,8 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         self.warmup = warmup
     }
 
-    public mutating func selectParents(
-        _ request: SelectionRequest, tangle: Tangle, visibleTips: TipSet, into parents: inout [Int32],
-        rng: RandomStream
+    public mutating func selectParents<View: TangleView>(
+        _ request: SelectionRequest, tangle: Tangle, view: View, into parents: inout [Int32], rng: RandomStream
     ) {
         let timed = statistics.selections % WalkStatistics.sampleEvery == 0
         let began = timed ? _monotonicSeconds() : 0
@@ -53,14 +52,14 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         switch request.repeatedPicks {
         case .collapse:
             for _ in 0..<k {
-                let tip = walk(request, tangle: tangle, measured: measured, rng: rng)
+                let tip = walk(request, tangle: tangle, view: view, measured: measured, rng: rng)
                 if !parents.contains(tip) { parents.append(tip) }
             }
         case .distinct:
-            let target = Swift.min(k, visibleTips.count)
+            let target = Swift.min(k, view.tipCount)
             var walks = 0
             while parents.count < target, walks < Self.maximumWalksPerParent * k {
-                let tip = walk(request, tangle: tangle, measured: measured, rng: rng)
+                let tip = walk(request, tangle: tangle, view: view, measured: measured, rng: rng)
                 walks += 1
                 if !parents.contains(tip) { parents.append(tip) }
             }
@@ -90,11 +89,13 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
 
     /// One walk from a start chosen by the start rule to a tip; returns the tip.
     @usableFromInline
-    mutating func walk(_ request: SelectionRequest, tangle: Tangle, measured: Bool, rng: RandomStream) -> Int32 {
-        var x = startingPoint(request, tangle: tangle, rng: rng)
+    mutating func walk<View: TangleView>(
+        _ request: SelectionRequest, tangle: Tangle, view: View, measured: Bool, rng: RandomStream
+    ) -> Int32 {
+        var x = startingPoint(request, tangle: tangle, view: view, rng: rng)
         weights.prepareWalk(from: x, in: tangle, now: request.now)
         var steps = 0
-        while let next = step(from: x, tangle: tangle, rng: rng) {
+        while let next = step(from: x, tangle: tangle, view: view, rng: rng) {
             x = next
             steps += 1
         }
@@ -112,9 +113,15 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     /// The probabilities follow the whitepaper's formula, shifted by the largest approver
     /// weight: p(y) ∝ exp(alpha·(H(y) − max H)), each term in (0, 1].
     public mutating func step(from x: Int32, tangle: Tangle, rng: RandomStream) -> Int32? {
+        step(from: x, tangle: tangle, view: TipSet(), rng: rng)
+    }
+
+    /// ``step(from:tangle:rng:)`` as an observer with `view` sees it: approvers visible to it,
+    /// and each approver's weight counting the in-flight descendants visible to it.
+    public mutating func step<View: TangleView>(from x: Int32, tangle: Tangle, view: View, rng: RandomStream) -> Int32? {
         _approvers.removeAll(keepingCapacity: true)
         tangle.forEachApprover(of: x) { approver in
-            if weights.visible.contains(approver) { _approvers.append(approver) }
+            if weights.visible.contains(approver) || view.isVisibleInFlight(approver) { _approvers.append(approver) }
         }
         switch _approvers.count {
         case 0: return nil
@@ -127,7 +134,7 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         _probabilities.removeAll(keepingCapacity: true)
         var heaviest = Int.min
         for approver in _approvers {
-            let weight = weights.weight(of: approver)
+            let weight = weight(of: approver, view: view, tangle: tangle)
             _probabilities.append(Double(weight))
             heaviest = Swift.max(heaviest, weight)
         }
@@ -145,16 +152,33 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         return _approvers[_approvers.count - 1]  // rounding left remaining at about 0
     }
 
+    /// H(y) as the observer sees it: the weight over transactions visible everywhere, plus
+    /// the in-flight descendants of y visible to the observer.
+    ///
+    /// - Complexity: O(1) plus O(in-flight transactions newer than y) under gossip.
+    mutating func weight<View: TangleView>(of y: Int32, view: View, tangle: Tangle) -> Int {
+        var weight = weights.weight(of: y)
+        let inFlight = view.inFlightVisible
+        var index = inFlight.count - 1
+        while index >= 0, inFlight[index] > y {
+            if weights.isAncestor(y, of: inFlight[index], in: tangle) { weight += 1 }
+            index -= 1
+        }
+        return weight
+    }
+
     /// Where the next walk starts.
     @usableFromInline
-    mutating func startingPoint(_ request: SelectionRequest, tangle: Tangle, rng: RandomStream) -> Int32 {
+    mutating func startingPoint<View: TangleView>(
+        _ request: SelectionRequest, tangle: Tangle, view: View, rng: RandomStream
+    ) -> Int32 {
         switch start {
         case .genesis:
             return 0
         case .milestone:
             return request.milestoneAnchor
         case .window(let w):
-            return windowStart(now: request.now, w: w, tangle: tangle, rng: rng)
+            return windowStart(now: request.now, w: w, tangle: tangle, view: view, rng: rng)
         }
     }
 
@@ -165,6 +189,13 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     /// back), then ids are drawn uniformly and invisible ones rejected; after 32 rejections
     /// the range is scanned, so the choice stays exactly uniform among the visible.
     public mutating func windowStart(now: Double, w: Double, tangle: Tangle, rng: RandomStream) -> Int32 {
+        windowStart(now: now, w: w, tangle: tangle, view: TipSet(), rng: rng)
+    }
+
+    /// ``windowStart(now:w:tangle:rng:)`` among the transactions visible to `view`'s observer.
+    public mutating func windowStart<View: TangleView>(
+        now: Double, w: Double, tangle: Tangle, view: View, rng: RandomStream
+    ) -> Int32 {
         let issue = tangle.issueTime
         let count = Int32(truncatingIfNeeded: tangle.count)
         while _windowLow < count, issue[Int(_windowLow)] < now - 2 * w { _windowLow += 1 }
@@ -173,9 +204,9 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         let width = Int(_windowHigh - _windowLow) + 1
         for _ in 0..<32 {
             let candidate = _windowLow + Int32(truncatingIfNeeded: rng.index(below: width))
-            if weights.visible.contains(candidate) { return candidate }
+            if weights.visible.contains(candidate) || view.isVisibleInFlight(candidate) { return candidate }
         }
-        let candidates = (_windowLow..._windowHigh).filter { weights.visible.contains($0) }
+        let candidates = (_windowLow..._windowHigh).filter { weights.visible.contains($0) || view.isVisibleInFlight($0) }
         guard !candidates.isEmpty else { return 0 }
         return candidates[rng.index(below: candidates.count)]
     }

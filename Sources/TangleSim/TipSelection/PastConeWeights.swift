@@ -84,6 +84,13 @@ public struct PastConeWeights: CumulativeWeights {
     @inlinable
     public func weight(of x: Int32) -> Int { Int(_weights[Int(x)]) }
 
+    /// Whether `a` is an ancestor of `z`: a bit of z's ancestor set.
+    public mutating func isAncestor(_ a: Int32, of z: Int32, in tangle: Tangle) -> Bool {
+        guard a < z else { return false }
+        let set = _set(of: z, in: tangle)
+        return set[Int(a) >> 6] & (1 << UInt64(Int(a) & 63)) != 0
+    }
+
     /// The ancestor set of `x`, from the cache or recomputed.
     mutating func _set(of x: Int32, in tangle: Tangle) -> ContiguousArray<UInt64> {
         if let set = _sets[x] { return set }

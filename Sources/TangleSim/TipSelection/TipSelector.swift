@@ -32,12 +32,11 @@ public protocol TipSelector {
     /// empty on entry, drawing random numbers only from `rng`.
     ///
     /// - Parameters:
-    ///   - tangle: the whole Tangle; transactions not visible at `request.now` must not be
-    ///     chosen.
-    ///   - visibleTips: the visible tip set at `request.now` (never empty).
-    mutating func selectParents(
-        _ request: SelectionRequest, tangle: Tangle, visibleTips: TipSet, into parents: inout [Int32],
-        rng: RandomStream)
+    ///   - tangle: the whole Tangle; only transactions the issuer sees may be chosen.
+    ///   - view: what the issuer sees: its tips, and the in-flight transactions visible to
+    ///     it (gossip networks).
+    mutating func selectParents<View: TangleView>(
+        _ request: SelectionRequest, tangle: Tangle, view: View, into parents: inout [Int32], rng: RandomStream)
 
     /// Called after `x` is appended to the Tangle.
     mutating func didIssue(_ x: Int32, in tangle: Tangle)

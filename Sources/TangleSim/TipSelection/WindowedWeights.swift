@@ -87,6 +87,16 @@ public struct WindowedWeights: CumulativeWeights {
         return 1 + count
     }
 
+    /// Whether `a` is an ancestor of `z`: one bit of z's ancestor set when both are in the
+    /// ring, a search of the Tangle otherwise.
+    public mutating func isAncestor(_ a: Int32, of z: Int32, in tangle: Tangle) -> Bool {
+        let distance = Int(z) - Int(a)
+        guard distance > 0 else { return false }
+        guard distance < capacity, _newest - Int(z) < capacity else { return tangle.isAncestor(a, of: z) }
+        let row = (Int(z) & (capacity - 1)) * _words
+        return _ancestors[row + distance >> 6] & (1 << UInt64(distance & 63)) != 0
+    }
+
     /// Sets n's ancestor bits (bit d: n − d is an ancestor) from its parents' sets.
     mutating func _computeAncestors(of n: Int, in tangle: Tangle) {
         let words = _words
