@@ -69,6 +69,8 @@ struct CLITests {
              "error: parents.json: tangle.parents: expected an integer from 1 to 8, got 9"),
             ("nostop.json", #"{"devices": [{"count": 1, "rate": 1}]}"#,
              #"error: nostop.json: no stop condition: set "duration" (seconds) or "transactions" (a count), or both"#),
+            ("disconnected.json", #"{"duration": 60, "devices": [{"count": 2, "rate": 1}], "network": {"model": "gossip", "nodes": 4, "topology": {"kind": "edges", "edges": [[0, 1], [2, 3]]}, "linkLatency": 0.1}}"#,
+             "error: disconnected.json: network.topology.edges: the links do not connect the network: node 0 cannot reach 2 node(s) (2, 3); every node must be reachable"),
             ("missing.json", nil,
              "error: missing.json: cannot read the file: No such file or directory"),
         ] as [(String, String?, String)])
