@@ -19,22 +19,17 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var input: ScenarioArgument
 
-    @Option(name: .long, help: ArgumentHelp("Output folder (default: Results/<scenario name>/).", valueName: "dir"))
-    var out: String?
-
-    @Option(name: .long, help: ArgumentHelp("Override the scenario's seed.", valueName: "n"))
-    var seed: UInt64?
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        var scenario = try input.load()
-        if let seed { scenario.seed = seed }
+        let scenario = output.applying(to: try input.load())
         guard !scenario.variants.isEmpty else {
             throw Failure.badScenario(
                 ScenarioError(
                     file: input.scenario, path: "variants",
                     message: #"compare needs a list of variants like [{"label": "URTS", "tipSelection": {"strategy": "uniform"}}]"#))
         }
-        let outputPath = out ?? "Results/\(scenario.name)"
+        let outputPath = output.folder(for: scenario)
         let progress = ProgressBar(label: scenario.name)
         let count = Double(scenario.variants.count)
         let rows = Comparison.run(scenario, progress: progress.map { bar in { index, done in bar.update((Double(index) + done) / count) } })

@@ -17,16 +17,11 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var input: ScenarioArgument
 
-    @Option(name: .long, help: ArgumentHelp("Output folder (default: Results/<scenario name>/).", valueName: "dir"))
-    var out: String?
-
-    @Option(name: .long, help: ArgumentHelp("Override the scenario's seed.", valueName: "n"))
-    var seed: UInt64?
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        var scenario = try input.load()
-        if let seed { scenario.seed = seed }
-        let outputPath = out ?? "Results/\(scenario.name)"
+        let scenario = output.applying(to: try input.load())
+        let outputPath = output.folder(for: scenario)
         let directory = URL(fileURLWithPath: outputPath, isDirectory: true)
 
         let progress = ProgressBar(label: scenario.name)

@@ -49,6 +49,27 @@ struct ScenarioArgument: ParsableArguments {
     }
 }
 
+/// The options of commands that run a scenario and write results.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Output folder (default: Results/<scenario name>/).", valueName: "dir"))
+    var out: String?
+
+    @Option(name: .long, help: ArgumentHelp("Override the scenario's seed.", valueName: "n"))
+    var seed: UInt64?
+
+    /// `scenario` with the seed override applied.
+    func applying(to scenario: Scenario) -> Scenario {
+        var scenario = scenario
+        if let seed { scenario.seed = seed }
+        return scenario
+    }
+
+    /// The output folder for `scenario`.
+    func folder(for scenario: Scenario) -> String {
+        out ?? "Results/\(scenario.name)"
+    }
+}
+
 /// Failures reported to the user with their own exit status.
 enum Failure {
     /// Exit status for a scenario that cannot be used.

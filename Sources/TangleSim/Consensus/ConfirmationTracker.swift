@@ -35,8 +35,7 @@ public struct ConfirmationTracker: Sendable {
     public private(set) var confirmedPayloads = 0
 
     @usableFromInline var _weights: ContiguousArray<Int32> = [1]
-    @usableFromInline var _stamps: ContiguousArray<UInt32> = [0]
-    @usableFromInline var _stamp: UInt32 = 0
+    @usableFromInline var _visited = StampMarks()
     @usableFromInline var _stack: ContiguousArray<Int32> = []
 
     /// - Parameters:
@@ -51,7 +50,7 @@ public struct ConfirmationTracker: Sendable {
         }
         if case .weightThreshold = rule {
             _weights.reserveCapacity(expectedTransactions)
-            _stamps.reserveCapacity(expectedTransactions)
+            _visited.reserveCapacity(expectedTransactions)
         }
     }
 
@@ -65,7 +64,6 @@ public struct ConfirmationTracker: Sendable {
         }
         if case .weightThreshold = rule {
             _weights.append(1)
-            _stamps.append(0)
         }
     }
 
@@ -97,20 +95,14 @@ public struct ConfirmationTracker: Sendable {
                 }
             }
         case .weightThreshold(let threshold):
-            _stamp &+= 1
-            if _stamp == 0 {
-                for index in _stamps.indices { _stamps[index] = 0 }
-                _stamp = 1
-            }
-            let stamp = _stamp
+            _visited.clear()
             _stack.removeAll(keepingCapacity: true)
             _stack.append(x)
-            _stamps[Int(x)] = stamp
+            _visited.insert(x)
             while let node = _stack.popLast() {
                 tangle.forEachParent(of: node) { parent in
                     let index = Int(parent)
-                    guard _stamps[index] != stamp, confirmedAt[index].isNaN else { return }
-                    _stamps[index] = stamp
+                    guard confirmedAt[index].isNaN, _visited.insert(parent) else { return }
                     _weights[index] += 1
                     if Int(_weights[index]) >= threshold { confirm(parent, at: now, in: tangle) }
                     _stack.append(parent)

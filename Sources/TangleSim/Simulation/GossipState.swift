@@ -24,11 +24,10 @@ struct GossipState {
     /// and dropped from the front.
     var inFlight: ContiguousArray<Int32> = []
     var leftInFlight = 0
-    /// Marks for building a node's view: `hidden[x] == stamp` when x has an approver visible
-    /// at the node; `inView[x] == stamp` when in-flight x is visible there.
-    var hidden: ContiguousArray<UInt32> = [0]
-    var inView: ContiguousArray<UInt32> = [0]
-    var stamp: UInt32 = 0
+    /// Marks for building a node's view: `hidden` holds the transactions with an approver
+    /// visible at the node, `inView` the in-flight transactions visible there.
+    var hidden = StampMarks()
+    var inView = StampMarks()
     /// Milestones' visibility vectors, in milestone order (the genesis first, all zeros).
     var milestoneVisibility: ContiguousArray<Double>
     var milestoneIssue: [Double] = [0]
@@ -62,11 +61,7 @@ struct GossipState {
     /// Records transaction `x` with `parents`, issued at node `origin` at `now` (before it is
     /// appended to the Tangle), and returns when it is visible at every node.
     mutating func spread(_ x: Int32, parents: [Int32], from origin: Int, at now: Double) -> Double {
-        while slot.count <= Int(x) {
-            slot.append(-1)
-            hidden.append(0)
-            inView.append(0)
-        }
+        while slot.count <= Int(x) { slot.append(-1) }
         let n = nodes
         let own: Int32
         if let free = freeSlots.popLast() {
@@ -119,36 +114,26 @@ struct GossipState {
     ///
     /// - Complexity: O(in-flight transactions · k).
     mutating func view(at v: Int, now: Double, global: TipSet, tangle: Tangle) -> NodeView {
-        stamp &+= 1
-        if stamp == 0 {
-            for index in hidden.indices {
-                hidden[index] = 0
-                inView[index] = 0
-            }
-            stamp = 1
-        }
-        let current = stamp
+        hidden.clear()
+        inView.clear()
         let n = nodes
         var seen = ContiguousArray<Int32>()
         for x in inFlight {
             let own = Int(slot[Int(x)])
             guard own >= 0, pool[own * n + v] <= now else { continue }
             seen.append(x)
-            inView[Int(x)] = current
+            inView.insert(x)
         }
         var hiddenCount = 0
         for x in seen {
             tangle.forEachParent(of: x) { parent in
-                guard hidden[Int(parent)] != current else { return }
-                hidden[Int(parent)] = current
-                if global.contains(parent) { hiddenCount += 1 }
+                if hidden.insert(parent), global.contains(parent) { hiddenCount += 1 }
             }
         }
         var extra = ContiguousArray<Int32>()
-        for x in seen where hidden[Int(x)] != current { extra.append(x) }
+        for x in seen where !hidden.contains(x) { extra.append(x) }
         return NodeView(
-            global: global, extra: extra, hidden: hidden, inView: inView, stamp: current, hiddenCount: hiddenCount,
-            inFlightVisible: seen)
+            global: global, extra: extra, hidden: hidden, inView: inView, hiddenCount: hiddenCount, inFlightVisible: seen)
     }
 
     /// The index of the latest milestone visible at node `v` at `now`.

@@ -30,8 +30,7 @@ public struct PastConeWeights: CumulativeWeights {
     @usableFromInline var _evictionOrder: Deque<Int32> = []
     /// Sets recomputed after eviction, for diagnostics.
     public private(set) var recomputations = 0
-    @usableFromInline var _stamps: ContiguousArray<UInt32> = [0]
-    @usableFromInline var _stamp: UInt32 = 0
+    @usableFromInline var _visited = StampMarks()
     @usableFromInline var _queue: ContiguousArray<Int32> = []
 
     /// - Parameter cacheLimitWords: the most words of ancestor sets to keep (default 2^25,
@@ -44,7 +43,6 @@ public struct PastConeWeights: CumulativeWeights {
     public mutating func didIssue(_ x: Int32, in tangle: Tangle) {
         precondition(Int(x) == _weights.count, "transactions are reported in issue order")
         _weights.append(1)
-        _stamps.append(0)
         var set = ContiguousArray<UInt64>(repeating: 0, count: (Int(x) + 63) >> 6)
         tangle.forEachParent(of: x) { parent in
             set[Int(parent) >> 6] |= 1 << UInt64(Int(parent) & 63)
@@ -111,12 +109,7 @@ public struct PastConeWeights: CumulativeWeights {
     /// The past cone of `x` by breadth-first search over parents (for evicted sets).
     mutating func _searchPastCone(of x: Int32, in tangle: Tangle) -> ContiguousArray<UInt64> {
         var set = ContiguousArray<UInt64>(repeating: 0, count: (Int(x) + 63) >> 6)
-        _stamp &+= 1
-        if _stamp == 0 {
-            for index in _stamps.indices { _stamps[index] = 0 }
-            _stamp = 1
-        }
-        let stamp = _stamp
+        _visited.clear()
         _queue.removeAll(keepingCapacity: true)
         _queue.append(x)
         var head = 0
@@ -124,8 +117,7 @@ public struct PastConeWeights: CumulativeWeights {
             let node = _queue[head]
             head += 1
             tangle.forEachParent(of: node) { parent in
-                if _stamps[Int(parent)] != stamp {
-                    _stamps[Int(parent)] = stamp
+                if _visited.insert(parent) {
                     set[Int(parent) >> 6] |= 1 << UInt64(Int(parent) & 63)
                     _queue.append(parent)
                 }

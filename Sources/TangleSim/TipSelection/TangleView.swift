@@ -93,23 +93,21 @@ extension TipSet: TangleView {
 public struct NodeView: TangleView {
     @usableFromInline let _global: TipSet
     @usableFromInline let _extra: ContiguousArray<Int32>
-    @usableFromInline let _hidden: ContiguousArray<UInt32>
-    @usableFromInline let _inView: ContiguousArray<UInt32>
-    @usableFromInline let _stamp: UInt32
+    @usableFromInline let _hidden: StampMarks
+    @usableFromInline let _inView: StampMarks
     @usableFromInline let _hiddenCount: Int
     /// S: the in-flight transactions visible at the node, in increasing id order.
     public let inFlightVisible: ContiguousArray<Int32>
 
     @usableFromInline
     init(
-        global: TipSet, extra: ContiguousArray<Int32>, hidden: ContiguousArray<UInt32>, inView: ContiguousArray<UInt32>,
-        stamp: UInt32, hiddenCount: Int, inFlightVisible: ContiguousArray<Int32>
+        global: TipSet, extra: ContiguousArray<Int32>, hidden: StampMarks, inView: StampMarks, hiddenCount: Int,
+        inFlightVisible: ContiguousArray<Int32>
     ) {
         _global = global
         _extra = extra
         _hidden = hidden
         _inView = inView
-        _stamp = stamp
         _hiddenCount = hiddenCount
         self.inFlightVisible = inFlightVisible
     }
@@ -118,14 +116,10 @@ public struct NodeView: TangleView {
     public var tipCount: Int { _global.count - _hiddenCount + _extra.count }
 
     @inlinable
-    public func isVisibleInFlight(_ x: Int32) -> Bool {
-        Int(x) < _inView.count && _inView[Int(x)] == _stamp
-    }
+    public func isVisibleInFlight(_ x: Int32) -> Bool { _inView.contains(x) }
 
     @inlinable
-    func isHidden(_ x: Int32) -> Bool {
-        Int(x) < _hidden.count && _hidden[Int(x)] == _stamp
-    }
+    func isHidden(_ x: Int32) -> Bool { _hidden.contains(x) }
 
     /// Calls `body` with every tip of the node.
     @inlinable
