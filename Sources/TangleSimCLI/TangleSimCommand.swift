@@ -13,9 +13,11 @@ struct TangleSimCommand: ParsableCommand {
             of the network after a delay. A run is described by a JSON scenario file and \
             writes CSV results.
 
-            Start here:
-              tanglesim validate Scenarios/quickstart.json   # check a scenario, print it resolved
-              tanglesim run Scenarios/quickstart.json        # run it, results in Results/quickstart/
+            Start here (results go to Results/<scenario name>/):
+              tanglesim validate Scenarios/quickstart.json
+              tanglesim run Scenarios/quickstart.json
+              tanglesim compare Scenarios/compare-strategies.json
+              tanglesim sweep Scenarios/sweep-example.json
 
             The scenario and CSV reference is in README.md.
             """,
