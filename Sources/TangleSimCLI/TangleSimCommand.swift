@@ -22,7 +22,7 @@ struct TangleSimCommand: ParsableCommand {
         version: RunOutput.version,
         subcommands: [
             RunCommand.self, ValidateCommand.self, CompareCommand.self, SweepCommand.self, MergeCommand.self,
-            SlurmCommand.self,
+            SlurmCommand.self, CheckCommand.self,
         ]
     )
 }
