@@ -85,6 +85,7 @@ public enum ResultFigures {
         plot.notes = ["Data: latency.csv (columns quantile, latency)."]
         plot.key = "bottom right"
         plot.yFromZero = true
+        cutTail(&plot, [rows])
         return plot
     }
 
@@ -222,7 +223,7 @@ public enum ResultFigures {
             let finiteY = means.filter(\.isFinite)
             plot.logY = metric.column == "mean_tips" && finiteY.allSatisfy { $0 > 0 } && (finiteY.max()! / finiteY.min()! >= 20)
             plot.yFromZero = true
-            plot.extra = ["set offsets graph 0.04, graph 0.04, graph 0.08, 0"]
+            plot.extra = ["set offsets graph 0.04, graph 0.04, graph 0.08, \(plot.logY ? "graph 0.05" : "0")"]
             if metric.column == "first_approval_mean" { plot.key = "bottom right" }
             plots.append(plot)
         }
@@ -339,7 +340,20 @@ public enum ResultFigures {
         plot.notes = ["Data: compare-latency.csv (columns label, quantile, latency)."]
         plot.key = "bottom right"
         plot.yFromZero = true
+        cutTail(&plot, order.map { rows[$0]! })
         return plot
+    }
+
+    /// Cuts the x axis of distribution functions (rows of (latency, quantile)) at 1.5 times
+    /// the largest 99th percentile when a rare straggler would otherwise squeeze the figure,
+    /// and says so in the title.
+    static func cutTail(_ plot: inout GnuplotPlot, _ distributions: [[[Double]]]) {
+        let p99 = distributions.compactMap { rows in rows.first { $0[1] >= 0.99 }?[0] }.max() ?? .nan
+        let maximum = distributions.flatMap { $0.map { $0[0] } }.max() ?? .nan
+        guard p99.isFinite, p99 > 0, maximum > 1.5 * p99 else { return }
+        let cut = (1.5 * p99).rounded(.up)
+        plot.extra.append("set xrange [0:\(Gnuplot.number(cut))]")
+        plot.title += "; x axis cut at \(Gnuplot.number(cut)) s, longest \(String(format: "%.0f", maximum)) s"
     }
 
     // MARK: - Cumulative weight

@@ -7,7 +7,7 @@ import Foundation
 /// its standard error over independent replications, a slope its weighted least-squares
 /// standard error, and the half-width is Student's t quantile times that error. Each check is
 /// made at significance ``significance`` (0.1%), so a correct simulator fails one of the
-/// fifteen or so checks with probability at most about 1.5% (Bonferroni). Seeds are the
+/// thirteen checks with probability at most about 1.3% (Bonferroni). Seeds are the
 /// scenarios' own, so a given version of the code always prints the same table.
 ///
 /// The simulations run on ``jobs`` threads; nothing here prints or writes files.
