@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the system packages TangleSim builds against, if any is missing:
-# GSL (libgsl-dev) and pkg-config. Swift itself must already be installed.
+# Installs the system packages TangleSim needs, if any is missing: GSL (libgsl-dev) and
+# pkg-config to build; gnuplot (gnuplot-nox) for `tanglesim plot` and Graphviz (graphviz) for
+# `tanglesim draw`. Swift itself must already be installed.
 set -euo pipefail
 
-packages=(libgsl-dev pkg-config)
+packages=(libgsl-dev pkg-config gnuplot-nox graphviz)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -24,7 +24,8 @@ struct TangleSimCommand: ParsableCommand {
         version: RunOutput.version,
         subcommands: [
             RunCommand.self, ValidateCommand.self, CompareCommand.self, SweepCommand.self, MergeCommand.self,
-            SlurmCommand.self,
+            SlurmCommand.self, CheckCommand.self, PlotCommand.self,
+            DrawCommand.self,
         ]
     )
 }

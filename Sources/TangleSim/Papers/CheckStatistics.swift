@@ -1,0 +1,71 @@
+import CGSL
+
+/// The statistics behind the tolerances of `tanglesim check`: Student's t intervals over
+/// independent replications, weighted least-squares slopes and Welch's comparison of two
+/// means. Every quantile comes from GSL.
+public enum CheckStatistics {
+    /// The mean of `values` and the standard error of that mean (sample sd / √n).
+    ///
+    /// - Returns: NaN for the standard error with fewer than two values.
+    public static func meanAndStandardError(_ values: [Double]) -> (mean: Double, standardError: Double) {
+        let statistics = SweepAggregate.statistics(values)
+        return (statistics.mean, statistics.sd / Double(values.count).squareRoot())
+    }
+
+    /// Student's t quantile t(p, df) (`gsl_cdf_tdist_Pinv`).
+    public static func t(_ p: Double, degreesOfFreedom df: Int) -> Double {
+        gsl_cdf_tdist_Pinv(p, Double(df))
+    }
+
+    /// A slope fitted by weighted least squares to points (x, y) whose y values are means
+    /// with known standard errors, weights 1/se².
+    public struct WeightedSlope: Sendable {
+        /// The fitted slope.
+        public var slope: Double
+        /// Its standard error, √(1 / Σ w (x − x̄_w)²).
+        public var standardError: Double
+        /// The fitted intercept.
+        public var intercept: Double
+    }
+
+    /// Fits y = intercept + slope·x by weighted least squares, weights 1/se².
+    ///
+    /// - Precondition: at least two distinct x values; every standard error positive.
+    /// - Complexity: O(n).
+    public static func weightedSlope(x: [Double], y: [Double], standardErrors: [Double]) -> WeightedSlope {
+        precondition(x.count == y.count && y.count == standardErrors.count && Set(x).count >= 2, "two distinct x values")
+        let w = standardErrors.map { 1 / ($0 * $0) }
+        let sw = w.reduce(0, +)
+        let xBar = zip(w, x).map { $0 * $1 }.reduce(0, +) / sw
+        let yBar = zip(w, y).map { $0 * $1 }.reduce(0, +) / sw
+        var sxx = 0.0, sxy = 0.0
+        for i in x.indices {
+            sxx += w[i] * (x[i] - xBar) * (x[i] - xBar)
+            sxy += w[i] * (x[i] - xBar) * (y[i] - yBar)
+        }
+        let slope = sxy / sxx
+        return WeightedSlope(slope: slope, standardError: (1 / sxx).squareRoot(), intercept: yBar - slope * xBar)
+    }
+
+    /// The ordinary least-squares slope of y on x.
+    ///
+    /// - Precondition: at least two distinct x values.
+    public static func slope(x: [Double], y: [Double]) -> Double {
+        weightedSlope(x: x, y: y, standardErrors: Array(repeating: 1, count: x.count)).slope
+    }
+
+    /// Welch's test that the mean of `b` exceeds the mean of `a`.
+    ///
+    /// - Returns: the difference of the means, its standard error, the Welch–Satterthwaite
+    ///   degrees of freedom and the one-sided p-value of "mean(b) ≤ mean(a)" (NaN when both
+    ///   samples have no spread).
+    public static func welchGreater(_ a: [Double], _ b: [Double]) -> (difference: Double, standardError: Double, degreesOfFreedom: Double, p: Double) {
+        let sa = SweepAggregate.statistics(a), sb = SweepAggregate.statistics(b)
+        let va = sa.sd * sa.sd / Double(a.count), vb = sb.sd * sb.sd / Double(b.count)
+        let se = (va + vb).squareRoot()
+        let df = (va + vb) * (va + vb) / (va * va / Double(a.count - 1) + vb * vb / Double(b.count - 1))
+        let difference = sb.mean - sa.mean
+        guard se > 0 else { return (difference, 0, .nan, difference > 0 ? 0 : 1) }
+        return (difference, se, df, gsl_cdf_tdist_Q(difference / se, df))
+    }
+}

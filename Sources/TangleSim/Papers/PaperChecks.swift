@@ -1,0 +1,305 @@
+import Foundation
+
+/// The checks of `tanglesim check`: the paper scenarios of `Scenarios/papers/` run, and each
+/// result with a closed-form expectation compared with it.
+///
+/// Tolerances come from the replications, never from a fixed percentage: a mean is given
+/// its standard error over independent replications, a slope its weighted least-squares
+/// standard error, and the half-width is Student's t quantile times that error. Each check is
+/// made at significance ``significance`` (0.1%), so a correct simulator fails one of the
+/// thirteen checks with probability at most about 1.3% (Bonferroni). Seeds are the
+/// scenarios' own, so a given version of the code always prints the same table.
+///
+/// The simulations run on ``jobs`` threads; nothing here prints or writes files.
+public struct PaperChecks: Sendable {
+    /// The significance level of each check (two-sided for equalities, one-sided for bounds
+    /// and orderings).
+    public static let significance = 0.001
+
+    /// The scenario files the checks read, in the order they run.
+    public static let files = [tipsFile, weightFile, alphaFile, coordinatorFile]
+    /// Uniform selection over a sweep of lambda·h (tips, first approval, Little's law).
+    public static let tipsFile = "urts-tips.json"
+    /// Uniform selection, one run with a transaction log (cumulative weight growth).
+    public static let weightFile = "urts-weight-growth.json"
+    /// The weighted walk from the genesis over a sweep of alpha.
+    public static let alphaFile = "mcmc-alpha.json"
+    /// A coordinator over a sweep of milestone intervals and loads.
+    public static let coordinatorFile = "coordinator-latency.json"
+
+    /// The folder holding the paper scenarios (`Scenarios/papers`).
+    public var folder: String
+    public var mode: PaperCheckMode
+    /// Worker threads for the simulations.
+    public var jobs: Int
+
+    public init(folder: String, mode: PaperCheckMode, jobs: Int) {
+        self.folder = folder
+        self.mode = mode
+        self.jobs = max(1, jobs)
+    }
+
+    /// Runs every check, in the order of ``files``.
+    ///
+    /// - Parameter progress: called with a short line before each scenario runs.
+    /// - Throws: ``ScenarioError`` when a paper scenario is missing, invalid, or no longer the
+    ///   setting its theory needs (for example not uniform selection).
+    public func run(progress: (String) -> Void = { _ in }) throws -> [PaperCheck] {
+        var checks: [PaperCheck] = []
+        checks += try tipsChecks(progress)
+        checks += try weightChecks(progress)
+        checks += try alphaChecks(progress)
+        checks += try coordinatorChecks(progress)
+        return checks
+    }
+
+    // MARK: - Uniform selection: tips, first approval, Little's law (Popov, section 3)
+
+    func tipsChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
+        let sweep = try loadSweep(Self.tipsFile, quickReplications: 5)
+        for point in sweep.points { try requirePopovSetting(point.scenario, file: sweep.file) }
+        progress("\(sweep.file): \(sweep.runCount) runs (uniform selection, lambda·h swept)")
+        let runs = try summaries(of: sweep)
+        let r = sweep.replications
+        let x = runs.map { $0[0].lambda * $0[0].delayMean }
+        let tips = runs.map { CheckStatistics.meanAndStandardError($0.map(\.meanTips)) }
+        let t = CheckStatistics.t(1 - Self.significance / 2, degreesOfFreedom: r - 1)
+        let basis = "WLS over \(runs.count) points × \(r) runs; t(\(Self.level(two: true)), \(r - 1))·SE"
+        var checks: [PaperCheck] = []
+
+        let fit = CheckStatistics.weightedSlope(x: x, y: tips.map(\.mean), standardErrors: tips.map(\.standardError))
+        checks.append(
+            PaperCheck(
+                name: "URTS: d(mean tips)/d(lambda·h) [Popov §3: L0 = 2·lambda·h]",
+                measured: Self.fixed(fit.slope, 4) + " (offset " + Self.fixed(fit.intercept, 2) + ")", expected: "2", tolerance: "±" + Self.fixed(t * fit.standardError, 4),
+                basis: basis, passed: abs(fit.slope - 2) <= t * fit.standardError))
+
+        // First approval: lambda·E[first approval] = mean tips (Little), so E = 2h + O(1)/lambda and
+        // its slope in h at a fixed lambda is 2.
+        let lambdas = Set(runs.map { $0[0].lambda })
+        let delays = runs.map { $0[0].delayMean }
+        if lambdas.count == 1 && Set(delays).count >= 2 {
+            let approval = runs.map { CheckStatistics.meanAndStandardError($0.map(\.firstApprovalMean)) }
+            let slope = CheckStatistics.weightedSlope(
+                x: delays, y: approval.map(\.mean), standardErrors: approval.map(\.standardError))
+            checks.append(
+                PaperCheck(
+                    name: "URTS: d(mean first approval)/dh at fixed lambda [Popov §3: 2h]",
+                    measured: Self.fixed(slope.slope, 4), expected: "2", tolerance: "±" + Self.fixed(t * slope.standardError, 4),
+                    basis: basis, passed: abs(slope.slope - 2) <= t * slope.standardError))
+        }
+
+        // Little's law, run by run: lambda·E[first approval] / mean tips = 1. Over a finite window
+        // the two averages differ by the transactions straddling its two ends: at most about
+        // 2·E[first approval] / (window length), relative.
+        let all = runs.flatMap { $0 }
+        let ratios = all.map { $0.lambda * $0.firstApprovalMean / $0.meanTips }
+        let little = CheckStatistics.meanAndStandardError(ratios)
+        let edge = all.map { 2 * $0.firstApprovalMean / ($0.duration - $0.warmup) }.max() ?? .nan
+        let tLittle = CheckStatistics.t(1 - Self.significance / 2, degreesOfFreedom: all.count - 1)
+        let tolerance = tLittle * little.standardError + edge
+        checks.append(
+            PaperCheck(
+                name: "URTS: lambda·E[first approval] / mean tips [Little's law]",
+                measured: Self.fixed(little.mean, 4), expected: "1", tolerance: "±" + Self.fixed(tolerance, 4),
+                basis: "t(\(Self.level(two: true)), \(all.count - 1))·SE over \(all.count) runs + window edges 2·E/T",
+                passed: abs(little.mean - 1) <= tolerance))
+        return checks
+    }
+
+    // MARK: - Cumulative weight (Popov, section 3)
+
+    func weightChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
+        let path = folder + "/" + Self.weightFile
+        var scenario = try Scenario.load(path: path)
+        try requirePopovSetting(scenario, file: path)
+        scenario.metrics.transactionLog = true
+        let replications = mode == .quick ? 6 : 20
+        progress("\(path): \(replications) replications with a transaction log (cumulative weight)")
+        let lambda = scenario.lambda
+        guard case .delay(let delay) = scenario.network else { return [] }
+        let h = delay.mean
+        let adaptation = WeightGrowthCurve.adaptationPeriod(lambda: lambda, delay: h)
+        let fitRange = (2 * adaptation)...(4 * adaptation)
+        let ages = Self.ages(upTo: fitRange.upperBound, step: h / 4)
+        guard let duration = scenario.duration, duration - ages.last! - scenario.warmup >= 10 * h else {
+            throw ScenarioError(
+                file: path, path: "duration",
+                message: "the cumulative-weight check needs a duration of at least warmup + \(Self.fixed(fitRange.upperBound + 10 * h, 0)) s")
+        }
+        let issued = scenario.warmup...(duration - ages.last!)
+        let logged = scenario
+        let slopes = ParallelMap.map(0..<replications, jobs: jobs) { replication -> Double in
+            let result = Simulation.run(logged, replication: replication)
+            return WeightGrowthCurve(tangle: result.tangle!, ages: ages, issued: issued).slope(over: fitRange)
+        }
+        let measured = CheckStatistics.meanAndStandardError(slopes)
+        let t = CheckStatistics.t(1 - Self.significance / 2, degreesOfFreedom: replications - 1)
+        return [
+            PaperCheck(
+                name: "URTS: dH/d(age) after the adaptation period [Popov §3: lambda]",
+                measured: Self.fixed(measured.mean, 3) + "/s", expected: Self.fixed(lambda, 3) + "/s",
+                tolerance: "±" + Self.fixed(t * measured.standardError, 3),
+                basis: "ages \(Self.fixed(fitRange.lowerBound, 1))-\(Self.fixed(fitRange.upperBound, 1)) s (2-4× Popov's adaptation period); t(\(Self.level(two: true)), \(replications - 1))·SE",
+                passed: abs(measured.mean - lambda) <= t * measured.standardError)
+        ]
+    }
+
+    // MARK: - The weighted walk (Popov, section 4.1)
+
+    func alphaChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
+        let sweep = try loadSweep(Self.alphaFile, quickReplications: 8)
+        for point in sweep.points where point.scenario.tipSelection.strategyName != "mcmc" {
+            throw ScenarioError(
+                file: sweep.file, path: "tipSelection",
+                message: "the check compares weighted random walks: expected the mcmc strategy in every point")
+        }
+        progress("\(sweep.file): \(sweep.runCount) runs (weighted random walk, alpha swept)")
+        let runs = try summaries(of: sweep).sorted { $0[0].alpha < $1.first!.alpha }
+        guard Set(runs.map { $0[0].alpha }).count == runs.count, runs.count >= 2 else {
+            throw ScenarioError(file: sweep.file, path: "sweep", message: "the check needs at least two points, each with its own alpha")
+        }
+        let alphas = runs.map { Self.compact($0[0].alpha) }.joined(separator: " → ")
+        return [
+            increasing(
+                "MCMC from genesis: left-behind rate rises with alpha (\(alphas)) [§4.1]", runs.map { $0.map(\.leftBehindRate) },
+                format: { Self.fixed($0 * 100, 2) + "%" }),
+            increasing(
+                "MCMC from genesis: mean tips rise with alpha (\(alphas)) [§4.1]", runs.map { $0.map(\.meanTips) },
+                format: { Self.fixed($0, 1) }),
+        ]
+    }
+
+    // MARK: - Coordinator milestones
+
+    func coordinatorChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
+        let sweep = try loadSweep(Self.coordinatorFile, quickReplications: 3)
+        for point in sweep.points {
+            guard let coordinator = point.scenario.consensus.coordinator, coordinator.schedule == .periodic,
+                case .delay(.constant) = point.scenario.network
+            else {
+                throw ScenarioError(
+                    file: sweep.file, path: "consensus",
+                    message: "the check's bound needs periodic coordinator milestones and a constant delay in every point")
+            }
+        }
+        progress("\(sweep.file): \(sweep.runCount) runs (coordinator, interval and load swept)")
+        let runs = try summaries(of: sweep)
+        let r = sweep.replications
+        let tOne = CheckStatistics.t(1 - Self.significance, degreesOfFreedom: r - 1)
+        var checks: [PaperCheck] = []
+        // A milestone can reference x only once x is visible (t_x + h); with milestones every I
+        // seconds at a phase independent of x, the first such milestone comes I/2 later on
+        // average, and it confirms x when it becomes visible, h after that.
+        let intervals = Set(runs.map { $0[0].milestoneInterval }).sorted()
+        let lambdas = Set(runs.map { $0[0].lambda }).sorted()
+        for interval in intervals {
+            let group = runs.filter { $0[0].milestoneInterval == interval }
+            let h = group[0][0].delayMean
+            let bound = interval / 2 + 2 * h
+            let lowest = group.map { point -> Double in
+                let latency = CheckStatistics.meanAndStandardError(point.map(\.latencyMean))
+                return latency.mean - tOne * latency.standardError
+            }.min()!
+            checks.append(
+                PaperCheck(
+                    name: "coordinator: mean latency > I/2 + 2h at I = \(Self.compact(interval)) s, \(group.count) loads",
+                    measured: Self.fixed(lowest, 2) + " s", expected: "> " + Self.fixed(bound, 2) + " s",
+                    tolerance: "lower bound", basis: "lowest mean − t(\(Self.level(two: false)), \(r - 1))·SE over the loads",
+                    passed: lowest > bound))
+        }
+        if intervals.count >= 2 {
+            for lambda in lambdas {
+                let group = runs.filter { $0[0].lambda == lambda }.sorted { $0[0].milestoneInterval < $1[0].milestoneInterval }
+                checks.append(
+                    increasing(
+                        "coordinator: latency rises with the interval at lambda = \(Self.compact(lambda))/s",
+                        group.map { $0.map(\.latencyMean) }, format: { Self.fixed($0, 2) + " s" }))
+            }
+        }
+        return checks
+    }
+
+    // MARK: - Helpers
+
+    /// A check that the means of `groups` increase from each group to the next: one-sided
+    /// Welch tests, each at ``significance``.
+    func increasing(_ name: String, _ groups: [[Double]], format: (Double) -> String) -> PaperCheck {
+        let means = groups.map { CheckStatistics.meanAndStandardError($0).mean }
+        let tests = zip(groups, groups.dropFirst()).map { CheckStatistics.welchGreater($0, $1) }
+        let worst = tests.map(\.p).max() ?? .nan
+        return PaperCheck(
+            name: name, measured: means.map(format).joined(separator: " < "), expected: "increasing",
+            tolerance: "each step p < \(Self.compact(Self.significance))",
+            basis: "one-sided Welch t, \(groups[0].count) runs each; largest p = \(String(format: "%.1e", worst))",
+            passed: tests.allSatisfy { $0.p < Self.significance })
+    }
+
+    /// Loads a paper sweep; in quick mode with at most `quickReplications` replications.
+    func loadSweep(_ name: String, quickReplications: Int) throws -> Sweep {
+        let path = folder + "/" + name
+        var json = try JSONValue(parsing: Scenario._readFile(path), file: path)
+        var sweep = try Sweep(json: json, file: path)
+        if mode == .quick && sweep.replications > quickReplications {
+            try? ParameterPath("sweep.replications")!.apply(.integer(Int64(quickReplications)), to: &json)
+            sweep = try Sweep(json: json, file: path)
+        }
+        guard sweep.replications >= 2 else {
+            throw ScenarioError(file: path, path: "sweep.replications", message: "the checks need at least 2 replications per point")
+        }
+        return sweep
+    }
+
+    /// Runs every run of `sweep` and returns the summaries grouped by point, in replication order.
+    func summaries(of sweep: Sweep) throws -> [[RunSummary]] {
+        let collected = _Summaries(count: sweep.runCount)
+        try SweepRunner.run(sweep, runs: Array(0..<sweep.runCount), jobs: jobs) { completion in
+            collected.set(completion.run, completion.result.summary)
+        }
+        let all = collected.values
+        return stride(from: 0, to: all.count, by: sweep.replications).map { Array(all[$0..<($0 + sweep.replications)]) }
+    }
+
+    /// Throws unless `scenario` is the setting of Popov's section 3 formulas: uniform
+    /// selection, k = 2, a constant delay, no confirmation rule.
+    func requirePopovSetting(_ scenario: Scenario, file: String) throws {
+        guard scenario.tipSelection == .uniform else {
+            throw ScenarioError(file: file, path: "tipSelection", message: "the check's formulas (Popov, section 3) need uniform selection")
+        }
+        guard scenario.tangle.parents == 2 else {
+            throw ScenarioError(file: file, path: "tangle.parents", message: "the check's formulas (Popov, section 3) need k = 2")
+        }
+        guard case .delay(.constant(let h)) = scenario.network, h > 0 else {
+            throw ScenarioError(file: file, path: "network.delay", message: "the check's formulas (Popov, section 3) need a constant positive delay")
+        }
+    }
+
+    static func ages(upTo last: Double, step: Double) -> [Double] {
+        (0...Int((last / step).rounded(.up))).map { Double($0) * step }
+    }
+
+    static func level(two: Bool) -> String {
+        compact(two ? 1 - significance / 2 : 1 - significance)
+    }
+
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        value.isNaN ? "n/a" : String(format: "%.\(digits)f", value)
+    }
+
+    /// A number in its shortest form: 10 for 10.0, 0.001 for 0.001.
+    static func compact(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : value.description
+    }
+}
+
+/// Summaries filled in by worker threads, behind a lock.
+private final class _Summaries: @unchecked Sendable {
+    private let _lock = NSLock()
+    private var _values: [RunSummary?]
+
+    init(count: Int) { _values = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ summary: RunSummary) { _lock.withLock { _values[index] = summary } }
+
+    var values: [RunSummary] { _lock.withLock { _values.map { $0! } } }
+}
