@@ -25,11 +25,16 @@ enum TangleSimBinary {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func run(_ arguments: [String], in directory: URL = repositoryRoot) throws -> CommandResult {
+    /// Runs `tanglesim` with `arguments` in `directory`, with `environment` in place of this
+    /// process's when given.
+    static func run(
+        _ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String]? = nil
+    ) throws -> CommandResult {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("tanglesim")
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -10,21 +10,7 @@ import Testing
 /// Missing gnuplot or Graphviz is simulated with `PATH` set to an empty folder: tanglesim looks
 /// both up on `PATH`, and the binary itself is started by its absolute path.
 private func tanglesim(_ arguments: [String], in directory: URL, environment: [String: String]? = nil) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = TangleSimBinary.productsDirectory.appendingPathComponent("tanglesim")
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    if let environment { process.environment = environment }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(
-        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-        stderr: String(decoding: stderr, as: UTF8.self))
+    try TangleSimBinary.run(arguments, in: directory, environment: environment)
 }
 
 /// Parses an SVG file as XML and returns its root element's name and element count (nil when
