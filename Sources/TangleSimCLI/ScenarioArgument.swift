@@ -30,6 +30,15 @@ struct ScenarioArgument: ParsableArguments {
     func loadSweep() throws -> Sweep {
         switch try loadFile() {
         case .sweep(let sweep):
+            do {
+                for point in sweep.points {
+                    for replication in 0..<sweep.plan.replications {
+                        try Simulation.checkRunnable(point.scenario, replication: replication, file: scenario)
+                    }
+                }
+            } catch let error as ScenarioError {
+                throw Failure.badScenario(error)
+            }
             return sweep
         case .single:
             throw Failure.badScenario(

@@ -199,4 +199,25 @@ struct CLITests {
         #expect(plain.stderr.hasPrefix(#"error: plain.json: variants: compare needs a list of variants"#))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("c").path))
     }
+
+    @Test("a random topology that cannot be drawn connected exits 2 before anything runs, for run and sweep")
+    func unconnectableTopology() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Degree 1 on 4 nodes: two separate links, never one network.
+        let network = #""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "randomRegular", "degree": 1}, "linkLatency": 0.1}"#
+        try #"{"duration": 10, "devices": [{"count": 4, "rate": 1}], \#(network)}"#
+            .write(to: folder.appendingPathComponent("single.json"), atomically: true, encoding: .utf8)
+        try #"{"duration": 10, "devices": [{"count": 4, "rate": 1}], \#(network), "sweep": {"parameters": {"devices[0].rate": [1, 2]}}}"#
+            .write(to: folder.appendingPathComponent("swept.json"), atomically: true, encoding: .utf8)
+        let message = "network.topology: could not draw a connected randomRegular network of 4 nodes in 100 attempts; use more links per node\n"
+        let run = try TangleSimBinary.run(["run", "single.json", "--out", "a"], in: folder)
+        #expect(run.status == 2)
+        #expect(run.stderr == "error: single.json: " + message)
+        let sweep = try TangleSimBinary.run(["sweep", "swept.json", "--out", "b"], in: folder)
+        #expect(sweep.status == 2)
+        #expect(sweep.stderr == "error: swept.json: " + message)
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(left == ["single.json", "swept.json"], "nothing written")
+    }
 }

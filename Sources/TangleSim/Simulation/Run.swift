@@ -33,7 +33,11 @@ public enum Simulation {
     public static func checkRunnable(_ scenario: Scenario, replication: Int = 0, file: String) throws {
         guard let gossip = scenario.network.gossip else { return }
         do {
-            _ = try GossipNetwork(gossip, seed: scenario.seed, replication: replication)
+            // The same draw a run makes first (GossipNetwork.init), without the latencies and
+            // the shortest-path table.
+            _ = try Topology.generate(
+                gossip.topology, nodes: gossip.nodes,
+                rng: RandomStream(seed: scenario.seed, replication: replication, stream: .topology))
         } catch {
             throw ScenarioError(file: file, path: "network.topology", message: "\(error)")
         }
