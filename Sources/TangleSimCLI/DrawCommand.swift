@@ -23,11 +23,7 @@ struct DrawCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Transactions to draw (issued by devices; 1 to 5000).", valueName: "n"))
     var transactions: Int
 
-    @Option(name: .long, help: ArgumentHelp("Output folder (default: Results/<scenario name>/).", valueName: "dir"))
-    var out: String?
-
-    @Option(name: .long, help: ArgumentHelp("Override the scenario's seed.", valueName: "n"))
-    var seed: UInt64?
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard (1...5000).contains(transactions) else {
@@ -36,13 +32,12 @@ struct DrawCommand: ParsableCommand {
     }
 
     func run() throws {
-        var scenario = try input.load()
-        if let seed { scenario.seed = seed }
+        var scenario = output.applying(to: try input.load())
         scenario.transactions = transactions
         scenario.duration = nil
         scenario.metrics.transactionLog = true
         let result = Simulation.run(scenario)
-        let outputPath = out ?? "Results/\(scenario.name)"
+        let outputPath = output.folder(for: scenario)
         let name = "\(scenario.name)-tangle"
         let directory = URL(fileURLWithPath: outputPath, isDirectory: true)
         do {
