@@ -62,12 +62,12 @@ public struct Engine<Payload> {
         progressEvery: UInt64 = 1 << 16,
         progress: ((Double) -> Void)? = nil
     ) -> StopReason {
-        while let nextTime = queue.nextTime {
-            if nextTime > endTime {
+        while true {
+            guard let event = queue.popNext(ifNotAfter: endTime) else {
+                if queue.isEmpty { break }
                 now = endTime
                 return .timeLimit
             }
-            let event = queue.popNext()!
             now = event.time
             handledEvents &+= 1
             if let progress, handledEvents % progressEvery == 0 {

@@ -98,11 +98,25 @@ public struct EventQueue<Payload> {
     /// - Complexity: O(lanes) from a lane, O(log n) from the heap.
     @inlinable
     public mutating func popNext() -> Event<Payload>? {
+        popNext(ifNotAfter: .infinity)
+    }
+
+    /// Removes and returns the next event if it is due no later than `limit`; nil when the
+    /// next event is later or none is pending. One scan of the lane heads, where
+    /// ``nextTime`` followed by ``popNext()`` would make two.
+    ///
+    /// - Complexity: O(lanes) from a lane, O(log n) from the heap.
+    @inlinable
+    public mutating func popNext(ifNotAfter limit: Double) -> Event<Payload>? {
         let lane = _firstLane()
-        guard lane >= 0 else { return _heap.popMin() }
-        if let heap = _heap.min, heap < _lanes[lane].first! {
+        guard lane >= 0 else {
+            guard let heap = _heap.min, heap.time <= limit else { return nil }
             return _heap.popMin()
         }
-        return _lanes[lane].removeFirst()
+        let head = _lanes[lane].first!
+        if let heap = _heap.min, heap < head {
+            return heap.time <= limit ? _heap.popMin() : nil
+        }
+        return head.time <= limit ? _lanes[lane].removeFirst() : nil
     }
 }
