@@ -31,8 +31,6 @@ struct GossipState {
     /// Milestones' visibility vectors, in milestone order (the genesis first, all zeros).
     var milestoneVisibility: ContiguousArray<Double>
     var milestoneIssue: [Double] = [0]
-    /// Time for each measured device transaction to become visible at every node.
-    var propagation: [Double] = []
     /// Per node: the sum of its tip counts over measured samples, and the number of samples.
     var nodeTipSums: [Double]
     var nodeTipSamples = 0
