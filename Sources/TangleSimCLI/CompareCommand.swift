@@ -22,13 +22,14 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let scenario = output.applying(to: try input.load())
+        let scenario = output.applying(to: try input.load(warn: false))
         guard !scenario.variants.isEmpty else {
             throw Failure.badScenario(
                 ScenarioError(
                     file: input.scenario, path: "variants",
                     message: #"compare needs a list of variants like [{"label": "URTS", "tipSelection": {"strategy": "uniform"}}]"#))
         }
+        ScenarioArgument.printWarnings(scenario.warnings(file: input.scenario))
         let outputPath = output.folder(for: scenario)
         let progress = ProgressBar(label: scenario.name)
         let count = Double(scenario.variants.count)

@@ -9,7 +9,10 @@ struct ScenarioArgument: ParsableArguments {
 
     /// Loads and validates the scenario, or reports the problem on standard error and exits
     /// with status 2 (a bad scenario). A sweep scenario is refused: `tanglesim sweep` runs it.
-    func load() throws -> Scenario {
+    ///
+    /// - Parameter warn: whether to print the scenario's warnings on standard error (a command
+    ///   that checks more before it runs prints them itself, after its own checks).
+    func load(warn: Bool = true) throws -> Scenario {
         switch try loadFile() {
         case .single(let loaded):
             do {
@@ -17,6 +20,7 @@ struct ScenarioArgument: ParsableArguments {
             } catch let error as ScenarioError {
                 throw Failure.badScenario(error)
             }
+            if warn { Self.printWarnings(loaded.warnings(file: scenario)) }
             return loaded
         case .sweep(let sweep):
             throw Failure.badScenario(
@@ -39,12 +43,29 @@ struct ScenarioArgument: ParsableArguments {
             } catch let error as ScenarioError {
                 throw Failure.badScenario(error)
             }
+            Self.printWarnings(Self.warnings(of: sweep))
             return sweep
         case .single:
             throw Failure.badScenario(
                 ScenarioError(
                     file: scenario, path: "",
                     message: #"no "sweep" section: add one (see README, "Sweeps") or run it with `tanglesim run \#(scenario)`"#))
+        }
+    }
+
+    /// Prints each warning as `warning: <warning>` on standard error.
+    static func printWarnings(_ warnings: [ScenarioWarning]) {
+        for warning in warnings { Failure.printError("warning: \(warning)") }
+    }
+
+    /// The warnings of every point of `sweep`, each naming its point like sweep errors do.
+    static func warnings(of sweep: Sweep) -> [ScenarioWarning] {
+        sweep.points.flatMap { point in
+            point.scenario.warnings(file: sweep.file).map { warning in
+                var warning = warning
+                warning.message += " (\(sweep.context(ofPoint: point.index)))"
+                return warning
+            }
         }
     }
 

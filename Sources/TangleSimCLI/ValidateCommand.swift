@@ -20,8 +20,10 @@ struct ValidateCommand: ParsableCommand {
         switch try input.loadFile() {
         case .single(let scenario):
             print(scenario.resolvedJSON.prettyPrinted, terminator: "")
+            ScenarioArgument.printWarnings(scenario.warnings(file: input.scenario))
         case .sweep(let sweep):
             print(Self.describe(sweep), terminator: "")
+            ScenarioArgument.printWarnings(ScenarioArgument.warnings(of: sweep))
         }
     }
 

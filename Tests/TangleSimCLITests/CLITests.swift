@@ -97,7 +97,7 @@ struct CLITests {
     func validate() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try #"{"transactions": 50, "devices": [{"count": 3, "rate": 2}], "network": {"delay": 0.5}}"#
+        try #"{"transactions": 500, "devices": [{"count": 3, "rate": 2}], "network": {"delay": 0.5}}"#
             .write(to: folder.appendingPathComponent("tiny.json"), atomically: true, encoding: .utf8)
         let result = try TangleSimBinary.run(["validate", "tiny.json"], in: folder)
         #expect(result.status == 0)
@@ -105,6 +105,40 @@ struct CLITests {
         #expect(result.stdout.contains(#""name": "tiny""#))
         #expect(result.stdout.contains(#""distribution": "constant""#))
         #expect(result.stdout.contains(#""orphanTimeout": 60"#))
+    }
+
+    @Test(
+        "a run too short to judge anything: validate and run warn, naming orphanTimeout, duration and warmup, and still exit 0",
+        arguments: [
+            (#"{"duration": 30, "devices": [{"count": 20, "rate": 0.5}]}"#,
+             "warning: short.json: metrics.orphanTimeout: every transaction will be censored, so left-behind and latency figures will be n/a: transactions are judged only when issued at or after warmup (0 s) and at least orphanTimeout (60 s) before the end, and the run ends at duration 30 s; lower metrics.orphanTimeout below 30 s or lengthen the run beyond 60 s"),
+            (#"{"duration": 100, "warmup": 50, "devices": [{"count": 20, "rate": 0.5}], "metrics": {"orphanTimeout": 50}}"#,
+             "warning: short.json: metrics.orphanTimeout: every transaction will be censored, so left-behind and latency figures will be n/a: transactions are judged only when issued at or after warmup (50 s) and at least orphanTimeout (50 s) before the end, and the run ends at duration 100 s; lower metrics.orphanTimeout below 50 s or lengthen the run beyond 100 s"),
+            (#"{"transactions": 100, "warmup": 5, "devices": [{"count": 20, "rate": 0.5}]}"#,
+             "warning: short.json: metrics.orphanTimeout: every transaction will be censored, so left-behind and latency figures will be n/a: transactions are judged only when issued at or after warmup (5 s) and at least orphanTimeout (60 s) before the end, and the run ends after about 10 s (transactions 100 at lambda 10/s); lower metrics.orphanTimeout below 5 s or lengthen the run beyond 65 s"),
+        ])
+    func shortRunWarning(contents: String, warning: String) throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try contents.write(to: folder.appendingPathComponent("short.json"), atomically: true, encoding: .utf8)
+        let validate = try TangleSimBinary.run(["validate", "short.json"], in: folder)
+        #expect(validate.status == 0)
+        #expect(validate.stderr == warning + "\n")
+        let run = try TangleSimBinary.run(["run", "short.json", "--out", "out"], in: folder)
+        #expect(run.status == 0)
+        #expect(run.stderr == warning + "\n")
+        #expect(run.stdout.contains("left behind n/a"), "the warned-of result: \(run.stdout)")
+    }
+
+    @Test("a run long enough to judge something is not warned about")
+    func noShortRunWarning() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try #"{"duration": 100.5, "warmup": 50, "devices": [{"count": 20, "rate": 0.5}], "metrics": {"orphanTimeout": 50}}"#
+            .write(to: folder.appendingPathComponent("long.json"), atomically: true, encoding: .utf8)
+        let validate = try TangleSimBinary.run(["validate", "long.json"], in: folder)
+        #expect(validate.status == 0)
+        #expect(validate.stderr.isEmpty)
     }
 
     @Test("run twice with one seed: identical CSV bytes; --seed changes them and is recorded")

@@ -1,6 +1,6 @@
 /// One row of `summary.csv`: the measured results of one run.
 ///
-/// Definitions follow the model notes (`shared/notes/tangle-model.md`) and the README's CSV
+/// Definitions follow the model notes (`docs/model.md`) and the README's CSV
 /// reference. "Measured" transactions are device transactions (arrivals and reattachments;
 /// not the genesis, not milestones) issued at or after `warmup`; "censored" ones are measured
 /// transactions issued after `duration - orphanTimeout`, too young to be judged, left out of

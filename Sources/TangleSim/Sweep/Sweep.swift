@@ -43,12 +43,7 @@ public struct Sweep: Sendable {
         points.reserveCapacity(plan.pointCount)
         for index in 0..<plan.pointCount {
             let values = plan.values(ofPoint: index)
-            let names = plan.parameters.map(\.path.description)
-            let context =
-                values.isEmpty
-                ? "in sweep point \(index)"
-                : "in sweep point \(index): "
-                    + zip(names, values).map { "\($0) = \($1._compactText)" }.joined(separator: ", ")
+            let context = Self.context(ofPoint: index, parameters: plan.parameters, values: values)
             var json = base
             for (parameter, value) in zip(plan.parameters, values) {
                 do {
@@ -74,6 +69,18 @@ public struct Sweep: Sendable {
         self.plan = plan
         self.points = points
         fingerprint = SHA256.hexDigest(of: Array(Self._resolvedJSON(plan: plan, points: points).prettyPrinted.utf8))
+    }
+
+    /// How errors and warnings name point `index`: `in sweep point 1: tangle.parents = 9`.
+    public func context(ofPoint index: Int) -> String {
+        Self.context(ofPoint: index, parameters: plan.parameters, values: points[index].values)
+    }
+
+    private static func context(ofPoint index: Int, parameters: [SweepPlan.Parameter], values: [JSONValue]) -> String {
+        values.isEmpty
+            ? "in sweep point \(index)"
+            : "in sweep point \(index): "
+                + zip(parameters, values).map { "\($0.path) = \($1._compactText)" }.joined(separator: ", ")
     }
 
     /// The number of runs: points × replications.

@@ -3,7 +3,7 @@ import Foundation
 /// The output folder of a sweep, the only place sweep results are written:
 ///
 ///     DIR/sweep.json          what is swept: fingerprint, columns, resolved points
-///     DIR/runs/run-N.csv      one record per finished run, N the run number
+///     DIR/runs/run-000042.csv one record per finished run (run 42; six digits at least)
 ///     DIR/sweep.csv           all runs, sorted (written once every run is recorded)
 ///     DIR/aggregate.csv       one row per point
 ///
