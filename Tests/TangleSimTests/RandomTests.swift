@@ -13,15 +13,40 @@ struct RandomTests {
         #expect(a != firstDraws(RandomStream(seed: 42, replication: 3, stream: .arrivals)))
         #expect(a != firstDraws(RandomStream(seed: 42, replication: 4, stream: .delays)))
         #expect(a != firstDraws(RandomStream(seed: 43, replication: 3, stream: .delays)))
-        var seeds = Set<UInt>()
+        var keys = Set<UInt64>()
         for seed in UInt64(0)..<50 {
             for replication in 0..<10 {
                 for stream in StreamID.allCases {
-                    seeds.insert(StreamID.derivedSeed(seed: seed, replication: replication, stream: stream))
+                    keys.insert(StreamID.derivedKey(seed: seed, replication: replication, stream: stream))
                 }
             }
         }
-        #expect(seeds.count == 50 * 10 * StreamID.allCases.count)
+        #expect(keys.count == 50 * 10 * StreamID.allCases.count)
+    }
+
+    @Test("the whole 64-bit key seeds the generator: keys that a 32-bit fold would merge give different streams")
+    func wholeKeySeedsTheState() {
+        func firstDraws(_ stream: RandomStream) -> [UInt] { (0..<8).map { _ in gsl_rng_get(stream.gslGenerator) } }
+        // Folding hi ^ lo to 32 bits (the old seeding) maps both keys to 0x1234_5678 ^ 0x9ABC_DEF0.
+        let a = firstDraws(RandomStream(key: 0x1234_5678_9ABC_DEF0))
+        let b = firstDraws(RandomStream(key: 0x9ABC_DEF0_1234_5678))
+        #expect(a != b)
+        // So do keys that differ only in their high half.
+        #expect(firstDraws(RandomStream(key: 0x0000_0001_0000_0007)) != firstDraws(RandomStream(key: 0x0000_0002_0000_0007)))
+    }
+
+    @Test("keys whose words are too small for taus2 still give a full-period generator (s1 > 1, s2 > 7, s3 > 15)")
+    func smallKeysAreRemixed() {
+        for key in [UInt64(0), 1, 7, 15, 0x1_0000_0000] {
+            let stream = RandomStream(key: key)
+            let state = gsl_rng_state(stream.gslGenerator)!.assumingMemoryBound(to: UInt.self)
+            // Six warm-up draws later the components are still in their valid ranges:
+            // a degenerate component would have collapsed to 0.
+            #expect(state[0] > 1 && state[1] > 7 && state[2] > 15, "key \(key): \(state[0]), \(state[1]), \(state[2])")
+            var distinct = Set<UInt>()
+            for _ in 0..<1000 { distinct.insert(gsl_rng_get(stream.gslGenerator)) }
+            #expect(distinct.count > 990)
+        }
     }
 
     @Test("index(below:) covers 0..<n uniformly")

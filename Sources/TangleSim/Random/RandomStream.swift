@@ -8,9 +8,12 @@ import CGSL
 /// replication of any sweep point can be rerun on its own (the scheme of ns-3's `RngStream`).
 ///
 /// `taus2` (L'Ecuyer's maximally equidistributed Tausworthe generator, period 2^88) is GSL's
-/// fastest generator of good quality: 4-7 ns a draw here. GSL seeds it from 32 bits, so the
-/// 64-bit derived seed is folded to 32 bits; two streams collide with probability about
-/// 2^-32 per pair.
+/// fastest generator of good quality: 4-7 ns a draw here. Its state is three 32-bit words;
+/// GSL's own seeding (`gsl_rng_set`) fills them from one 32-bit seed, so two streams of the
+/// same kind in different runs would coincide with probability about n²/2³³ among n runs (one
+/// pair expected at 10⁵ runs). A stream made from (seed, replication, stream id) instead
+/// fills the three words from its whole 64-bit derivation (``StreamID/derivedKey(seed:replication:stream:)``),
+/// so two streams coincide only when their 64-bit keys do: about n²/2⁶⁵, 3·10⁻¹⁰ at 10⁵ runs.
 ///
 /// A stream is a reference type because it owns a C allocation; it is not thread-safe and is
 /// never shared between runs.
@@ -18,22 +21,47 @@ public final class RandomStream {
     @usableFromInline
     internal let _rng: UnsafeMutablePointer<gsl_rng>
 
-    /// The 32-bit seed handed to `gsl_rng_set`, recorded for diagnostics.
-    public let gslSeed: UInt
-
-    /// Creates the stream `stream` of replication `replication` of a run seeded with `seed`.
+    /// Creates the stream `stream` of replication `replication` of a run seeded with `seed`:
+    /// taus2's three state words come from the stream's 64-bit key (see the type's comment).
     public convenience init(seed: UInt64, replication: Int, stream: StreamID) {
-        self.init(gslSeed: StreamID.derivedSeed(seed: seed, replication: replication, stream: stream))
+        self.init(key: StreamID.derivedKey(seed: seed, replication: replication, stream: stream))
     }
 
-    /// Creates a stream from a raw GSL seed (0 is replaced by 1, as GSL does for `taus2`).
+    /// Creates a stream whose taus2 state is filled from the 64-bit `key`.
+    ///
+    /// The words are (high half of key, low half of key, high half of SplitMix64(key)), each
+    /// remixed with SplitMix64 until it meets taus2's requirements (s1 > 1, s2 > 7, s3 > 15;
+    /// smaller words make a component degenerate), then the generator is warmed up by six
+    /// draws, as `gsl_rng_set` does.
+    public init(key: UInt64) {
+        _rng = Self._allocate()
+        var words = [key >> 32, key & 0xFFFF_FFFF, StreamID.splitMix(key) >> 32]
+        for (index, minimum) in [UInt64(2), 8, 16].enumerated() {
+            var remix = key &+ UInt64(index)
+            while words[index] < minimum {
+                remix = StreamID.splitMix(remix)
+                words[index] = remix & 0xFFFF_FFFF
+            }
+        }
+        // GSL's taus2 state (taus.c): struct { unsigned long int s1, s2, s3; }.
+        let state = gsl_rng_state(_rng)!.assumingMemoryBound(to: UInt.self)
+        for index in 0..<3 { state[index] = UInt(words[index]) }
+        for _ in 0..<6 { _ = gsl_rng_get(_rng) }
+    }
+
+    /// Creates a stream seeded by GSL's own `gsl_rng_set` from a 32-bit seed (0 is replaced by
+    /// 1, as GSL does for `taus2`). For tests that need a generator without a scenario.
     public init(gslSeed: UInt) {
+        _rng = Self._allocate()
+        gsl_rng_set(_rng, gslSeed)
+    }
+
+    private static func _allocate() -> UnsafeMutablePointer<gsl_rng> {
         guard let rng = gsl_rng_alloc(cgsl_rng_taus2()) else {
             preconditionFailure("gsl_rng_alloc failed: out of memory")
         }
-        _rng = rng
-        self.gslSeed = gslSeed
-        gsl_rng_set(rng, gslSeed)
+        precondition(gsl_rng_size(rng) == 3 * MemoryLayout<UInt>.size, "taus2's state is three unsigned longs")
+        return rng
     }
 
     deinit {
@@ -83,19 +111,21 @@ public enum StreamID: UInt64, Sendable, CaseIterable {
     case tipSelection = 3
     /// The coordinator: milestone gaps, delays and tip selection.
     case coordinator = 4
-    /// Gossip topology generation and random device attachment.
+    /// Gossip topology generation.
     case topology = 5
     /// Gossip link latencies (per link or per message).
     case links = 6
     /// Gossip processing delays at nodes.
     case processing = 7
+    /// Random attachment of devices to gossip nodes.
+    case attachment = 8
 
-    /// The GSL seed of stream `stream` of replication `replication` under master seed `seed`:
-    /// SplitMix64's finaliser applied in turn to the seed, the replication and the stream id,
-    /// folded to 32 bits.
-    public static func derivedSeed(seed: UInt64, replication: Int, stream: StreamID) -> UInt {
-        let mixed = splitMix(splitMix(splitMix(seed) ^ UInt64(truncatingIfNeeded: replication)) ^ stream.rawValue)
-        return UInt((mixed >> 32) ^ (mixed & 0xFFFF_FFFF))
+    /// The 64-bit key of stream `stream` of replication `replication` under master seed
+    /// `seed`: SplitMix64's finaliser applied in turn to the seed, the replication and the
+    /// stream id. Distinct (seed, replication, stream) triples give distinct keys except with
+    /// probability about 2⁻⁶⁴ per pair.
+    public static func derivedKey(seed: UInt64, replication: Int, stream: StreamID) -> UInt64 {
+        splitMix(splitMix(splitMix(seed) ^ UInt64(truncatingIfNeeded: replication)) ^ stream.rawValue)
     }
 
     /// SplitMix64's output function (Steele, Lea, Flood 2014): a bijective 64-bit mixer.

@@ -197,7 +197,7 @@ public enum LatencySampling: String, Sendable, Equatable, CaseIterable {
 public enum NodeAttachment: Sendable, Equatable {
     /// Device i of the scenario (counting across classes) attaches to node i mod nodes.
     case roundRobin
-    /// Each device attaches to a node drawn uniformly at random (topology stream).
+    /// Each device attaches to a node drawn uniformly at random (its own stream).
     case random
     /// Every device of the class attaches to this node.
     case node(Int)

@@ -38,8 +38,7 @@ struct GossipState {
     init(_ configuration: GossipConfiguration, scenario: Scenario, replication: Int) throws {
         network = try GossipNetwork(configuration, seed: scenario.seed, replication: replication)
         nodes = configuration.nodes
-        let attachRNG = RandomStream(seed: scenario.seed, replication: replication, stream: .topology)
-        for _ in 0..<3 { _ = attachRNG.uniform() }  // apart from the topology's first draws
+        let attachRNG = RandomStream(seed: scenario.seed, replication: replication, stream: .attachment)
         var deviceNode = ContiguousArray<Int32>()
         deviceNode.reserveCapacity(scenario.deviceCount)
         for deviceClass in scenario.devices {
