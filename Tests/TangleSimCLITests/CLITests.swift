@@ -174,27 +174,6 @@ struct CLITests {
         }
     }
 
-    @Test("every scenario in Scenarios/ validates and runs end to end")
-    func shippedScenarios() throws {
-        let scenarios = TangleSimBinary.repositoryRoot.appendingPathComponent("Scenarios")
-        let files = try FileManager.default.subpathsOfDirectory(atPath: scenarios.path).filter { $0.hasSuffix(".json") }
-        #expect(!files.isEmpty)
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        for file in files.sorted() {
-            let path = scenarios.appendingPathComponent(file).path
-            let validated = try TangleSimBinary.run(["validate", path])
-            #expect(validated.status == 0, "\(file): \(validated.stderr)")
-            let out = folder.appendingPathComponent(file).path
-            // A scenario with a "sweep" section is run with `tanglesim sweep`, which writes
-            // summary rows into sweep.csv instead of summary.csv.
-            let isSweep = validated.stdout.hasPrefix(path + ": a sweep of ")
-            let ran = try TangleSimBinary.run([isSweep ? "sweep" : "run", path, "--out", out])
-            #expect(ran.status == 0, "\(file): \(ran.stderr)")
-            #expect(FileManager.default.fileExists(atPath: out + (isSweep ? "/sweep.csv" : "/summary.csv")), "\(file)")
-        }
-    }
-
     @Test("bad flags are reported by the argument parser with its usage status")
     func badFlag() throws {
         let result = try TangleSimBinary.run(["run", "Scenarios/quickstart.json", "--seed", "minus-one"])
