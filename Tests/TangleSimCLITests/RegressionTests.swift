@@ -77,8 +77,8 @@ struct RegressionTests {
                 continue
             }
             if let lines {
-                text = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(lines)
-                    .joined(separator: "\n") + "\n"
+                let all = text.split(separator: "\n")
+                if all.count > lines { text = all.prefix(lines).joined(separator: "\n") + "\n" }
             }
             let reference = references.appendingPathComponent(file)
             if Self.updating {
