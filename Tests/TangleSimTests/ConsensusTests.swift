@@ -9,7 +9,7 @@ func add(
     payload: Int32? = nil
 ) -> Int32 {
     let t = Double(tangle.count)
-    let x = tangle.append(issueTime: t, visibleTime: t, device: milestone ? -2 : 0, parents: parents)
+    let x = tangle.append(issueTime: t, visibleTime: t, issuer: milestone ? .coordinator : .device(0), parents: parents)
     tracker.didIssue(x, payload: payload ?? x)
     return x
 }
@@ -100,7 +100,7 @@ struct ConsensusTests {
         let tangle = result.tangle!, confirmedAt = result.confirmedAt!
         var judged = 0, confirmed = 0, late = 0, censored = 0
         var latencies: [Double] = []
-        for x in 1..<tangle.count where tangle.device[x] >= 0 && tangle.issueTime[x] >= 20 {
+        for x in 1..<tangle.count where tangle.isDeviceTransaction(Int32(x)) && tangle.issueTime[x] >= 20 {
             if tangle.issueTime[x] > 200 - 25 { censored += 1; continue }
             judged += 1
             let latency = confirmedAt[x] - tangle.issueTime[x]
@@ -164,7 +164,7 @@ struct ConsensusTests {
         let rows = Comparison.run(scenario)
         func arrivals(_ row: Comparison.Row) -> [String] {
             let tangle = row.result.tangle!
-            return (1..<tangle.count).filter { tangle.device[$0] >= 0 }.map { "\(tangle.issueTime[$0]) \(tangle.device[$0])" }
+            return (1..<tangle.count).filter { tangle.isDeviceTransaction(Int32($0)) }.map { "\(tangle.issueTime[$0]) \(tangle.issuerID[$0])" }
         }
         let reference = arrivals(rows[0])
         #expect(reference.count == 3_000)
@@ -184,14 +184,14 @@ struct ConsensusTests {
         let tangle = result.tangle!, payloads = result.payloads!, confirmedAt = result.confirmedAt!
         #expect(result.summary.reattachments > 0, "alpha = 1 from the genesis leaves payloads behind")
         var payloadConfirmed: [Int32: Double] = [:]
-        for x in 1..<tangle.count where !confirmedAt[x].isNaN && tangle.device[x] >= 0 {
+        for x in 1..<tangle.count where !confirmedAt[x].isNaN && tangle.isDeviceTransaction(Int32(x)) {
             payloadConfirmed[payloads[x]] = min(payloadConfirmed[payloads[x]] ?? .infinity, confirmedAt[x])
         }
         var reattached = 0
-        for x in 1..<tangle.count where tangle.device[x] >= 0 && payloads[x] != Int32(x) {
+        for x in 1..<tangle.count where tangle.isDeviceTransaction(Int32(x)) && payloads[x] != Int32(x) {
             reattached += 1
             let original = Int(payloads[x])
-            #expect(tangle.device[x] == tangle.device[original], "the same device issues it again")
+            #expect(tangle.issuer(of: Int32(x)) == tangle.issuer(of: Int32(original)), "the same device issues it again")
             // Issued 15 s after the previous attempt, while the payload was unconfirmed.
             #expect(tangle.issueTime[x] >= tangle.issueTime[original] + 15 - 1e-9)
             #expect((payloadConfirmed[payloads[x]] ?? .infinity) >= tangle.issueTime[x])
@@ -199,7 +199,7 @@ struct ConsensusTests {
         #expect(reattached == result.summary.reattachments)
         // Latency runs from the first issue of the payload.
         var latencies: [Double] = []
-        for x in 1..<tangle.count where tangle.device[x] >= 0 && payloads[x] == Int32(x) {
+        for x in 1..<tangle.count where tangle.isDeviceTransaction(Int32(x)) && payloads[x] == Int32(x) {
             let issued = tangle.issueTime[x]
             guard issued >= 20, issued <= 400 - 60, let confirmed = payloadConfirmed[Int32(x)] else { continue }
             latencies.append(confirmed - issued)
@@ -218,9 +218,9 @@ struct ConsensusTests {
         let result = Simulation.run(scenario)
         #expect(result.summary.walkStart == "milestone:2")
         let tangle = result.tangle!
-        let milestones = [Int32(0)] + (1..<tangle.count).filter { tangle.device[$0] == -2 }.map { Int32($0) }
+        let milestones = [Int32(0)] + (1..<tangle.count).filter { tangle.isMilestone(Int32($0)) }.map { Int32($0) }
         var checked = 0
-        for x in 1..<tangle.count where tangle.device[x] >= 0 {
+        for x in 1..<tangle.count where tangle.isDeviceTransaction(Int32(x)) {
             let now = tangle.issueTime[x]
             let latest = milestones.lastIndex { tangle.visibleTime[Int($0)] < now }!
             let anchor = milestones[max(0, latest - 2)]

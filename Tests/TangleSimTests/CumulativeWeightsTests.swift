@@ -40,7 +40,7 @@ func checkAgainstBruteForce<Weights: CumulativeWeights>(
                     : rng.index(below: visibleList.count)
                 if !parents.contains(visibleList[index]) { parents.append(visibleList[index]) }
             }
-            let id = tangle.append(issueTime: Double(step), visibleTime: Double(step), device: 0, parents: parents)
+            let id = tangle.append(issueTime: Double(step), visibleTime: Double(step), issuer: .device(0), parents: parents)
             weights.didIssue(id, in: tangle)
             pending.append(id)
         } else {
@@ -101,7 +101,7 @@ struct CumulativeWeightsTests {
         scenario.tangle.parents = 1 + rng.index(below: 3)
         let selector = MCMCTipSelector(alpha: scenario.tipSelection.alpha, start: .window(W: w),
                                        weights: WindowedWeights(initialCapacity: 64))
-        var simulation = TangleSimulation(scenario: scenario, replication: 0, selector: selector, expectedTransactions: 0)
+        var simulation = delaySimulation(scenario, selector: selector)
         var engine = Engine<TangleEvent>()
         simulation.start(&engine)
         var moment = 0.0
@@ -109,7 +109,7 @@ struct CumulativeWeightsTests {
             moment += 5 + rng.uniform() * 20
             _ = engine.run(until: moment, handler: &simulation)
             let tangle = simulation.tangle
-            let weights = simulation.selector.weights
+            let weights = simulation.devices.selector.weights
             // Every transaction a walk could visit now: issued at or after now − 2W.
             for x in 0..<tangle.count where tangle.issueTime[x] >= moment - 2 * w {
                 let expected = bruteForceWeight(of: Int32(x), in: tangle, visible: { tangle.visibleTime[Int($0)] <= moment })

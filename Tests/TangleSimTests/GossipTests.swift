@@ -15,10 +15,10 @@ func gossipScenario(
 
 /// Node `v`'s visibility time of `x` during a gossip simulation at `now` (from its
 /// in-flight vector, or: visible everywhere).
-func visibility<S: TipSelector>(_ simulation: TangleSimulation<S>, _ x: Int, at v: Int) -> Double {
-    let gossip = simulation.gossip!
-    let slot = Int(gossip.slot[x])
-    return slot >= 0 ? gossip.pool[slot * gossip.nodes + v] : simulation.tangle.visibleTime[x]
+func visibility<S: TipSelector>(
+    _ simulation: TangleSimulation<S, PoissonArrivals, GossipNetworkModel>, _ x: Int, at v: Int
+) -> Double {
+    simulation.network.visibility(of: Int32(x), at: v) ?? simulation.tangle.visibleTime[x]
 }
 
 @Suite("Gossip network")
@@ -123,8 +123,7 @@ struct GossipTests {
             GossipConfiguration(
                 nodes: 12, topology: .wattsStrogatz(degree: 4, rewire: 0.2), linkLatency: .exponential(mean: 0.3),
                 linkLatencySampling: .perMessage, processingDelay: .uniform(min: 0, max: 0.05)))
-        var simulation = TangleSimulation(
-            scenario: scenario, replication: 0, selector: UniformTipSelector(), expectedTransactions: 0)
+        var simulation = gossipSimulation(scenario, selector: UniformTipSelector())
         var engine = Engine<TangleEvent>()
         simulation.start(&engine)
         for moment in [7.3, 40.1, 99.9, 150.2] {
@@ -136,7 +135,7 @@ struct GossipTests {
                 for x in 0..<tangle.count where visible(x) {
                     if !tangle.approvers(of: Int32(x)).contains(where: { visible(Int($0)) }) { expected.insert(Int32(x)) }
                 }
-                var global = simulation.gossip!
+                var global = simulation.network
                 let view = global.view(at: v, now: moment, global: simulation.visibleTips, tangle: tangle)
                 var seen = Set<Int32>()
                 view.forEachTip { seen.insert($0) }
@@ -156,7 +155,7 @@ struct GossipTests {
             nodes: 10, topology: .randomRegular(degree: 3), latency: .exponential(mean: 0.4), lambda: 30, duration: 120)
         scenario.tipSelection = .mcmc(alpha: 0.2, start: .window(W: 3))
         let selector = MCMCTipSelector(alpha: 0.2, start: .window(W: 3), weights: WindowedWeights(initialCapacity: 64))
-        var simulation = TangleSimulation(scenario: scenario, replication: 0, selector: selector, expectedTransactions: 0)
+        var simulation = gossipSimulation(scenario, selector: selector)
         var engine = Engine<TangleEvent>()
         simulation.start(&engine)
         var checked = 0
@@ -165,9 +164,9 @@ struct GossipTests {
             _ = engine.run(until: moment, handler: &simulation)
             let tangle = simulation.tangle
             for v in [1, 8] {
-                var gossip = simulation.gossip!
+                var gossip = simulation.network
                 let view = gossip.view(at: v, now: moment, global: simulation.visibleTips, tangle: tangle)
-                var walker = simulation.selector
+                var walker = simulation.devices.selector
                 for x in 0..<tangle.count where tangle.issueTime[x] >= moment - 6 && visibility(simulation, x, at: v) <= moment {
                     let expected = bruteForceWeight(of: Int32(x), in: tangle) { visibility(simulation, Int($0), at: v) <= moment }
                     #expect(walker.weight(of: Int32(x), view: view, tangle: tangle) == expected, "x \(x) node \(v)")
@@ -194,12 +193,11 @@ struct GossipTests {
     func boundedState() {
         let scenario = gossipScenario(
             nodes: 50, topology: .randomRegular(degree: 4), latency: .constant(0.05), lambda: 100, transactions: 50_000)
-        var simulation = TangleSimulation(
-            scenario: scenario, replication: 0, selector: UniformTipSelector(), expectedTransactions: 0)
+        var simulation = gossipSimulation(scenario, selector: UniformTipSelector())
         var engine = Engine<TangleEvent>()
         simulation.start(&engine)
         _ = engine.run(handler: &simulation)
-        let gossip = simulation.gossip!
+        let gossip = simulation.network
         // At most the transactions of the last propagation time are in flight: with 100/s and
         // a diameter under 1 s, far fewer than 50,000.
         let slots = gossip.pool.count / gossip.nodes

@@ -8,7 +8,7 @@ func fourApproverTangle() -> Tangle {
     var tangle = Tangle(parents: 2)
     func add(_ parents: [Int32]) -> Int32 {
         let t = Double(tangle.count)
-        return tangle.append(issueTime: t, visibleTime: t, device: 0, parents: parents)
+        return tangle.append(issueTime: t, visibleTime: t, issuer: .device(0), parents: parents)
     }
     let a = add([0]), b = add([0]), c = add([0]), d = add([0])
     let a1 = add([a])
@@ -67,7 +67,7 @@ struct MCMCTests {
     @Test("a walk never steps onto a transaction that is not visible yet")
     func invisibleApprovers() {
         var tangle = Tangle(parents: 1)
-        let a = tangle.append(issueTime: 1, visibleTime: 2, device: 0, parents: [0])
+        let a = tangle.append(issueTime: 1, visibleTime: 2, issuer: .device(0), parents: [0])
         var weights = PastConeWeights()
         weights.didIssue(a, in: tangle)
         var selector = MCMCTipSelector(alpha: 0.5, start: .genesis, weights: weights)
@@ -84,11 +84,11 @@ struct MCMCTests {
         func summary(capacity: Int) -> (RunSummary, Int) {
             let weights = WindowedWeights(initialCapacity: capacity)
             let selector = MCMCTipSelector(alpha: 0.3, start: .window(W: 5), weights: weights)
-            var simulation = TangleSimulation(scenario: scenario, replication: 0, selector: selector, expectedTransactions: 0)
+            var simulation = delaySimulation(scenario, selector: selector)
             var engine = Engine<TangleEvent>()
             simulation.start(&engine)
             _ = engine.run(handler: &simulation)
-            return (simulation.finish(at: engine.now), simulation.selector.weights.rebuilds)
+            return (simulation.finish(at: engine.now), simulation.devices.selector.weights.rebuilds)
         }
         let (small, rebuilds) = summary(capacity: 64)
         let (large, none) = summary(capacity: 1 << 14)
@@ -104,7 +104,7 @@ struct MCMCTests {
             name: "window", seed: 5, duration: 60, devices: [DeviceClass(count: 10, rate: 2)],
             network: .delay(.constant(0.5)), tipSelection: .mcmc(alpha: 0, start: .window(W: 4)))
         let selector = MCMCTipSelector(alpha: 0, start: .window(W: 4), weights: WindowedWeights(initialCapacity: 64))
-        var simulation = TangleSimulation(scenario: scenario, replication: 0, selector: selector, expectedTransactions: 0)
+        var simulation = delaySimulation(scenario, selector: selector)
         var engine = Engine<TangleEvent>()
         simulation.start(&engine)
         var moment = 0.5
@@ -115,7 +115,7 @@ struct MCMCTests {
             let inWindow = (1..<tangle.count).filter {
                 tangle.issueTime[$0] >= moment - 8 && tangle.issueTime[$0] <= moment - 4 && tangle.visibleTime[$0] <= moment
             }
-            var selector = simulation.selector
+            var selector = simulation.devices.selector
             for _ in 0..<20 {
                 let start = Int(selector.windowStart(now: moment, w: 4, tangle: tangle, rng: rng))
                 if inWindow.isEmpty {

@@ -28,10 +28,10 @@ struct PapersTests {
     func weightGrowthByHand() {
         // 0 ← 1 ← 2 and 1 ← 3, 2 ← 3; each visible 1 s after issue.
         var tangle = Tangle(parents: 2)
-        tangle.append(issueTime: 1, visibleTime: 2, device: 0, parents: [0])
-        tangle.append(issueTime: 3, visibleTime: 4, device: 0, parents: [1])
-        tangle.append(issueTime: 5, visibleTime: 6, device: 0, parents: [1, 2])
-        tangle.append(issueTime: 20, visibleTime: 21, device: 0, parents: [3])
+        tangle.append(issueTime: 1, visibleTime: 2, issuer: .device(0), parents: [0])
+        tangle.append(issueTime: 3, visibleTime: 4, issuer: .device(0), parents: [1])
+        tangle.append(issueTime: 5, visibleTime: 6, issuer: .device(0), parents: [1, 2])
+        tangle.append(issueTime: 20, visibleTime: 21, issuer: .device(0), parents: [3])
         // x = 1 (issued at 1): H = 1, then 2 when 2 is visible (t = 4, age 3), 3 at t = 6 (age 5).
         let curve = WeightGrowthCurve(tangle: tangle, ages: [0, 2.9, 3, 5, 6], issued: 0.5...1.5)
         #expect(curve.samples == 1)

@@ -89,7 +89,7 @@ struct RandomTests {
     @Test("arrivals: device frequencies follow the rates; inter-arrival mean 1/lambda")
     func arrivals() {
         // Ten devices at 1/s and one at 10/s: lambda = 20, the fast one issues half.
-        let process = ArrivalProcess(
+        let process = PoissonArrivals(
             classes: [DeviceClass(count: 10, rate: 1), DeviceClass(count: 1, rate: 10)],
             rng: RandomStream(gslSeed: 21))
         #expect(process.lambda == 20)

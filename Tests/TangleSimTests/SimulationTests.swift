@@ -104,8 +104,7 @@ struct SimulationTests {
         var scenario = urtsScenario(lambda: 25, transactions: 100_000, seed: seed)
         scenario.network = .delay(.exponential(mean: 0.7))
         scenario.tangle.parents = Int(seed % 3) + 1
-        var simulation = TangleSimulation(
-            scenario: scenario, replication: 0, selector: UniformTipSelector(), expectedTransactions: 0)
+        var simulation = delaySimulation(scenario, selector: UniformTipSelector())
         var engine = Engine<TangleEvent>()
         simulation.start(&engine)
         for checkpoint in [3.0, 17.5, 40.0, 41.0, 90.0] {
@@ -121,7 +120,7 @@ struct SimulationTests {
             #expect(Set(simulation.visibleTips.members) == expected)
             // Tips counted from issue: no approver issued yet.
             let unapproved = (0..<tangle.count).filter { !tangle.isApproved(Int32($0)) }.count
-            #expect(simulation.tipCount == unapproved)
+            #expect(simulation.metrics.tips.tipCount == unapproved)
         }
     }
 

@@ -6,10 +6,10 @@ struct TangleTests {
     @Test("parents and approvers are recorded both ways; the first approver is the earliest")
     func edges() {
         var tangle = Tangle(parents: 2)
-        let a = tangle.append(issueTime: 1, visibleTime: 2, device: 7, parents: [0])
-        let b = tangle.append(issueTime: 2, visibleTime: 3, device: 8, parents: [0, a])
-        let c = tangle.append(issueTime: 3, visibleTime: 4, device: 9, parents: [a, b])
-        let d = tangle.append(issueTime: 4, visibleTime: 5, device: 9, parents: [a])
+        let a = tangle.append(issueTime: 1, visibleTime: 2, issuer: .device(7), parents: [0])
+        let b = tangle.append(issueTime: 2, visibleTime: 3, issuer: .device(8), parents: [0, a])
+        let c = tangle.append(issueTime: 3, visibleTime: 4, issuer: .device(9), parents: [a, b])
+        let d = tangle.append(issueTime: 4, visibleTime: 5, issuer: .device(9), parents: [a])
         #expect(tangle.count == 5)
         #expect(Array(tangle.parents(of: 0)).isEmpty)
         #expect(Array(tangle.parents(of: a)) == [0])
@@ -20,7 +20,7 @@ struct TangleTests {
         #expect(Set(tangle.approvers(of: a)) == [b, c, d])
         #expect(Array(tangle.approvers(of: a)).first == b)
         #expect(Array(tangle.approvers(of: 0)).sorted() == [a, b])
-        #expect(tangle.device[Int(c)] == 9 && tangle.device[0] == -1)
+        #expect(tangle.issuer(of: c) == .device(9) && tangle.issuer(of: 0) == .genesis)
         #expect(tangle.visibleTime[Int(b)] == 3)
         var visited: [Int32] = []
         tangle.forEachParent(of: c) { visited.append($0) }
@@ -39,7 +39,7 @@ struct TangleTests {
                 let parent = Int32(rng.index(below: x))
                 if !parents.contains(parent) { parents.append(parent) }
             }
-            tangle.append(issueTime: Double(x), visibleTime: Double(x) + 1, device: 0, parents: parents)
+            tangle.append(issueTime: Double(x), visibleTime: Double(x) + 1, issuer: .device(0), parents: parents)
             expected.append([])
             for parent in parents { expected[Int(parent)].append(Int32(x)) }
             #expect(Array(tangle.parents(of: Int32(x))) == parents)

@@ -113,7 +113,7 @@ public struct ConfirmationTracker: Sendable {
 
     mutating func confirm(_ x: Int32, at now: Double, in tangle: Tangle) {
         confirmedAt[Int(x)] = now
-        let isDevice = tangle.device[Int(x)] >= 0
+        let isDevice = tangle.isDeviceTransaction(x)
         if let carried = payload?[Int(x)] {
             if payloadConfirmedAt![Int(carried)].isNaN {
                 payloadConfirmedAt![Int(carried)] = now

@@ -1,26 +1,58 @@
-/// The coordinator: issues milestones, each approving the latest visible milestone and tips
-/// chosen by its own strategy, on a periodic or Poisson schedule.
+/// The milestones issued so far, and the latest one visible at every node.
+public struct MilestoneRecord: Sendable {
+    /// The milestones' ids in issue order; the genesis (id 0) counts as milestone 0.
+    public private(set) var ids: [Int32] = [0]
+    /// The index in ``ids`` of the latest milestone visible at every node (milestones can
+    /// become visible out of order under random delays: this is the largest index seen).
+    public private(set) var latestVisibleEverywhere = 0
+
+    public init() {}
+
+    mutating func append(_ x: Int32) {
+        ids.append(x)
+    }
+
+    /// Milestone `x` is visible at every node.
+    mutating func didBecomeVisibleEverywhere(_ x: Int32) {
+        // Milestones are issued in id order: find x's index by binary search.
+        var low = 0, high = ids.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if ids[middle] < x { low = middle + 1 } else { high = middle }
+        }
+        latestVisibleEverywhere = Swift.max(latestVisibleEverywhere, low)
+    }
+}
+
+/// The coordinator, an ``Issuer``: issues milestones, each approving the latest milestone
+/// visible at its node and tips chosen by its own strategy, on a periodic or Poisson
+/// schedule.
 ///
 /// The genesis counts as milestone 0. A milestone travels like any transaction; its delay
-/// and its tip selection draw from the coordinator's own random stream, so adding a
-/// coordinator changes no device's arrivals, delays or choices except through the Tangle.
-public struct Coordinator {
+/// (delay model), its gaps and its tip selection draw from the coordinator's own random
+/// stream, so adding a coordinator changes no device's arrivals, delays or choices except
+/// through the Tangle.
+public struct Coordinator: Issuer {
     public let configuration: CoordinatorConfiguration
-    /// The milestones' ids in issue order; the genesis first.
-    public private(set) var milestones: [Int32] = [0]
-    /// The index in ``milestones`` of the latest milestone visible so far.
-    public private(set) var latestVisible = 0
+    /// The milestones issued so far.
+    public private(set) var milestones = MilestoneRecord()
     @usableFromInline var _selector: any TipSelector
     @usableFromInline let _rng: RandomStream
+    @usableFromInline let _repeatedPicks: RepeatedPicks
+    var _index: Int32 = 0
 
-    public init(configuration: CoordinatorConfiguration, selector: any TipSelector, rng: RandomStream) {
+    public init(
+        configuration: CoordinatorConfiguration, selector: any TipSelector, rng: RandomStream,
+        repeatedPicks: RepeatedPicks = .distinct
+    ) {
         self.configuration = configuration
         _selector = selector
         _rng = rng
+        _repeatedPicks = repeatedPicks
     }
 
     /// The coordinator's random stream (milestone delays, tips, Poisson gaps).
-    public var rng: RandomStream { _rng }
+    public var delayStream: RandomStream { _rng }
 
     /// Seconds until the next milestone.
     public func nextGap() -> Double {
@@ -30,50 +62,52 @@ public struct Coordinator {
         }
     }
 
-    /// The milestone `depth` milestones behind the latest visible one (the genesis when there
-    /// are fewer): where MCMC walks with a milestone start begin.
-    public func anchor(depth: Int) -> Int32 {
-        milestones[Swift.max(0, latestVisible - depth)]
+    public mutating func start(index: Int32, engine: inout Engine<TangleEvent>) {
+        _index = index
+        engine.schedule(.issuer(index), after: nextGap())
     }
 
-    /// Chooses the parents of a new milestone: the latest visible milestone, then
-    /// `parents − 1` tips by the coordinator's strategy, without repeats.
-    mutating func selectParents<View: TangleView>(
-        now: Double, repeatedPicks: RepeatedPicks, tangle: Tangle, view: View, into parents: inout [Int32]
+    public func wake(now: Double) -> IssueOrder? {
+        IssueOrder(issuer: .coordinator)
+    }
+
+    public var needsLatestMilestone: Bool { true }
+
+    /// The latest milestone visible at the coordinator's node, then `parents − 1` tips by the
+    /// coordinator's strategy, without repeats.
+    public mutating func chooseParents<View: TangleView>(
+        for order: IssueOrder, now: Double, view: View, tangle: Tangle, latestMilestone: Int,
+        milestones: MilestoneRecord, into parents: inout [Int32]
     ) {
-        let previous = milestones[latestVisible]
+        let previous = milestones.ids[latestMilestone]
         var anchor: Int32 = 0
-        if case .milestone(let depth) = configuration.tipSelection.walkStart { anchor = self.anchor(depth: depth) }
+        if case .milestone(let depth) = configuration.tipSelection.walkStart {
+            anchor = milestones.ids[Swift.max(0, latestMilestone - depth)]
+        }
         var tips: [Int32] = []
         _selector.selectParents(
-            SelectionRequest(now: now, parents: configuration.parents - 1, repeatedPicks: repeatedPicks, milestoneAnchor: anchor),
+            SelectionRequest(now: now, parents: configuration.parents - 1, repeatedPicks: _repeatedPicks, milestoneAnchor: anchor),
             tangle: tangle, view: view, into: &tips, rng: _rng)
         parents.append(previous)
         for tip in tips where tip != previous { parents.append(tip) }
     }
 
-    /// Records the milestone just issued. On a gossip network the coordinator's node has its
-    /// own milestone at once, so it is also the latest visible one there.
-    mutating func didIssueMilestone(_ x: Int32, visibleAtOnce: Bool) {
+    /// Records the milestone and schedules the next one.
+    public mutating func didIssue(_ x: Int32, order: IssueOrder, engine: inout Engine<TangleEvent>) -> EngineControl {
         milestones.append(x)
-        if visibleAtOnce { latestVisible = milestones.count - 1 }
+        engine.schedule(.issuer(_index), after: nextGap())
+        return .proceed
     }
 
     /// Keeps the coordinator's strategy informed of every transaction.
-    mutating func didIssue(_ x: Int32, in tangle: Tangle) {
+    public mutating func observeIssue(_ x: Int32, in tangle: Tangle) {
         _selector.didIssue(x, in: tangle)
     }
 
-    /// Keeps the coordinator's strategy informed, and moves the latest visible milestone.
-    mutating func didBecomeVisible(_ x: Int32, isMilestone: Bool, in tangle: Tangle) {
+    /// Keeps the coordinator's strategy informed, and moves the latest milestone visible
+    /// everywhere.
+    public mutating func observeVisible(_ x: Int32, in tangle: Tangle) {
         _selector.didBecomeVisible(x, in: tangle)
-        guard isMilestone else { return }
-        // Milestones are issued in id order: find x's index by binary search.
-        var low = 0, high = milestones.count - 1
-        while low < high {
-            let middle = (low + high) / 2
-            if milestones[middle] < x { low = middle + 1 } else { high = middle }
-        }
-        latestVisible = Swift.max(latestVisible, low)
+        if tangle.isMilestone(x) { milestones.didBecomeVisibleEverywhere(x) }
     }
 }

@@ -45,7 +45,7 @@ public enum TangleDrawing {
         let timeout = result.scenario.metrics.orphanTimeout
         return (0..<tangle.count).map { index in
             if index == 0 { return .genesis }
-            if tangle.device[index] == -2 { return .milestone }
+            if tangle.isMilestone(Int32(index)) { return .milestone }
             if let confirmed = result.confirmedAt?[index], !confirmed.isNaN { return .confirmed }
             let issue = tangle.issueTime[index]
             if let approver = tangle.firstApprover(of: Int32(index)) {

@@ -1,13 +1,13 @@
 /// Rebuilds a ``Tangle`` from `transactions.csv` (see ``TransactionLog``), by column name.
 public enum TransactionLogReader {
-    /// The tangle of the log: issue and visible times, devices and parents.
+    /// The tangle of the log: issue and visible times, issuers and parents.
     ///
     /// - Throws: ``FigureError`` when a column is missing, a field is not a number, the
     ///   first row is not the genesis, ids are not 0, 1, 2, ... or a parent is not an
     ///   earlier transaction.
     /// - Complexity: O(rows × k).
     public static func tangle(from csv: NamedCSV) throws -> Tangle {
-        try csv.require(["id", "device", "issue_time", "visible_time", "parents"])
+        try csv.require(["id", "issuer", "issuer_id", "issue_time", "visible_time", "parents"])
         var parentLists: [[Int32]] = []
         parentLists.reserveCapacity(csv.rows.count)
         for row in csv.rows.indices {
@@ -28,10 +28,15 @@ public enum TransactionLogReader {
             guard csv.text(row, "id") == String(row) else {
                 throw FigureError("\(csv.file): line \(row + 2): expected id \(row), got \"\(csv.text(row, "id"))\"")
             }
-            let device = try csv.number(row, "device")
+            let kindName = csv.text(row, "issuer")
+            guard let kind = IssuerKind.allCases.first(where: { $0.name == kindName }) else {
+                throw FigureError(
+                    "\(csv.file): line \(row + 2), column issuer: expected one of \(IssuerKind.allCases.map(\.name).joined(separator: ", ")), got \"\(kindName)\"")
+            }
+            let id = try csv.number(row, "issuer_id")
             tangle.append(
                 issueTime: try csv.number(row, "issue_time"), visibleTime: try csv.number(row, "visible_time"),
-                device: Int32(device.isFinite ? device : 0), parents: parentLists[row])
+                issuer: IssuerIdentity(kind, Int32(exactly: id) ?? 0), parents: parentLists[row])
         }
         return tangle
     }

@@ -5,7 +5,7 @@ import Foundation
 /// atomically into one folder.
 public enum RunOutput {
     /// The version written into every manifest.
-    public static let version = "0.1.0"
+    public static let version = "0.2.0"
 
     /// `summary.csv` for the given runs, one row each.
     public static func summaryCSV(_ summaries: [RunSummary]) -> String {

@@ -2,20 +2,21 @@ import Foundation
 
 /// Writes `transactions.csv`: one row per transaction, genesis first.
 ///
-/// Columns: `id, device, issue_time, visible_time, parents, first_approval_time,
-/// confirmation_time, payload`, where `parents` lists the parent ids separated by `;`,
+/// Columns: `id, issuer, issuer_id, issue_time, visible_time, parents, first_approval_time,
+/// confirmation_time, payload`, where `issuer` is the kind of actor that issued the
+/// transaction (`genesis`, `device`, `coordinator`: a milestone) and `issuer_id` its id among
+/// actors of that kind (the device id; 0 for the coordinator and the genesis), `parents` lists the parent ids separated by `;`,
 /// `first_approval_time` is the issue time of the first approver (empty when none),
 /// `confirmation_time` when the transaction was confirmed (empty when it was not, or without
 /// a confirmation rule) and `payload` the id of the transaction that first carried its
-/// payload (its own id unless it is a reattachment). The genesis has device -1, milestones
-/// device -2.
+/// payload (its own id unless it is a reattachment).
 ///
 /// Rows are formatted into a reusable buffer and written in chunks of about 1 MiB, so a log
 /// of millions of rows costs neither a giant string nor an allocation per row.
 public enum TransactionLog {
     /// The columns, in order.
     public static let csvHeader = [
-        "id", "device", "issue_time", "visible_time", "parents", "first_approval_time", "confirmation_time", "payload",
+        "id", "issuer", "issuer_id", "issue_time", "visible_time", "parents", "first_approval_time", "confirmation_time", "payload",
     ]
 
     /// Streams the log of `tangle` into `handle`, with confirmation times and payloads when
@@ -31,7 +32,9 @@ public enum TransactionLog {
             let x = Int32(truncatingIfNeeded: index)
             buffer.append(contentsOf: String(index).utf8)
             buffer.append(UInt8(ascii: ","))
-            buffer.append(contentsOf: String(tangle.device[index]).utf8)
+            buffer.append(contentsOf: tangle.issuerKind[index].name.utf8)
+            buffer.append(UInt8(ascii: ","))
+            buffer.append(contentsOf: String(tangle.issuerID[index]).utf8)
             buffer.append(UInt8(ascii: ","))
             buffer.append(contentsOf: tangle.issueTime[index].description.utf8)
             buffer.append(UInt8(ascii: ","))

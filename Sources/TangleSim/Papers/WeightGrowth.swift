@@ -41,7 +41,7 @@ extension WeightGrowthCurve {
         let horizon = ages.last!
         let candidates = (1..<max(1, tangle.count)).filter { index in
             let t = tangle.issueTime[index]
-            return tangle.device[index] >= 0 && issued.contains(t) && t + horizon <= lastIssue
+            return tangle.isDeviceTransaction(Int32(index)) && issued.contains(t) && t + horizon <= lastIssue
         }
         let stride = max(1, (candidates.count + maximumSamples - 1) / max(1, maximumSamples))
         let sampled = Swift.stride(from: 0, to: candidates.count, by: stride).map { candidates[$0] }

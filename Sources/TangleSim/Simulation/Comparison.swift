@@ -62,7 +62,7 @@ public enum Comparison {
             let s = row.result.summary
             return [
                 row.label, s.confirmedFraction.isNaN ? "-" : fixed(s.confirmedFraction * 100, 2) + "%",
-                fixed(s.latencyP50, 2), fixed(s.latencyP90, 2), fixed(s.latencyP99, 2),
+                fixed(s.number(.latencyP50), 2), fixed(s.number(.latencyP90), 2), fixed(s.number(.latencyP99), 2),
                 fixed(s.leftBehindRate * 100, 3) + "%", fixed(s.meanTips, 1),
                 fixed(row.transactionsPerSecond, 0),
             ]

@@ -76,13 +76,36 @@ public enum Simulation {
         }
     }
 
-    /// Runs `scenario` with a given tip selector.
+    /// Runs `scenario` with a given tip selector for its devices, on its network model.
     public static func run<Selector: TipSelector>(
         _ scenario: Scenario, replication: Int, selector: Selector, progress: ((Double) -> Void)? = nil
     ) -> RunResult {
+        let arrivals = PoissonArrivals(
+            classes: scenario.devices,
+            rng: RandomStream(seed: scenario.seed, replication: replication, stream: .arrivals))
+        let devices = DeviceFleet(scenario: scenario, replication: replication, selector: selector, arrivals: arrivals)
+        switch scenario.network {
+        case .delay(let delay):
+            return run(scenario, replication: replication, devices: devices, network: DelayNetworkModel(delay: delay), progress: progress)
+        case .gossip(let configuration):
+            let network: GossipNetworkModel
+            do {
+                network = try GossipNetworkModel(configuration, scenario: scenario, replication: replication)
+            } catch {
+                preconditionFailure("\(error) (check scenarios with Simulation.checkRunnable first)")
+            }
+            return run(scenario, replication: replication, devices: devices, network: network, progress: progress)
+        }
+    }
+
+    /// Runs `scenario` with the given devices on the given network model.
+    public static func run<Selector: TipSelector, Arrivals: ArrivalProcess, Network: NetworkModel>(
+        _ scenario: Scenario, replication: Int, devices: DeviceFleet<Selector, Arrivals>, network: Network,
+        progress: ((Double) -> Void)? = nil
+    ) -> RunResult {
         let expectedEnd = expectedEndTime(of: scenario)
         var simulation = TangleSimulation(
-            scenario: scenario, replication: replication, selector: selector,
+            scenario: scenario, replication: replication, devices: devices, network: network,
             expectedTransactions: expectedTransactions(of: scenario),
             coordinatorSelector: scenario.consensus.coordinator.map { coordinatorSelector($0.tipSelection, scenario: scenario) })
         var engine = Engine<TangleEvent>()
@@ -95,9 +118,9 @@ public enum Simulation {
         progress?(1)
         return RunResult(
             scenario: scenario, replication: replication, summary: summary,
-            timeseries: simulation.timeseries,
+            timeseries: simulation.metrics.timeseries,
             tangle: scenario.metrics.transactionLog ? simulation.tangle : nil,
-            events: engine.handledEvents, walkStatistics: simulation.selector.walkStatistics,
+            events: engine.handledEvents, walkStatistics: simulation.devices.selector.walkStatistics,
             latencies: latencies,
             confirmedAt: scenario.metrics.transactionLog ? simulation.confirmation?.confirmedAt : nil,
             payloads: scenario.metrics.transactionLog ? simulation.confirmation?.payload : nil)
@@ -140,5 +163,25 @@ public enum Simulation {
             expected = Swift.min(expected, mean + 6 * mean.squareRoot() + 16)
         }
         return Int(Swift.min(expected, Double(Int32.max)))
+    }
+}
+
+extension TangleSimulation where Arrivals == PoissonArrivals {
+    /// A simulation of `scenario` whose devices arrive as Poisson processes and choose
+    /// parents with `selector`, on `network`; the coordinator (if any) gets its own selector
+    /// as ``Simulation/run(_:replication:progress:)`` would give it.
+    public init(
+        scenario: Scenario, replication: Int, selector: Selector, network: Network, expectedTransactions: Int = 0
+    ) {
+        let arrivals = PoissonArrivals(
+            classes: scenario.devices,
+            rng: RandomStream(seed: scenario.seed, replication: replication, stream: .arrivals))
+        self.init(
+            scenario: scenario, replication: replication,
+            devices: DeviceFleet(scenario: scenario, replication: replication, selector: selector, arrivals: arrivals),
+            network: network, expectedTransactions: expectedTransactions,
+            coordinatorSelector: scenario.consensus.coordinator.map {
+                Simulation.coordinatorSelector($0.tipSelection, scenario: scenario)
+            })
     }
 }

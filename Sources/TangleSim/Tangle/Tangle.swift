@@ -9,8 +9,8 @@
 ///   first, so the list head never moves) and `nextApproverEdge[e]` links the others. The
 ///   approver of edge slot `e` is `e / k`.
 ///
-/// Memory per transaction: 8 (issue time) + 8 (visible time) + 4 (device) + 4 (first
-/// approver) + 8k (parent and next-approver slots) bytes: 40 bytes for k = 2.
+/// Memory per transaction: 8 (issue time) + 8 (visible time) + 4 + 1 (issuer id and kind) +
+/// 4 (first approver) + 8k (parent and next-approver slots) bytes: 41 bytes for k = 2.
 public struct Tangle: Sendable {
     /// k: the number of parent slots per transaction (1...8).
     public let parentSlotsPerTransaction: Int
@@ -19,8 +19,11 @@ public struct Tangle: Sendable {
     public private(set) var issueTime: ContiguousArray<Double> = []
     /// Time from which each transaction is visible to every issuer, in seconds.
     public private(set) var visibleTime: ContiguousArray<Double> = []
-    /// The issuing device of each transaction (-1 for the genesis).
-    public private(set) var device: ContiguousArray<Int32> = []
+    /// The kind of actor that issued each transaction (see ``issuer(of:)``).
+    public private(set) var issuerKind: ContiguousArray<IssuerKind> = []
+    /// The id of each transaction's issuer among actors of its kind (the device id for a
+    /// device transaction; see ``issuer(of:)``).
+    public private(set) var issuerID: ContiguousArray<Int32> = []
     @usableFromInline var _parentSlots: ContiguousArray<Int32> = []
     @usableFromInline var _nextApproverEdge: ContiguousArray<Int32> = []
     @usableFromInline var _firstApproverEdge: ContiguousArray<Int32> = []
@@ -34,7 +37,7 @@ public struct Tangle: Sendable {
         precondition((1...TangleConfiguration.maximumParents).contains(parents), "k must be in 1...8")
         parentSlotsPerTransaction = parents
         reserveCapacity(expectedTransactions)
-        _appendRecord(issueTime: 0, visibleTime: 0, device: -1)
+        _appendRecord(issueTime: 0, visibleTime: 0, issuer: .genesis)
     }
 
     /// Reserves storage for `capacity` transactions in every column.
@@ -42,7 +45,8 @@ public struct Tangle: Sendable {
         guard capacity > 0 else { return }
         issueTime.reserveCapacity(capacity)
         visibleTime.reserveCapacity(capacity)
-        device.reserveCapacity(capacity)
+        issuerKind.reserveCapacity(capacity)
+        issuerID.reserveCapacity(capacity)
         _firstApproverEdge.reserveCapacity(capacity)
         _parentSlots.reserveCapacity(capacity * parentSlotsPerTransaction)
         _nextApproverEdge.reserveCapacity(capacity * parentSlotsPerTransaction)
@@ -61,12 +65,12 @@ public struct Tangle: Sendable {
     @inlinable
     @discardableResult
     public mutating func append(
-        issueTime time: Double, visibleTime visible: Double, device issuer: Int32, parents: some Collection<Int32>
+        issueTime time: Double, visibleTime visible: Double, issuer: IssuerIdentity, parents: some Collection<Int32>
     ) -> Int32 {
         let k = parentSlotsPerTransaction
         precondition(parents.count <= k, "a transaction has at most k parents")
         let id = Int32(truncatingIfNeeded: count)
-        _appendRecord(issueTime: time, visibleTime: visible, device: issuer)
+        _appendRecord(issueTime: time, visibleTime: visible, issuer: issuer)
         var slot = Int(id) &* k
         for parent in parents {
             _parentSlots[slot] = parent
@@ -84,15 +88,34 @@ public struct Tangle: Sendable {
     }
 
     @usableFromInline
-    mutating func _appendRecord(issueTime time: Double, visibleTime visible: Double, device issuer: Int32) {
+    mutating func _appendRecord(issueTime time: Double, visibleTime visible: Double, issuer: IssuerIdentity) {
         issueTime.append(time)
         visibleTime.append(visible)
-        device.append(issuer)
+        issuerKind.append(issuer.kind)
+        issuerID.append(issuer.id)
         _firstApproverEdge.append(-1)
         for _ in 0..<parentSlotsPerTransaction {
             _parentSlots.append(-1)
             _nextApproverEdge.append(-1)
         }
+    }
+
+    /// Who issued `x`.
+    @inlinable
+    public func issuer(of x: Int32) -> IssuerIdentity {
+        IssuerIdentity(issuerKind[Int(x)], issuerID[Int(x)])
+    }
+
+    /// Whether `x` was issued by a device (not the genesis, not a milestone).
+    @inlinable
+    public func isDeviceTransaction(_ x: Int32) -> Bool {
+        issuerKind[Int(x)] == .device
+    }
+
+    /// Whether `x` is a milestone (issued by the coordinator).
+    @inlinable
+    public func isMilestone(_ x: Int32) -> Bool {
+        issuerKind[Int(x)] == .coordinator
     }
 
     /// The parents of `x`, in the order they were chosen.

@@ -64,3 +64,9 @@ func _monotonicSeconds() -> Double {
     clock_gettime(CLOCK_MONOTONIC, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
+
+extension SummaryColumn {
+    public static let meanWalkLength = SummaryColumn(
+        "mean_walk_length",
+        "MCMC: mean steps per walk over the walks made for measured transactions (redraws included); empty for uniform selection")
+}

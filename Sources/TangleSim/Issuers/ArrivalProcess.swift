@@ -1,5 +1,22 @@
 import CGSL
 
+/// When a fleet's devices want to issue, and which device: the arrival process of a
+/// ``DeviceFleet``.
+///
+/// A new arrival process (bursty, periodic, duty-cycled devices) conforms to this protocol
+/// and draws only from its own stream; the simulation's driver never sees it.
+public protocol ArrivalProcess {
+    /// Seconds from this arrival to the next one.
+    mutating func nextInterarrival() -> Double
+
+    /// The device issuing the current arrival, 0..<devices (devices are numbered across the
+    /// scenario's classes, in class order).
+    mutating func nextDevice() -> Int32
+
+    /// The class of `device`, an index into the scenario's `devices`.
+    func deviceClass(of device: Int32) -> Int
+}
+
 /// The superposition of every device's Poisson process: one Poisson process of rate lambda
 /// whose each arrival is issued by a device chosen with probability rate / lambda.
 ///
@@ -11,7 +28,7 @@ import CGSL
 ///
 /// Devices are numbered 0..<devices across classes, in class order. Draws come from the
 /// arrivals stream only: two draws a transaction (inter-arrival time, device).
-public final class ArrivalProcess {
+public final class PoissonArrivals: ArrivalProcess {
     /// The total arrival rate, in transactions per second.
     public let lambda: Double
     @usableFromInline let _meanInterarrival: Double

@@ -1,5 +1,5 @@
-/// The gossip network's part of a simulation: when each transaction becomes visible at each
-/// node, and what each node sees.
+/// Nodes on a topology gossiping every transaction to their peers (see ``GossipNetwork``
+/// for how a transaction spreads); devices attach to nodes and see what their node has.
 ///
 /// A node makes a transaction visible once it has received it and all its parents are
 /// visible there (IOTA's solidification): visibility at v is the later of the arrival at v
@@ -11,11 +11,13 @@
 /// vector of N visibility times, returned to a pool when the last node sees the
 /// transaction. Memory is N·8 bytes per in-flight transaction plus 12 bytes per transaction
 /// (a pool slot and two marks), never nodes × transactions. Milestones keep their vectors.
-struct GossipState {
+public struct GossipNetworkModel: NetworkModel {
     var network: GossipNetwork
-    let nodes: Int
+    public let nodes: Int
     /// The node each device is attached to.
     let deviceNode: ContiguousArray<Int32>
+    /// The node the coordinator runs on.
+    let coordinatorNode: Int
     /// The pool slot of each in-flight transaction's visibility vector (-1: none).
     var slot: ContiguousArray<Int32> = [-1]
     var pool: ContiguousArray<Double> = []
@@ -31,13 +33,15 @@ struct GossipState {
     /// Milestones' visibility vectors, in milestone order (the genesis first, all zeros).
     var milestoneVisibility: ContiguousArray<Double>
     var milestoneIssue: [Double] = [0]
-    /// Per node: the sum of its tip counts over measured samples, and the number of samples.
-    var nodeTipSums: [Double]
-    var nodeTipSamples = 0
 
-    init(_ configuration: GossipConfiguration, scenario: Scenario, replication: Int) throws {
+    /// Builds the network of `configuration` for replication `replication` of `scenario`:
+    /// draws the topology and link latencies, and attaches the devices.
+    ///
+    /// - Throws: ``TopologyError`` when no connected random topology could be drawn.
+    public init(_ configuration: GossipConfiguration, scenario: Scenario, replication: Int) throws {
         network = try GossipNetwork(configuration, seed: scenario.seed, replication: replication)
         nodes = configuration.nodes
+        coordinatorNode = scenario.consensus.coordinator?.node ?? 0
         let attachRNG = RandomStream(seed: scenario.seed, replication: replication, stream: .attachment)
         var deviceNode = ContiguousArray<Int32>()
         deviceNode.reserveCapacity(scenario.deviceCount)
@@ -52,12 +56,31 @@ struct GossipState {
         }
         self.deviceNode = deviceNode
         milestoneVisibility = ContiguousArray(repeating: 0, count: configuration.nodes)
-        nodeTipSums = Array(repeating: 0, count: configuration.nodes)
+    }
+
+    public static var issuerSeesAtOnce: Bool { true }
+
+    /// Devices attach as their class says; the coordinator runs on `consensus.node`.
+    public func node(of issuer: IssuerIdentity) -> Int {
+        switch issuer.kind {
+        case .device: Int(deviceNode[Int(issuer.id)])
+        case .coordinator: coordinatorNode
+        case .genesis: 0
+        }
+    }
+
+    /// The visibility time of in-flight `x` at node `v` (nil once `x` has reached every node).
+    public func visibility(of x: Int32, at v: Int) -> Double? {
+        let own = Int(slot[Int(x)])
+        return own < 0 ? nil : pool[own * nodes + v]
     }
 
     /// Records transaction `x` with `parents`, issued at node `origin` at `now` (before it is
-    /// appended to the Tangle), and returns when it is visible at every node.
-    mutating func spread(_ x: Int32, parents: [Int32], from origin: Int, at now: Double) -> Double {
+    /// appended to the Tangle), and returns when it is visible at every node. Draws from the
+    /// network's own streams (links, processing), not the issuer's.
+    public mutating func broadcast(
+        _ x: Int32, parents: [Int32], from origin: Int, at now: Double, stream: RandomStream
+    ) -> Double {
         while slot.count <= Int(x) { slot.append(-1) }
         let n = nodes
         let own: Int32
@@ -84,15 +107,15 @@ struct GossipState {
         return everywhere
     }
 
-    /// Copies the visibility vector of milestone `x` (while it is still in flight).
-    mutating func recordMilestone(_ x: Int32, issuedAt time: Double) {
+    /// Keeps a copy of the visibility vector of milestone `x` (in flight: just broadcast).
+    public mutating func didIssueMilestone(_ x: Int32, at now: Double) {
         let base = Int(slot[Int(x)]) * nodes
         milestoneVisibility.append(contentsOf: pool[base..<(base + nodes)])
-        milestoneIssue.append(time)
+        milestoneIssue.append(now)
     }
 
     /// Frees the per-node state of `x`, now visible at every node.
-    mutating func didReachEveryNode(_ x: Int32) {
+    public mutating func didReachEveryone(_ x: Int32) {
         freeSlots.append(slot[Int(x)])
         slot[Int(x)] = -1
         leftInFlight += 1
@@ -110,7 +133,7 @@ struct GossipState {
     /// transactions visible at v.
     ///
     /// - Complexity: O(in-flight transactions · k).
-    mutating func view(at v: Int, now: Double, global: TipSet, tangle: Tangle) -> NodeView {
+    public mutating func view(at v: Int, now: Double, global: TipSet, tangle: Tangle) -> NodeView {
         hidden.clear()
         inView.clear()
         let n = nodes
@@ -133,16 +156,24 @@ struct GossipState {
             global: global, extra: extra, hidden: hidden, inView: inView, hiddenCount: hiddenCount, inFlightVisible: seen)
     }
 
-    /// The index of the latest milestone visible at node `v` at `now`.
-    func latestMilestone(at v: Int, now: Double) -> Int {
+    /// The index of the latest milestone visible at node `v` at `now`: the newest one whose
+    /// visibility vector says v has it.
+    public func latestMilestone(at v: Int, now: Double, milestones: MilestoneRecord) -> Int {
         var index = milestoneIssue.count - 1
         while index > 0, milestoneVisibility[index * nodes + v] > now { index -= 1 }
         return index
     }
 
+    /// Each node's tip count at `now`.
+    ///
+    /// - Complexity: O(nodes × in-flight transactions).
+    public mutating func nodeTipCounts(now: Double, global: TipSet, tangle: Tangle) -> [Int]? {
+        (0..<nodes).map { view(at: $0, now: now, global: global, tangle: tangle).tipCount }
+    }
+
     /// Per milestone j, the mean over nodes of the time node v first sees a milestone j or
     /// later: when a transaction first contained in milestone j is confirmed at v, averaged.
-    func meanConfirmationTimes() -> [Double] {
+    public func nodeAveragedConfirmation() -> NodeAveragedConfirmation? {
         let count = milestoneIssue.count
         var suffixMinimum = [Double](repeating: .infinity, count: nodes)
         var means = [Double](repeating: 0, count: count)
@@ -154,17 +185,6 @@ struct GossipState {
             }
             means[j] = sum / Double(nodes)
         }
-        return means
-    }
-
-    /// The milestone index whose issue time is `time` (confirmation times at the coordinator's
-    /// node are milestone issue times).
-    func milestoneIndex(issuedAt time: Double) -> Int {
-        var low = 0, high = milestoneIssue.count - 1
-        while low < high {
-            let middle = (low + high) / 2
-            if milestoneIssue[middle] < time { low = middle + 1 } else { high = middle }
-        }
-        return low
+        return NodeAveragedConfirmation(milestoneIssue: milestoneIssue, meanSighting: means)
     }
 }

@@ -1,0 +1,102 @@
+/// The scenario's virtual IoT devices as one issuer: their arrival process decides when and
+/// which device issues, the scenario's tip-selection strategy chooses the parents, and a
+/// device whose payload is still unconfirmed `reattachAfter` seconds later issues it again.
+///
+/// Generic over the strategy and the arrival process so that the hot path (one arrival per
+/// transaction) is specialised. Draws: the arrival process from the arrivals stream, tip
+/// selection from the tip-selection stream, delays (delay model) from the delays stream.
+public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issuer {
+    /// The scenario's tip-selection strategy, with whatever state it keeps.
+    public private(set) var selector: Selector
+    var _arrivals: Arrivals
+    let _tipStream: RandomStream
+    public let delayStream: RandomStream
+    let _parents: Int
+    let _repeatedPicks: RepeatedPicks
+    let _transactionLimit: Int
+    /// Each device class's reattachment delay (nil: never), and whether any class has one.
+    let _reattachAfter: [Double?]
+    /// Whether any device reattaches.
+    public let reattaches: Bool
+    let _milestoneDepth: Int?
+    var _index: Int32 = 0
+
+    /// Arrivals so far: new transactions (not reattachments).
+    public private(set) var issued = 0
+    /// Transactions issued again because their payload was not confirmed in time.
+    public private(set) var reattachments = 0
+
+    /// The devices of `scenario` for replication `replication`, choosing parents with
+    /// `selector` and arriving as `arrivals` says.
+    public init(scenario: Scenario, replication: Int, selector: Selector, arrivals: Arrivals) {
+        self.selector = selector
+        _arrivals = arrivals
+        _tipStream = RandomStream(seed: scenario.seed, replication: replication, stream: .tipSelection)
+        delayStream = RandomStream(seed: scenario.seed, replication: replication, stream: .delays)
+        _parents = scenario.tangle.parents
+        _repeatedPicks = scenario.tangle.repeatedPicks
+        _transactionLimit = scenario.transactions ?? Int.max
+        _reattachAfter = scenario.devices.map(\.reattachAfter)
+        reattaches = _reattachAfter.contains { $0 != nil }
+        if case .milestone(let depth) = scenario.tipSelection.walkStart { _milestoneDepth = depth } else { _milestoneDepth = nil }
+    }
+
+    public mutating func start(index: Int32, engine: inout Engine<TangleEvent>) {
+        _index = index
+        engine.schedule(.issuer(index), after: _arrivals.nextInterarrival())
+    }
+
+    /// The next arrival: a new payload from the device the arrival process draws.
+    public mutating func wake(now: Double) -> IssueOrder? {
+        IssueOrder(issuer: .device(_arrivals.nextDevice()))
+    }
+
+    /// Reattaching walks from a milestone need the latest one the device's node sees.
+    public var needsLatestMilestone: Bool { _milestoneDepth != nil }
+
+    /// The strategy's choice of k parents; walks from a milestone start `depth` milestones
+    /// behind the latest one the device's node sees.
+    public mutating func chooseParents<View: TangleView>(
+        for order: IssueOrder, now: Double, view: View, tangle: Tangle, latestMilestone: Int,
+        milestones: MilestoneRecord, into parents: inout [Int32]
+    ) {
+        var anchor: Int32 = 0
+        if let depth = _milestoneDepth { anchor = milestones.ids[Swift.max(0, latestMilestone - depth)] }
+        selector.selectParents(
+            SelectionRequest(now: now, parents: _parents, repeatedPicks: _repeatedPicks, milestoneAnchor: anchor),
+            tangle: tangle, view: view, into: &parents, rng: _tipStream)
+    }
+
+    /// After an arrival: stop at the scenario's transaction count, otherwise schedule the
+    /// reattachment check (when the device's class reattaches) and the next arrival. After a
+    /// reattachment: schedule its own check.
+    public mutating func didIssue(_ x: Int32, order: IssueOrder, engine: inout Engine<TangleEvent>) -> EngineControl {
+        if order.payload == nil {
+            issued += 1
+            if issued >= _transactionLimit { return .stop }
+        } else {
+            reattachments += 1
+        }
+        if reattaches, let after = _reattachAfter[_arrivals.deviceClass(of: order.issuer.id)] {
+            engine.schedule(.reattach(x), after: after)
+        }
+        if order.payload == nil {
+            engine.schedule(.issuer(_index), after: _arrivals.nextInterarrival())
+        }
+        return .proceed
+    }
+
+    /// The reattachment of `x` (a device transaction carrying `payload`) when that payload is
+    /// still unconfirmed, or nil.
+    public func reattachment(of x: Int32, payload: Int32, isConfirmed: Bool, tangle: Tangle) -> IssueOrder? {
+        isConfirmed ? nil : IssueOrder(issuer: tangle.issuer(of: x), payload: payload)
+    }
+
+    public mutating func observeIssue(_ x: Int32, in tangle: Tangle) {
+        selector.didIssue(x, in: tangle)
+    }
+
+    public mutating func observeVisible(_ x: Int32, in tangle: Tangle) {
+        selector.didBecomeVisible(x, in: tangle)
+    }
+}

@@ -1,0 +1,63 @@
+extension SummaryColumn {
+    public static let propagationP50 = SummaryColumn(
+        "propagation_p50",
+        "time for a measured transaction to become visible to every issuer: every node (gossip), or its delay h (delay model); seconds; median")
+    public static let propagationP90 = SummaryColumn("propagation_p90", "its 90th percentile")
+    public static let propagationMax = SummaryColumn("propagation_max", "its maximum")
+    public static let nodeTipsMean = SummaryColumn(
+        "node_tips_mean",
+        "gossip: each node's tip count averaged over the measured samples of `timeseries.csv`, then the mean over nodes")
+    public static let nodeTipsMin = SummaryColumn("node_tips_min", "gossip: the fewest over nodes")
+    public static let nodeTipsMax = SummaryColumn("node_tips_max", "gossip: the most over nodes")
+}
+
+/// How long measured transactions take to become visible to every issuer.
+struct PropagationMetrics {
+    var times: [Double] = []
+
+    /// Measured transaction `x`, if visible everywhere by `end`.
+    mutating func add(_ x: Int32, in tangle: Tangle, end: Double) {
+        let visible = tangle.visibleTime[Int(x)]
+        if visible <= end { times.append(visible - tangle.issueTime[Int(x)]) }
+    }
+
+    mutating func summarize(into summary: inout RunSummary) {
+        let quantiles = SampleStatistics.quantiles(selecting: &times, at: [0.5, 0.9, 1])
+        summary[.propagationP50] = .real(quantiles[0])
+        summary[.propagationP90] = .real(quantiles[1])
+        summary[.propagationMax] = .real(quantiles[2])
+        times = []
+    }
+}
+
+/// Each node's tip count at every sample, when nodes see different tips (gossip).
+struct NodeTipMetrics {
+    let _warmup: Double
+    /// Per node: the sum of its tip counts over measured samples.
+    var sums: [Double] = []
+    var samples = 0
+
+    init(warmup: Double) {
+        _warmup = warmup
+    }
+
+    /// The per-node counts of the sample at `time`, into `row`; measured samples also count
+    /// towards the summary.
+    mutating func sample(_ counts: [Int], at time: Double, into row: inout TimeseriesRow) {
+        row.nodeTipsMin = counts.min()
+        row.nodeTipsMax = counts.max()
+        row.nodeTipsMean = Double(counts.reduce(0, +)) / Double(counts.count)
+        guard time >= _warmup else { return }
+        if sums.isEmpty { sums = Array(repeating: 0, count: counts.count) }
+        for (node, count) in counts.enumerated() { sums[node] += Double(count) }
+        samples += 1
+    }
+
+    /// Sets `node_tips_*` (undefined when no node was sampled, as under the delay model).
+    func summarize(into summary: inout RunSummary) {
+        let means = samples > 0 ? sums.map { $0 / Double(samples) } : []
+        summary[.nodeTipsMean] = .real(means.isEmpty ? .nan : means.reduce(0, +) / Double(means.count))
+        summary[.nodeTipsMin] = .real(means.min() ?? .nan)
+        summary[.nodeTipsMax] = .real(means.max() ?? .nan)
+    }
+}

@@ -1,0 +1,109 @@
+/// One column of `summary.csv` (and of `sweep.csv` and `compare.csv`): its name and what it
+/// means.
+///
+/// Each column is declared once, as a static constant next to the code that computes it
+/// (`SummaryColumn+Run.swift` for what describes the run, each metric's file for its
+/// results); ``all`` fixes their order. Readers (sweep aggregates, plots) find columns by
+/// name, so adding a column never breaks them.
+public struct SummaryColumn: Sendable, Hashable {
+    /// The header, as in `summary.csv`.
+    public let name: String
+    /// What the column holds, for the README's reference.
+    public let meaning: String
+
+    public init(_ name: String, _ meaning: String) {
+        self.name = name
+        self.meaning = meaning
+    }
+
+    /// Every column, in the order of `summary.csv`.
+    public static let all: [SummaryColumn] = [
+        .scenario, .seed, .replication, .tipSelection, .alpha, .walkStart, .parents, .repeatedPicks,
+        .devices, .lambda, .delayDistribution, .delayMean, .duration, .warmup, .orphanTimeout, .transactions,
+        .measuredTransactions, .meanTips, .meanVisibleTips, .firstApprovalMean, .firstApprovalP50,
+        .firstApprovalP90, .firstApprovalP99, .leftBehind, .leftBehindRate, .censored, .meanWalkLength,
+        .consensus, .milestoneInterval, .confirmedFraction, .unconfirmedRate, .latencyMean, .latencyP50,
+        .latencyP90, .latencyP99, .latencyMax, .milestones, .reattachments, .network, .nodes, .topology,
+        .propagationP50, .propagationP90, .propagationMax, .nodeTipsMean, .nodeTipsMin, .nodeTipsMax,
+        .coordinatorLatencyMean, .coordinatorLatencyP50, .coordinatorLatencyP99,
+    ]
+
+    /// Each column's position in ``all``.
+    static let _positions: [String: Int] = Dictionary(
+        uniqueKeysWithValues: all.enumerated().map { ($0.element.name, $0.offset) })
+}
+
+/// One row of `summary.csv`: the measured results of one run, a value per
+/// ``SummaryColumn``.
+///
+/// Definitions follow `docs/model.md`. "Measured" transactions are device transactions
+/// (arrivals and reattachments; not the genesis, not milestones) issued at or after `warmup`;
+/// "censored" ones are measured transactions issued after `duration - orphanTimeout`, too
+/// young to be judged. Confirmation is judged per payload: a new arrival and its
+/// reattachments carry one payload, confirmed when the first of them is, with latency
+/// counted from the arrival.
+public struct RunSummary: Sendable, Equatable {
+    /// The values in the order of ``SummaryColumn/all``; a column nobody set is empty.
+    public private(set) var csvFields: [CSVValue] = Array(repeating: .text(""), count: SummaryColumn.all.count)
+
+    public init() {}
+
+    /// The column names, in order.
+    public static var csvHeader: [String] { SummaryColumn.all.map(\.name) }
+
+    /// The value of `column`.
+    public subscript(column: SummaryColumn) -> CSVValue {
+        get { csvFields[SummaryColumn._positions[column.name]!] }
+        set { csvFields[SummaryColumn._positions[column.name]!] = newValue }
+    }
+
+    /// The value of `column` as a number (NaN when empty or text).
+    public func number(_ column: SummaryColumn) -> Double {
+        switch self[column] {
+        case .integer(let value): Double(value)
+        case .real(let value): value
+        case .text(let text): Double(text) ?? .nan
+        }
+    }
+
+    /// The value of `column` as an integer (0 when it is not one).
+    public func integer(_ column: SummaryColumn) -> Int {
+        if case .integer(let value) = self[column] { return value }
+        return Int(exactly: number(column)) ?? 0
+    }
+
+    /// The value of `column` as text, as written in the CSV.
+    public func text(_ column: SummaryColumn) -> String {
+        self[column].csvText
+    }
+
+    // Shorthands for the columns code and tests read most.
+    public var scenario: String { text(.scenario) }
+    public var replication: Int { integer(.replication) }
+    public var tipSelection: String { text(.tipSelection) }
+    public var alpha: Double { number(.alpha) }
+    public var walkStart: String { text(.walkStart) }
+    public var transactions: Int { integer(.transactions) }
+    public var lambda: Double { number(.lambda) }
+    public var delayMean: Double { number(.delayMean) }
+    public var warmup: Double { number(.warmup) }
+    public var milestoneInterval: Double { number(.milestoneInterval) }
+    public var duration: Double { number(.duration) }
+    public var meanTips: Double { number(.meanTips) }
+    public var meanVisibleTips: Double { number(.meanVisibleTips) }
+    public var firstApprovalMean: Double { number(.firstApprovalMean) }
+    public var firstApprovalP99: Double { number(.firstApprovalP99) }
+    public var leftBehind: Int { integer(.leftBehind) }
+    public var leftBehindRate: Double { number(.leftBehindRate) }
+    public var censored: Int { integer(.censored) }
+    public var measuredTransactions: Int { integer(.measuredTransactions) }
+    public var meanWalkLength: Double { number(.meanWalkLength) }
+    public var confirmedFraction: Double { number(.confirmedFraction) }
+    public var unconfirmedRate: Double { number(.unconfirmedRate) }
+    public var latencyMean: Double { number(.latencyMean) }
+    public var latencyMax: Double { number(.latencyMax) }
+    public var milestones: Int { integer(.milestones) }
+    public var reattachments: Int { integer(.reattachments) }
+    public var propagationMax: Double { number(.propagationMax) }
+    public var coordinatorLatencyMean: Double { number(.coordinatorLatencyMean) }
+}
