@@ -276,7 +276,6 @@ struct ScenarioDecodingTests {
         (#"{"duration": 60, "devices": [{"count": 2, "rate": 1, "nodes": "random"}]}"#, #"bad.json: devices[0]: devices attach to nodes only on a gossip network ("network": {"model": "gossip", ...})"#),
         (#"{"duration": 60, "devices": [{"count": 2, "rate": 1}], "network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1}, "consensus": {"kind": "coordinator", "interval": 5, "node": 10}}"#, "bad.json: consensus: the coordinator's node 10 does not exist: the network has nodes 0 to 9"),
         (#"{"duration": 60, "devices": [{"count": 2, "rate": 1}], "consensus": {"kind": "coordinator", "interval": 5, "node": 1}}"#, #"bad.json: consensus: a coordinator "node" needs a gossip network ("network": {"model": "gossip", ...})"#),
-        (#"{"duration": 60, "devices": [{"count": 2, "rate": 1}], "network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1}, "consensus": {"kind": "cumulativeWeight", "threshold": 5}}"#, "bad.json: consensus: cumulativeWeight confirmation is not simulated on a gossip network yet (weights differ from node to node); use a coordinator"),
         (minimal(#""network": {"delay": -1}"#), #"bad.json: network.delay: expected a non-negative number of seconds or an object like {"distribution": "exponential", "mean": 1.0}, got -1"#),
         (minimal(#""network": {"delay": "1s"}"#), #"bad.json: network.delay: expected a non-negative number of seconds or an object like {"distribution": "exponential", "mean": 1.0}, got "1s""#),
         (minimal(#""network": {"delay": {"mean": 1}}"#), #"bad.json: network.delay.distribution: required key is missing (expected one of "constant", "uniform", "exponential", "lognormal", "gamma")"#),
@@ -402,5 +401,28 @@ struct ScenarioDecodingTests {
         #expect(_ObjectReader._editDistance("kitten", "sitting") == 3)
         #expect(_ObjectReader._editDistance("ab", "ba") == 1)
         #expect(_ObjectReader._editDistance("same", "same") == 0)
+    }
+}
+
+@Suite("Documentation")
+struct DocumentationTests {
+    @Test("every summary column is in the README's summary.csv reference")
+    func summaryColumnsDocumented() throws {
+        let readme = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "### `summary.csv`"))
+        let end = try #require(readme.range(of: "### `timeseries.csv`", range: start.upperBound..<readme.endIndex))
+        let rows = readme[start.upperBound..<end.lowerBound].split(separator: "\n").filter { $0.hasPrefix("| `") }
+        for column in SummaryColumn.all {
+            // Written whole (`latency_mean`), or as a suffix (`_p50`) in its family's row.
+            var parts = column.name.split(separator: "_")
+            let suffix = "`_\(parts.removeLast())`"
+            let family = "`" + parts.joined(separator: "_") + "_"
+            let documented = rows.contains { row in
+                row.contains("`\(column.name)`") || (row.contains(family) && row.contains(suffix))
+            }
+            #expect(documented, "\(column.name) is not in the README's summary.csv table")
+        }
     }
 }

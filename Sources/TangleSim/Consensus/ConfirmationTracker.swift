@@ -19,6 +19,10 @@ public struct ConfirmationTracker: Sendable {
         case milestones
         /// Confirmed when the cumulative weight first reaches the threshold.
         case weightThreshold(Int)
+        /// Confirmed when the cumulative weight in the view of the node the transaction was
+        /// issued from first reaches the threshold: reported by a ``NodeWeightConfirmation``
+        /// (networks whose nodes see different things), not computed here.
+        case nodeWeightThreshold(Int)
     }
 
     public let rule: Rule
@@ -83,6 +87,8 @@ public struct ConfirmationTracker: Sendable {
     /// Applies the rule to the visibility of `x` at `now`.
     public mutating func didBecomeVisible(_ x: Int32, isMilestone: Bool, in tangle: Tangle, now: Double) {
         switch rule {
+        case .nodeWeightThreshold:
+            return
         case .milestones:
             guard isMilestone else { return }
             _stack.removeAll(keepingCapacity: true)
@@ -111,6 +117,7 @@ public struct ConfirmationTracker: Sendable {
         }
     }
 
+    /// Confirms `x` at `now` (and its payload, if it is the payload's first confirmation).
     mutating func confirm(_ x: Int32, at now: Double, in tangle: Tangle) {
         confirmedAt[Int(x)] = now
         let isDevice = tangle.isDeviceTransaction(x)

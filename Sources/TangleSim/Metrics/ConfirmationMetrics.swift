@@ -16,6 +16,20 @@ extension SummaryColumn {
         "gossip with a coordinator: latency at the coordinator's own node (the `latency_*` columns average every node's confirmation time)")
     public static let coordinatorLatencyP50 = SummaryColumn("coordinator_latency_p50", "its median")
     public static let coordinatorLatencyP99 = SummaryColumn("coordinator_latency_p99", "its 99th percentile")
+    public static let issuerNodeLatencyMean = SummaryColumn(
+        "issuer_node_latency_mean",
+        "gossip: latency as seen at the node each payload was issued from (what its device sees), over the payloads confirmed there")
+    public static let issuerNodeLatencyP50 = SummaryColumn("issuer_node_latency_p50", "its median")
+    public static let issuerNodeLatencyP99 = SummaryColumn("issuer_node_latency_p99", "its 99th percentile")
+}
+
+/// Where confirmation times averaged over nodes come from, when nodes see different things.
+enum NodeAverage {
+    /// Milestones: from the tracker's (coordinator's node's) time, through each node's first
+    /// sighting of the confirming milestone or a later one.
+    case milestones(NodeAveragedConfirmation)
+    /// A weight threshold at every node: each payload's mean over nodes.
+    case weights(NodeWeightConfirmation)
 }
 
 /// Confirmation latencies of payloads, judged at the end of the run from the confirmation
@@ -28,28 +42,42 @@ extension SummaryColumn {
 /// `coordinator_latency_*` columns the coordinator's node's.
 struct ConfirmationMetrics {
     let _orphanTimeout: Double
-    let _nodeAverage: NodeAveragedConfirmation?
+    let _nodeAverage: NodeAverage?
     var judgedPayloads = 0
     var lateOrNever = 0
     var latencies: [Double] = []
     var coordinatorLatencies: [Double] = []
+    var issuerNodeLatencies: [Double] = []
 
-    init(orphanTimeout: Double, nodeAverage: NodeAveragedConfirmation?) {
+    init(orphanTimeout: Double, nodeAverage: NodeAverage?) {
         _orphanTimeout = orphanTimeout
         _nodeAverage = nodeAverage
     }
 
     /// Judges uncensored measured transaction `x` (once per payload: at the arrival that
     /// first carried it).
-    mutating func judge(_ x: Int32, in tangle: Tangle, confirmation: ConfirmationTracker) {
+    ///
+    /// - Parameter issuerNodeTime: on a network whose nodes see different things, when the
+    ///   node `x` was issued from sees its payload confirmed, given the tracker's time.
+    mutating func judge(
+        _ x: Int32, in tangle: Tangle, confirmation: ConfirmationTracker, issuerNodeTime: ((Int32, Double) -> Double)?
+    ) {
         guard confirmation.payload?[Int(x)] ?? x == x else { return }
         judgedPayloads += 1
         let issue = tangle.issueTime[Int(x)]
         let confirmedAt = confirmation.payloadConfirmationTime(x)
+        if let issuerNodeTime, case let seen = issuerNodeTime(x, confirmedAt), !seen.isNaN {
+            issuerNodeLatencies.append(seen - issue)
+        }
         var latency = confirmedAt - issue
-        if let nodeAverage = _nodeAverage, !latency.isNaN {
+        switch _nodeAverage {
+        case .milestones(let nodeAverage) where !latency.isNaN:
             coordinatorLatencies.append(latency)
             latency = nodeAverage.meanConfirmationTime(confirmedAtCoordinator: confirmedAt) - issue
+        case .weights(let nodeWeights):
+            latency = nodeWeights.meanConfirmationTime(ofPayload: x) - issue
+        default:
+            break
         }
         if latency.isNaN || latency > _orphanTimeout { lateOrNever += 1 }
         if !latency.isNaN { latencies.append(latency) }
@@ -71,6 +99,11 @@ struct ConfirmationMetrics {
         summary[.coordinatorLatencyMean] = .real(SampleStatistics.mean(coordinatorLatencies))
         summary[.coordinatorLatencyP50] = .real(coordinator[0])
         summary[.coordinatorLatencyP99] = .real(coordinator[1])
+        SampleStatistics.sortNonNegative(&issuerNodeLatencies)
+        let issuerNode = SampleStatistics.quantiles(ofSorted: issuerNodeLatencies, at: [0.5, 0.99])
+        summary[.issuerNodeLatencyMean] = .real(SampleStatistics.mean(issuerNodeLatencies))
+        summary[.issuerNodeLatencyP50] = .real(issuerNode[0])
+        summary[.issuerNodeLatencyP99] = .real(issuerNode[1])
         return latencies
     }
 
@@ -79,6 +112,7 @@ struct ConfirmationMetrics {
         for column in [
             SummaryColumn.confirmedFraction, .unconfirmedRate, .latencyMean, .latencyP50, .latencyP90, .latencyP99,
             .latencyMax, .coordinatorLatencyMean, .coordinatorLatencyP50, .coordinatorLatencyP99,
+            .issuerNodeLatencyMean, .issuerNodeLatencyP50, .issuerNodeLatencyP99,
         ] {
             summary[column] = .real(.nan)
         }

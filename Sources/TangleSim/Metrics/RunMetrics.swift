@@ -59,8 +59,8 @@ public struct RunMetrics {
     /// - Complexity: O(n) (exact quantiles by selection), plus O(p) to radix-sort the p
     ///   latencies.
     mutating func finish(
-        at end: Double, tangle: Tangle, confirmation: ConfirmationTracker?, nodeAverage: NodeAveragedConfirmation?,
-        into summary: inout RunSummary
+        at end: Double, tangle: Tangle, confirmation: ConfirmationTracker?, nodeAverage: NodeAverage?,
+        issuerNodeTime: ((Int32, Double) -> Double)?, into summary: inout RunSummary
     ) -> [Double] {
         var propagation = PropagationMetrics()
         var confirmations = confirmation.map { _ in
@@ -73,7 +73,9 @@ public struct RunMetrics {
             guard tangle.isDeviceTransaction(x) else { continue }
             propagation.add(x, in: tangle, end: end)
             guard approval.judge(x, in: tangle, end: end) else { continue }
-            if let confirmation { confirmations!.judge(x, in: tangle, confirmation: confirmation) }
+            if let confirmation {
+                confirmations!.judge(x, in: tangle, confirmation: confirmation, issuerNodeTime: issuerNodeTime)
+            }
         }
         tips.summarize(into: &summary, end: end)
         approval.summarize(into: &summary)

@@ -25,7 +25,8 @@ public struct SummaryColumn: Sendable, Hashable {
         .consensus, .milestoneInterval, .confirmedFraction, .unconfirmedRate, .latencyMean, .latencyP50,
         .latencyP90, .latencyP99, .latencyMax, .milestones, .reattachments, .network, .nodes, .topology,
         .propagationP50, .propagationP90, .propagationMax, .nodeTipsMean, .nodeTipsMin, .nodeTipsMax,
-        .coordinatorLatencyMean, .coordinatorLatencyP50, .coordinatorLatencyP99,
+        .coordinatorLatencyMean, .coordinatorLatencyP50, .coordinatorLatencyP99, .issuerNodeLatencyMean,
+        .issuerNodeLatencyP50, .issuerNodeLatencyP99,
     ]
 
     /// Each column's position in ``all``.
@@ -106,4 +107,5 @@ public struct RunSummary: Sendable, Equatable {
     public var reattachments: Int { integer(.reattachments) }
     public var propagationMax: Double { number(.propagationMax) }
     public var coordinatorLatencyMean: Double { number(.coordinatorLatencyMean) }
+    public var issuerNodeLatencyMean: Double { number(.issuerNodeLatencyMean) }
 }

@@ -15,6 +15,15 @@ public struct DelayNetworkModel: NetworkModel {
 
     public func node(of issuer: IssuerIdentity) -> Int { 0 }
 
+    public static var nodesSeeDifferently: Bool { false }
+
+    public func visibilityTime(of x: Int32, at v: Int, tangle: Tangle) -> Double {
+        tangle.visibleTime[Int(x)]
+    }
+
+    /// Everyone sees a milestone at once, and the confirmation with it.
+    public func milestoneConfirmationTime(at v: Int, confirmedAtCoordinator time: Double) -> Double { time }
+
     public func view(at node: Int, now: Double, global: TipSet, tangle: Tangle) -> TipSet { global }
 
     /// Draws h from the issuer's stream: now + h.

@@ -69,6 +69,26 @@ public struct GossipNetworkModel: NetworkModel {
         }
     }
 
+    public static var nodesSeeDifferently: Bool { true }
+
+    public func visibilityTime(of x: Int32, at v: Int, tangle: Tangle) -> Double {
+        visibility(of: x, at: v) ?? tangle.visibleTime[Int(x)]
+    }
+
+    /// The first time node v sees the milestone issued at `time` or a later one.
+    ///
+    /// - Complexity: O(milestones issued since).
+    public func milestoneConfirmationTime(at v: Int, confirmedAtCoordinator time: Double) -> Double {
+        guard !time.isNaN else { return .nan }
+        var first = Double.infinity
+        var j = milestoneIssue.count - 1
+        while j > 0, milestoneIssue[j] >= time {
+            first = Swift.min(first, milestoneVisibility[j * nodes + v])
+            j -= 1
+        }
+        return first
+    }
+
     /// The visibility time of in-flight `x` at node `v` (nil once `x` has reached every node).
     public func visibility(of x: Int32, at v: Int) -> Double? {
         let own = Int(slot[Int(x)])

@@ -24,6 +24,11 @@ public protocol NetworkModel {
     /// transaction before its delay has passed).
     static var issuerSeesAtOnce: Bool { get }
 
+    /// Whether nodes can see different transactions at the same moment, so that rules that
+    /// depend on a view (a cumulative-weight threshold, a device's reattachment check) must
+    /// be applied per node.
+    static var nodesSeeDifferently: Bool { get }
+
     /// The node `issuer` issues from.
     func node(of issuer: IssuerIdentity) -> Int
 
@@ -38,6 +43,14 @@ public protocol NetworkModel {
     ///   (the delay model's per-transaction delay); a model with streams of its own (gossip
     ///   link latencies) ignores it.
     mutating func broadcast(_ x: Int32, parents: [Int32], from node: Int, at now: Double, stream: RandomStream) -> Double
+
+    /// When node `v` sees `x` (exact for a transaction in flight — just broadcast, say — and
+    /// for one that has reached everyone).
+    func visibilityTime(of x: Int32, at v: Int, tangle: Tangle) -> Double
+
+    /// When node `v` sees the confirmation of a transaction that milestones confirmed at
+    /// `time` at the coordinator's node: when v first sees that milestone or a later one.
+    func milestoneConfirmationTime(at v: Int, confirmedAtCoordinator time: Double) -> Double
 
     /// `x` is visible at every node from now on.
     mutating func didReachEveryone(_ x: Int32)

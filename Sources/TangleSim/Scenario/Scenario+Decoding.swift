@@ -401,14 +401,6 @@ extension Scenario {
                     #"a "milestone" walk start needs coordinator milestones: add "consensus": {"kind": "coordinator", "interval": 10}"#)
             }
             if let gossip = scenario.network.gossip {
-                if case .cumulativeWeight = scenario.consensus {
-                    throw (consensusPath ?? reader.member("consensus") ?? reader.field).failure(
-                        "cumulativeWeight confirmation is not simulated on a gossip network yet (weights differ from node to node); use a coordinator")
-                }
-                if let index = scenario.devices.firstIndex(where: { $0.reattachAfter != nil }) {
-                    throw (reader.member("devices")?.elements?[index] ?? reader.field).failure(
-                        "reattachAfter is not simulated on a gossip network yet")
-                }
                 if let coordinator = scenario.consensus.coordinator, coordinator.node >= gossip.nodes {
                     throw (consensusPath ?? reader.member("consensus") ?? reader.field).failure(
                         "the coordinator's node \(coordinator.node) does not exist: the network has nodes 0 to \(gossip.nodes - 1)")

@@ -22,8 +22,13 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     public private(set) var coordinator: Coordinator?
     /// How transactions travel and what each node sees.
     public private(set) var network: Network
-    /// The confirmation rule's state (nil without a consensus rule).
+    /// The confirmation rule's state (nil without a consensus rule). Its times are those of
+    /// one node: every node's under the delay model; on a network whose nodes see different
+    /// things, the coordinator's node under milestones, the issuing node under a weight
+    /// threshold.
     public private(set) var confirmation: ConfirmationTracker?
+    /// A weight threshold applied at every node, where nodes see different things.
+    var nodeWeights: NodeWeightConfirmation?
     /// What is measured.
     public private(set) var metrics: RunMetrics
 
@@ -66,6 +71,10 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 repeatedPicks: scenario.tangle.repeatedPicks)
             confirmation = ConfirmationTracker(
                 rule: .milestones, payloads: devices.reattaches, expectedTransactions: expectedTransactions)
+        case .cumulativeWeight(let threshold) where Network.nodesSeeDifferently:
+            confirmation = ConfirmationTracker(
+                rule: .nodeWeightThreshold(threshold), payloads: devices.reattaches, expectedTransactions: expectedTransactions)
+            nodeWeights = NodeWeightConfirmation(nodes: network.nodes, threshold: threshold, payloads: devices.reattaches)
         case .cumulativeWeight(let threshold):
             confirmation = ConfirmationTracker(
                 rule: .weightThreshold(threshold), payloads: devices.reattaches, expectedTransactions: expectedTransactions)
@@ -101,6 +110,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             }
             return .proceed
         case .sample:
+            advanceNodeWeights(to: engine.now)
             metrics.sample(
                 at: engine.now, tangle: tangle, arrivals: devices.issued, visibleTips: visibleTips.count,
                 confirmedPayloads: confirmation?.confirmedPayloads,
@@ -109,9 +119,11 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             return .proceed
         case .reattach(let x):
             let carried = confirmation!.payload![Int(x)]
+            let node = network.node(of: tangle.issuer(of: x))
             guard
                 let order = devices.reattachment(
-                    of: x, payload: carried, isConfirmed: confirmation!.isConfirmed(payload: carried), tangle: tangle)
+                    of: x, payload: carried, isConfirmed: isConfirmed(payload: carried, at: node, now: engine.now),
+                    tangle: tangle)
             else { return .proceed }
             let again = issue(order, engine: &engine)
             return devices.didIssue(again, order: order, engine: &engine)
@@ -155,6 +167,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         devices.observeIssue(x, in: tangle)
         coordinator?.observeIssue(x, in: tangle)
         confirmation?.didIssue(x, payload: order.payload ?? x)
+        nodeWeights?.didIssue(x, network: network, tangle: tangle)
         if order.issuer.kind == .coordinator {
             network.didIssueMilestone(x, at: now)
             // The coordinator's node has its milestone at once where issuers see their own
@@ -165,6 +178,26 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         return x
     }
 
+    /// Whether `payload` is confirmed in the view of node `node` at `now`: what a device there
+    /// checks before reattaching.
+    mutating func isConfirmed(payload: Int32, at node: Int, now: Double) -> Bool {
+        advanceNodeWeights(to: now)
+        let time = confirmation!.payloadConfirmationTime(payload)
+        guard !time.isNaN else { return false }
+        guard case .milestones = confirmation!.rule else { return true }
+        return network.milestoneConfirmationTime(at: node, confirmedAtCoordinator: time) <= now
+    }
+
+    /// Applies a per-node weight threshold to every visibility up to `time`.
+    mutating func advanceNodeWeights(to time: Double) {
+        guard nodeWeights != nil else { return }
+        let network = self.network
+        let tangle = self.tangle
+        nodeWeights!.advance(to: time, tangle: tangle, confirmation: &confirmation!) { x in
+            network.node(of: tangle.issuer(of: x))
+        }
+    }
+
     /// Closes the run at `end` and computes its summary.
     public mutating func finish(at end: Double) -> RunSummary {
         finishWithLatencies(at: end).summary
@@ -173,14 +206,29 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// Closes the run at `end`: the summary and, with a confirmation rule, the sorted
     /// latencies of the confirmed measured payloads.
     public mutating func finishWithLatencies(at end: Double) -> (summary: RunSummary, latencies: [Double]) {
+        advanceNodeWeights(to: end)
         var summary = RunSummary()
         summary.describe(scenario, replication: replication, duration: end)
         summary[.transactions] = .integer(devices.issued)
         summary[.milestones] = .integer(coordinator.map { $0.milestones.ids.count - 1 } ?? 0)
         summary[.reattachments] = .integer(devices.reattachments)
         summary[.meanWalkLength] = .real(devices.selector.walkStatistics?.meanWalkLength ?? .nan)
+        let nodeAverage: NodeAverage? =
+            if let nodeWeights { .weights(nodeWeights) } else { network.nodeAveragedConfirmation().map { .milestones($0) } }
+        // Where nodes see different things: when the node a payload was issued from sees it
+        // confirmed (the tracker's own time under a per-node weight threshold).
+        let network = self.network
+        let tangle = self.tangle
+        let milestones = confirmation?.rule == .milestones
+        let issuerNodeTime: ((Int32, Double) -> Double)? =
+            Network.nodesSeeDifferently
+            ? { x, time in
+                milestones
+                    ? network.milestoneConfirmationTime(at: network.node(of: tangle.issuer(of: x)), confirmedAtCoordinator: time)
+                    : time
+            } : nil
         let latencies = metrics.finish(
-            at: end, tangle: tangle, confirmation: confirmation, nodeAverage: network.nodeAveragedConfirmation(),
+            at: end, tangle: tangle, confirmation: confirmation, nodeAverage: nodeAverage, issuerNodeTime: issuerNodeTime,
             into: &summary)
         return (summary, latencies)
     }
