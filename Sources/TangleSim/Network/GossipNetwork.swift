@@ -1,3 +1,5 @@
+import HeapModule
+
 /// How a transaction spreads over a gossip network: when it arrives at each node.
 ///
 /// Each node forwards a transaction to all its peers the first time it receives it, after
@@ -22,7 +24,7 @@ public struct GossipNetwork {
     @usableFromInline let _distances: [Double]?
     @usableFromInline let _linkRNG: RandomStream
     @usableFromInline let _processingRNG: RandomStream
-    @usableFromInline var _heap: [(Double, Int32)] = []
+    @usableFromInline var _heap = Heap<Reach>()
     @usableFromInline var _settled: [Bool]
 
     /// Builds the network of `configuration`, drawing its topology and link latencies.
@@ -64,10 +66,10 @@ public struct GossipNetwork {
             _settled[v] = false
         }
         arrival[origin] = time
-        _heap.removeAll(keepingCapacity: true)
-        Self.push(&_heap, (time, Int32(origin)))
-        while let (reached, node) = Self.pop(&_heap) {
-            let v = Int(node)
+        _heap = Heap()
+        _heap.insert(Reach(time: time, node: Int32(origin)))
+        while let reach = _heap.popMin() {
+            let (reached, v) = (reach.time, Int(reach.node))
             guard !_settled[v] else { continue }
             _settled[v] = true
             let departs = reached + configuration.processingDelay.sample(_processingRNG)
@@ -78,7 +80,7 @@ public struct GossipNetwork {
                 let candidate = departs + latency
                 if !_settled[u], candidate < arrival[u] {
                     arrival[u] = candidate
-                    Self.push(&_heap, (candidate, Int32(u)))
+                    _heap.insert(Reach(time: candidate, node: Int32(u)))
                 }
             }
         }
@@ -88,15 +90,14 @@ public struct GossipNetwork {
     static func allPairs(topology: Topology, latency: [Double], processing: Double) -> [Double] {
         let n = topology.nodes
         var distances = [Double](repeating: .infinity, count: n * n)
-        var heap: [(Double, Int32)] = []
         for source in 0..<n {
             let row = source * n
             distances[row + source] = 0
-            heap.removeAll(keepingCapacity: true)
-            Self.push(&heap, (0, Int32(source)))
+            var heap = Heap<Reach>()
+            heap.insert(Reach(time: 0, node: Int32(source)))
             var settled = [Bool](repeating: false, count: n)
-            while let (reached, node) = Self.pop(&heap) {
-                let v = Int(node)
+            while let reach = heap.popMin() {
+                let (reached, v) = (reach.time, Int(reach.node))
                 guard !settled[v] else { continue }
                 settled[v] = true
                 for entry in Int(topology.offsets[v])..<Int(topology.offsets[v + 1]) {
@@ -104,7 +105,7 @@ public struct GossipNetwork {
                     let candidate = reached + processing + latency[Int(topology.links[entry])]
                     if !settled[u], candidate < distances[row + u] {
                         distances[row + u] = candidate
-                        Self.push(&heap, (candidate, Int32(u)))
+                        heap.insert(Reach(time: candidate, node: Int32(u)))
                     }
                 }
             }
@@ -112,39 +113,16 @@ public struct GossipNetwork {
         return distances
     }
 
-    // A binary min-heap on (time, node): ties go to the smaller node id, so the order of
-    // draws (per-message latencies, processing delays) is deterministic.
-    @inline(__always) static func less(_ a: (Double, Int32), _ b: (Double, Int32)) -> Bool {
-        a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
-    }
+    /// A node reached at a time, ordered by (time, node): ties go to the smaller node id, so
+    /// the order of draws (per-message latencies, processing delays) is deterministic.
+    @usableFromInline
+    struct Reach: Comparable {
+        var time: Double
+        var node: Int32
 
-    static func push(_ heap: inout [(Double, Int32)], _ element: (Double, Int32)) {
-        heap.append(element)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard less(heap[child], heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
+        @usableFromInline
+        static func < (a: Reach, b: Reach) -> Bool {
+            a.time < b.time || (a.time == b.time && a.node < b.node)
         }
-    }
-
-    static func pop(_ heap: inout [(Double, Int32)]) -> (Double, Int32)? {
-        guard let first = heap.first else { return nil }
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var smallest = parent
-                if left < heap.count, less(heap[left], heap[smallest]) { smallest = left }
-                if right < heap.count, less(heap[right], heap[smallest]) { smallest = right }
-                guard smallest != parent else { break }
-                heap.swapAt(parent, smallest)
-                parent = smallest
-            }
-        }
-        return first
     }
 }
