@@ -9,6 +9,9 @@ public enum IssuerKind: UInt8, Sendable, Equatable, CaseIterable {
     case device = 1
     /// The coordinator: its transactions are milestones.
     case coordinator = 2
+    /// An adversary (issuers added through ``TangleSimulation``'s issuer list; scenarios
+    /// have none yet).
+    case adversary = 3
 
     /// The kind as written in `transactions.csv`.
     public var name: String {
@@ -16,6 +19,7 @@ public enum IssuerKind: UInt8, Sendable, Equatable, CaseIterable {
         case .genesis: "genesis"
         case .device: "device"
         case .coordinator: "coordinator"
+        case .adversary: "adversary"
         }
     }
 }

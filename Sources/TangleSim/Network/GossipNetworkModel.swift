@@ -65,7 +65,7 @@ public struct GossipNetworkModel: NetworkModel {
         switch issuer.kind {
         case .device: Int(deviceNode[Int(issuer.id)])
         case .coordinator: coordinatorNode
-        case .genesis: 0
+        case .genesis, .adversary: 0
         }
     }
 

@@ -6,7 +6,10 @@
 /// specialised. It never prints and never touches files: metrics observe it
 /// (``RunMetrics``) and writers turn them into files.
 ///
-/// Issuers: index 0 is the ``DeviceFleet``, index 1 the ``Coordinator`` when there is one.
+/// Issuers: index 0 is the ``DeviceFleet``, index 1 the ``Coordinator`` (when there is one),
+/// and indices from 2 the further issuers of ``issuers`` (adversaries), in order. The first
+/// two are stored with their concrete types so that the hot path is specialised; further
+/// issuers are existentials and cost a dynamic call per transaction they issue.
 /// Per device transaction: one `issuer` event (the fleet's arrival) and one `visible` event
 /// (the transaction joins the visible tip set, its parents leave it, and the confirmation
 /// rule is applied); devices that reattach add a `reattach` check per transaction.
@@ -20,6 +23,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     public private(set) var devices: DeviceFleet<Selector, Arrivals>
     /// The coordinator (issuer 1), when there is one.
     public private(set) var coordinator: Coordinator?
+    /// Further issuers (index 2 on), each scheduling its own wake-ups.
+    public private(set) var issuers: [any Issuer] = []
     /// How transactions travel and what each node sees.
     public private(set) var network: Network
     /// The confirmation rule's state (nil without a consensus rule). Its times are those of
@@ -38,16 +43,20 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
 
     let _sampleInterval: Double
     var _parentScratch: [Int32] = []
+    /// The milestone record of a run without a coordinator: the genesis only.
+    let _noMilestones = MilestoneRecord()
 
     /// Creates a simulation holding only the genesis; call ``start(_:)`` to schedule the
     /// first events.
     ///
     /// - Parameter coordinatorSelector: the coordinator's tip selector, required when the
     ///   scenario has a coordinator.
+    ///   - issuers: further issuers, indices 2, 3, ... in this order.
     public init(
         scenario: Scenario, replication: Int, devices: DeviceFleet<Selector, Arrivals>, network: Network,
-        expectedTransactions: Int, coordinatorSelector: (any TipSelector)? = nil
+        expectedTransactions: Int, coordinatorSelector: (any TipSelector)? = nil, issuers: [any Issuer] = []
     ) {
+        self.issuers = issuers
         self.scenario = scenario
         self.replication = replication
         self.devices = devices
@@ -87,23 +96,29 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         engine.schedule(.sample, at: 0)
         devices.start(index: 0, engine: &engine)
         coordinator?.start(index: 1, engine: &engine)
+        for index in issuers.indices { issuers[index].start(index: Int32(index + 2), engine: &engine) }
     }
 
     public mutating func handle(_ payload: TangleEvent, engine: inout Engine<TangleEvent>) -> EngineControl {
         switch payload {
         case .issuer(0):
             guard let order = devices.wake(now: engine.now) else { return .proceed }
-            let x = issue(order, engine: &engine)
+            let x = issue(order, by: 0, engine: &engine)
             return devices.didIssue(x, order: order, engine: &engine)
-        case .issuer:
+        case .issuer(1):
             guard let order = coordinator!.wake(now: engine.now) else { return .proceed }
-            let x = issue(order, engine: &engine)
+            let x = issue(order, by: 1, engine: &engine)
             return coordinator!.didIssue(x, order: order, engine: &engine)
+        case .issuer(let index):
+            guard let order = issuers[Int(index) - 2].wake(now: engine.now) else { return .proceed }
+            let x = issue(order, by: index, engine: &engine)
+            return issuers[Int(index) - 2].didIssue(x, order: order, engine: &engine)
         case .visible(let x):
             visibleTips.insert(x)
             tangle.forEachParent(of: x) { visibleTips.remove($0) }
             devices.observeVisible(x, in: tangle)
             coordinator?.observeVisible(x, in: tangle)
+            for index in issuers.indices { issuers[index].observeVisible(x, in: tangle) }
             network.didReachEveryone(x)
             if !Network.issuerSeesAtOnce {
                 confirmation?.didBecomeVisible(x, isMilestone: tangle.isMilestone(x), in: tangle, now: engine.now)
@@ -125,7 +140,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                     of: x, payload: carried, isConfirmed: isConfirmed(payload: carried, at: node, now: engine.now),
                     tangle: tangle)
             else { return .proceed }
-            let again = issue(order, engine: &engine)
+            let again = issue(order, by: 0, engine: &engine)
             return devices.didIssue(again, order: order, engine: &engine)
         }
     }
@@ -135,30 +150,36 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     ///
     /// - Complexity: the strategy's selection, plus the network's view and broadcast
     ///   (O(1) under the delay model).
-    mutating func issue(_ order: IssueOrder, engine: inout Engine<TangleEvent>) -> Int32 {
+    mutating func issue(_ order: IssueOrder, by issuer: Int32, engine: inout Engine<TangleEvent>) -> Int32 {
         let now = engine.now
         let node = network.node(of: order.issuer)
         let x = Int32(truncatingIfNeeded: tangle.count)
         _parentScratch.removeAll(keepingCapacity: true)
         let view = network.view(at: node, now: now, global: visibleTips, tangle: tangle)
-        let milestones = coordinator?.milestones ?? MilestoneRecord()
+        let milestones = coordinator?.milestones ?? _noMilestones
+        if order.issuer.kind == .device { metrics.deviceSaw(tips: view.tipCount, now: now) }
         let stream: RandomStream
-        switch order.issuer.kind {
-        case .device:
-            metrics.deviceSaw(tips: view.tipCount, now: now)
+        switch issuer {
+        case 0:
             let latest = devices.needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
             devices.chooseParents(
                 for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
                 into: &_parentScratch)
             stream = devices.delayStream
-        case .coordinator:
+        case 1:
             let latest = network.latestMilestone(at: node, now: now, milestones: milestones)
             coordinator!.chooseParents(
                 for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
                 into: &_parentScratch)
             stream = coordinator!.delayStream
-        case .genesis:
-            preconditionFailure("nobody issues the genesis")
+        default:
+            let index = Int(issuer) - 2
+            let latest =
+                issuers[index].needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
+            issuers[index].chooseParents(
+                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                into: &_parentScratch)
+            stream = issuers[index].delayStream
         }
         // The issuer's work time (proof of work) is zero: issued when created.
         let visibleAt = network.broadcast(x, parents: _parentScratch, from: node, at: now, stream: stream)
@@ -166,6 +187,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         metrics.didIssue(x, in: tangle, now: now)
         devices.observeIssue(x, in: tangle)
         coordinator?.observeIssue(x, in: tangle)
+        for index in issuers.indices { issuers[index].observeIssue(x, in: tangle) }
         confirmation?.didIssue(x, payload: order.payload ?? x)
         nodeWeights?.didIssue(x, network: network, tangle: tangle)
         if order.issuer.kind == .coordinator {
