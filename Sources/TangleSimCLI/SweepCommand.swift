@@ -16,7 +16,7 @@ struct SweepCommand: ParsableCommand {
             results of a run or compare, is refused.
 
             Several sweeps into one folder share the work: a run under way is locked \
-            (DIR/runs/.locks), the others skip it, and each waits at the end for the runs \
+            (DIR/runs/locks), the others skip it, and each waits at the end for the runs \
             another is running, so every one writes the complete final files.
 
             With --shard I --of N only the runs whose number mod N is I are run, and \

@@ -267,7 +267,7 @@ struct OutputCLITests {
         #expect(result.status == 1)
         #expect(result.stderr == "error: cannot write s/runs/run-000001.csv: File too large\n")
         #expect(listing(folder.appendingPathComponent("s")) == ["runs", "sweep.json"])
-        #expect(listing(folder.appendingPathComponent("s/runs")) == [".locks", "run-000000.csv"])
+        #expect(listing(folder.appendingPathComponent("s/runs")) == ["locks", "run-000000.csv"])
     }
 
     @Test("a full disk during plot: exit 1 naming the file; nothing written")
@@ -321,7 +321,7 @@ struct OutputCLITests {
         #expect(result.status == 143)
         #expect(result.stderr.hasSuffix("error: interrupted by SIGTERM; temporary files removed\n"))
         let names = listing(runs)
-        #expect(names.allSatisfy { $0 == ".locks" || ($0.hasPrefix("run-") && $0.hasSuffix(".csv")) }, "\(names)")
+        #expect(names.allSatisfy { $0 == "locks" || ($0.hasPrefix("run-") && $0.hasSuffix(".csv")) }, "\(names)")
         #expect(listing(folder.appendingPathComponent("s")) == ["runs", "sweep.json"])
     }
 

@@ -4,8 +4,9 @@ import Foundation
 /// started into one `--out`, or shards on a cluster's shared file system) never run the same
 /// run twice.
 ///
-/// One lock file, `runs/.locks`; run N is byte N of it, locked with an open-file-description
-/// lock (`fcntl` `F_OFD_SETLK`, Linux 3.15+): a lock belongs to this object's descriptor, not
+/// One lock file, `runs/locks` (visible: hidden files in an output folder are temporaries);
+/// run N is byte N of it, locked with an open-file-description lock (`fcntl`
+/// `F_OFD_SETLK`, Linux 3.15+): a lock belongs to this object's descriptor, not
 /// to the process, so worker threads lock different runs independently, and the kernel
 /// releases every lock when the process ends, however it ends. The file itself holds no data
 /// and is never removed (removing a lock file races with its next user).
@@ -13,7 +14,7 @@ public final class SweepRunLocks: @unchecked Sendable {
     private let _descriptor: Int32
 
     /// The name of the lock file in `runs/`.
-    public static let fileName = ".locks"
+    public static let fileName = "locks"
 
     /// Opens (creating it if needed) the lock file of `folder`.
     ///
