@@ -234,7 +234,7 @@ struct FigureCLITests {
     func drawToolFailures() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try write(#"{"name": "pic", "duration": 5, "devices": [{"count": 5, "rate": 1}]}"#, folder, "pic.json")
+        try write(#"{"name": "pic", "duration": 5, "devices": [{"count": 5, "rate": 1}], "metrics": {"orphanTimeout": 1}}"#, folder, "pic.json")
         let tools = folder.appendingPathComponent("tools")
         try FileManager.default.createDirectory(at: tools, withIntermediateDirectories: true)
         func fakeDot(_ body: String) throws {

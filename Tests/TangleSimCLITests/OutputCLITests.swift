@@ -193,7 +193,9 @@ struct OutputCLITests {
         #expect(replotted.stdout.hasPrefix("wrote r/figures/{r-tips.svg}\n"))
         #expect(listing(r.appendingPathComponent("figures")) == ["r-tips.dat", "r-tips.gp", "r-tips.svg"], "no stale figures")
 
-        try write(#"{"name": "r", "duration": 60, "devices": [{"count": 5, "rate": 1}], "variants": [{"label": "URTS"}]}"#, folder, "cmp.json")
+        try write(
+            #"{"name": "r", "duration": 60, "devices": [{"count": 5, "rate": 1}], "metrics": {"orphanTimeout": 10}, "variants": [{"label": "URTS"}]}"#,
+            folder, "cmp.json")
         let compared = try TangleSimBinary.run(["compare", "cmp.json", "--out", "r"], in: folder)
         #expect(compared.status == 0, "\(compared.stderr)")
         #expect(listing(r) == ["compare-latency.csv", "compare.csv", "figures", "manifest.json", "notes.txt"])
@@ -206,7 +208,9 @@ struct OutputCLITests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try write(miniSweep, folder, "mini.json")
         try write(plainRun, folder, "plain.json")
-        try write(#"{"name": "c", "duration": 10, "devices": [{"count": 5, "rate": 1}], "variants": [{"label": "URTS"}]}"#, folder, "cmp.json")
+        try write(
+            #"{"name": "c", "duration": 10, "devices": [{"count": 5, "rate": 1}], "metrics": {"orphanTimeout": 2}, "variants": [{"label": "URTS"}]}"#,
+            folder, "cmp.json")
         #expect(try TangleSimBinary.run(["sweep", "mini.json", "--out", "s"], in: folder).status == 0)
         #expect(try TangleSimBinary.run(["run", "plain.json", "--out", "r"], in: folder).status == 0)
         let sweepFolder = listing(folder.appendingPathComponent("s")), runFolder = listing(folder.appendingPathComponent("r"))
