@@ -55,12 +55,12 @@ struct OutputTests {
             ".summary.csv.\(getpid()).tmp",  // an older name without host: kept
             "summary.csv", ".locks",
         ]
-        for name in names { FileManager.default.createFile(atPath: folder + "/" + name, contents: Data("x".utf8)) }
+        for name in names { _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data("x".utf8)) }
         try FileManager.default.removeItem(atPath: folder + "/" + names[1])
         try FileManager.default.createDirectory(atPath: folder + "/" + names[1] + "/inner", withIntermediateDirectories: true)
         // This process's own pid on a temporary it did not register: a dead process's whose
         // pid was reused by this one.
-        FileManager.default.createFile(atPath: folder + "/.x.\(host).\(getpid()).1.tmp", contents: nil)
+        _ = FileManager.default.createFile(atPath: folder + "/.x.\(host).\(getpid()).1.tmp", contents: nil)
         let mine = try TemporaryFiles.createFile(TemporaryFiles.path(in: folder, for: "mine"), finalPath: folder + "/mine")
         close(mine)
         TemporaryFiles.removeStale(in: folder)
@@ -75,7 +75,7 @@ struct OutputTests {
         let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for name in ["latency.csv", "notes.txt", "summary.csv"] {
-            FileManager.default.createFile(atPath: folder + "/" + name, contents: Data("old".utf8))
+            _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data("old".utf8))
         }
         let files = try AtomicFileSet(folder: folder, owning: ["summary.csv", "latency.csv", "timeseries.csv"])
         try files.stage("summary.csv", contents: "new")
@@ -90,7 +90,7 @@ struct OutputTests {
     func discard() throws {
         let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        FileManager.default.createFile(atPath: folder + "/summary.csv", contents: Data("old".utf8))
+        _ = FileManager.default.createFile(atPath: folder + "/summary.csv", contents: Data("old".utf8))
         do {
             let files = try AtomicFileSet(folder: folder, owning: ["summary.csv", "latency.csv"])
             try files.stage("summary.csv", contents: "new")
@@ -119,7 +119,7 @@ struct OutputTests {
         #expect(throws: OutputError("cannot write \(folder)/summary.csv: a folder of that name is in the way")) { try files.commit() }
         files.discard()
         #expect(entries(folder) == ["summary.csv"])
-        FileManager.default.createFile(atPath: folder + "/file", contents: nil)
+        _ = FileManager.default.createFile(atPath: folder + "/file", contents: nil)
         #expect(throws: OutputError("cannot create the folder \(folder)/file/sub: \(folder)/file is a file, not a folder")) {
             _ = try AtomicFileSet(folder: folder + "/file/sub")
         }

@@ -10,8 +10,13 @@ import Foundation
 /// to the process, so worker threads lock different runs independently, and the kernel
 /// releases every lock when the process ends, however it ends. The file itself holds no data
 /// and is never removed (removing a lock file races with its next user).
+///
+/// On a file system without locks (`ENOSYS`, `ENOLCK`, `EOPNOTSUPP`, `EINVAL`: say Lustre
+/// mounted without `flock`) every lock succeeds unlocked: sweeps then work as they did before
+/// locks, and only two processes running the same runs at once would both run them.
 public final class SweepRunLocks: @unchecked Sendable {
     private let _descriptor: Int32
+    private let _unsupported = _Flag()
 
     /// The name of the lock file in `runs/`.
     public static let fileName = "locks"
@@ -51,6 +56,7 @@ public final class SweepRunLocks: @unchecked Sendable {
     private static let _setLockWait: Int32 = 38  // F_OFD_SETLKW
 
     private func _lock(run: Int, type: Int32, wait: Bool) throws -> Bool {
+        if _unsupported.isSet { return true }
         var request = flock()
         request.l_type = Int16(type)
         request.l_whence = Int16(SEEK_SET)
@@ -62,7 +68,21 @@ public final class SweepRunLocks: @unchecked Sendable {
             let failure = errno
             if failure == EINTR { continue }
             if !wait && (failure == EAGAIN || failure == EACCES) { return false }
+            if [ENOSYS, ENOLCK, EOPNOTSUPP, EINVAL].contains(failure) {
+                _unsupported.set()
+                return true
+            }
             throw SweepError("cannot lock run \(run) of the sweep: \(String(cString: strerror(failure)))")
         }
     }
+}
+
+/// A flag set once, read from any thread.
+private final class _Flag: @unchecked Sendable {
+    private let _lock = NSLock()
+    private var _value = false
+
+    var isSet: Bool { _lock.withLock { _value } }
+
+    func set() { _lock.withLock { _value = true } }
 }
