@@ -14,7 +14,8 @@ struct CheckCommand: ParsableCommand {
             alpha; coordinator latency above I/2 + 2h and rising with the interval) and prints \
             a PASS/FAIL table: measured value, expectation, tolerance and where the tolerance \
             comes from (Student's t over replications, each check at significance 0.001). \
-            Exits with status 1 if any check fails, 2 if a paper scenario is missing or invalid. \
+            Exits with status 1 if any check fails, 2 if the folder or a paper scenario is \
+            missing or invalid. \
             Run it from the repository root, or pass --scenarios.
             """
     )
@@ -26,18 +27,20 @@ struct CheckCommand: ParsableCommand {
     var scenarios = "Scenarios/papers"
 
     @Option(name: .long, help: ArgumentHelp("Worker threads (default: all cores).", valueName: "n"))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }
 
     func run() throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: scenarios, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw Failure.runtime(
-                "cannot find the paper scenarios folder \(scenarios): run tanglesim check from the repository root, or pass --scenarios DIR")
+            Failure.printError(
+                "error: cannot find the paper scenarios folder \(scenarios): run tanglesim check from the repository root, or pass --scenarios DIR")
+            throw ExitCode(Failure.badScenarioStatus)
         }
+        let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let mode: PaperCheckMode = quick ? .quick : .full
         let checks = PaperChecks(folder: scenarios, mode: mode, jobs: jobs)
         let clock = ContinuousClock()

@@ -13,8 +13,11 @@ struct DrawCommand: ParsableCommand {
             from each transaction to each one it approves, coloured by state at the end of the \
             run (genesis, milestone, confirmed, left behind — no approver within \
             metrics.orphanTimeout —, tip, approved), with a legend. Renders NAME-tangle.svg \
-            with Graphviz's dot when it is on PATH (Debian: apt-get install graphviz); without \
-            it, keeps the .dot and says how to render it.
+            with Graphviz when it is on PATH (Debian: apt-get install graphviz): dot lays out \
+            up to 500 transactions (genesis and milestones included); beyond, TangleSim \
+            places them itself and neato -n2 draws them. Without Graphviz, keeps the .dot \
+            (and removes an older .svg) and says how to render it. If Graphviz fails or runs \
+            longer than --timeout, nothing is written.
             """
     )
 
@@ -25,7 +28,11 @@ struct DrawCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @Option(name: .long, help: ArgumentHelp("Seconds Graphviz may take before it is killed.", valueName: "s"))
+    var timeout: Double = 120
+
     func validate() throws {
+        guard timeout > 0 && timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds, got \(timeout)") }
         guard (1...5000).contains(transactions) else {
             throw ValidationError("--transactions must be from 1 to 5000 (a picture of more is unreadable), got \(transactions)")
         }
@@ -39,25 +46,33 @@ struct DrawCommand: ParsableCommand {
         let result = Simulation.run(scenario)
         let outputPath = output.folder(for: scenario)
         let name = "\(scenario.name)-tangle"
-        let directory = URL(fileURLWithPath: outputPath, isDirectory: true)
+        let dotFile = "\(outputPath)/\(name).dot"
+        let renderer = TangleDrawing.layout(count: result.tangle!.count).renderer
+        let command = ([renderer.program] + renderer.arguments).joined(separator: " ")
         do {
-            var files = try AtomicFileSet(directory: directory)
+            let files = try AtomicFileSet(folder: outputPath, owning: [name + ".dot", name + ".svg"])
             try files.stage(name + ".dot", contents: TangleDrawing.dot(result))
+            guard let program = ExternalTool.find(renderer.program) else {
+                try files.commit()
+                print("wrote \(dotFile)")
+                Failure.printError(
+                    "note: Graphviz's \(renderer.program) not found on PATH, so no SVG: install it (Debian: apt-get install graphviz, or scripts/install-dependencies.sh) and run: \(command) -Tsvg \(dotFile) -o \(outputPath)/\(name).svg")
+                return
+            }
+            let rendered = try ExternalTool.run(
+                program, renderer.arguments + ["-Tsvg", name + ".dot", "-o", name + ".svg"], in: files.stagingFolder,
+                timeout: timeout)
+            let drawn = ExternalTool.isNonEmptyFile(files.stagingFolder + "/" + name + ".svg")
+            guard rendered.ending == .exited(0), drawn else {
+                let how = rendered.ending == .exited(0) ? "no image written" : ExternalTool.describe(rendered.ending)
+                let detail = rendered.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+                throw OutputError(
+                    "\(renderer.program) failed to draw \(outputPath)/\(name).svg: \(how)\(detail.isEmpty ? "" : ": " + detail)")
+            }
+            files.include(name + ".svg")
             try files.commit()
         } catch {
-            throw Failure.runtime("cannot write to \(outputPath): \(error.localizedDescription)")
-        }
-        let dotFile = "\(outputPath)/\(name).dot"
-        guard let dot = ExternalTool.find("dot") else {
-            print("wrote \(dotFile)")
-            Failure.printError(
-                "note: Graphviz's dot not found on PATH, so no SVG: install it (Debian: apt-get install graphviz, or scripts/install-dependencies.sh) and run: dot -Tsvg \(dotFile) -o \(outputPath)/\(name).svg")
-            return
-        }
-        let result2 = try ExternalTool.run(dot, ["-Tsvg", name + ".dot", "-o", name + ".svg"], in: directory)
-        guard result2.status == 0, ExternalTool.isNonEmptyFile("\(outputPath)/\(name).svg") else {
-            throw Failure.runtime(
-                "dot failed on \(dotFile) (exit status \(result2.status)): \(result2.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw Failure.runtime(Failure.describe(error))
         }
         print("wrote \(outputPath)/{\(name).dot,\(name).svg}")
     }

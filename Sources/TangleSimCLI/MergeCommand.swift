@@ -24,6 +24,18 @@ struct MergeCommand: ParsableCommand {
 
     func validate() throws {
         guard !folders.isEmpty else { throw ValidationError("Missing expected argument '<dir> ...'") }
+        for folder in folders where folder.isEmpty {
+            throw ValidationError("<dir> '': the path is empty; give a sweep folder")
+        }
+        var seen: [String: String] = [:]
+        for folder in folders {
+            let canonical = OutputPath.canonical(folder)
+            if let first = seen[canonical] {
+                throw ValidationError("<dir> '\(first)' and '\(folder)' are the same folder; give each folder once")
+            }
+            seen[canonical] = folder
+        }
+        if let out { try OutputPath.checkFolder(out, flag: "--out") }
     }
 
     func run() throws {

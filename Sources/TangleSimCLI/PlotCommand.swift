@@ -19,6 +19,11 @@ struct PlotCommand: ParsableCommand {
             figure NAME comes with NAME.gp, the gnuplot script that draws it, and NAME.dat, its \
             data: edit the script and run `gnuplot NAME.gp` in that folder to redraw. Needs \
             gnuplot (Debian: apt-get install gnuplot-nox).
+
+            The figures are drawn in a hidden folder and moved into place when all are \
+            drawn; then the figures an earlier plot of the same results left there and this \
+            one does not draw (another format, a file no longer in RESULTS) are removed. If \
+            gnuplot fails or runs longer than --timeout, nothing is written.
             """
     )
 
@@ -30,6 +35,15 @@ struct PlotCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Output folder (default: RESULTS/figures/).", valueName: "dir"))
     var out: String?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds gnuplot may take for one figure before it is killed.", valueName: "s"))
+    var timeout: Double = 120
+
+    func validate() throws {
+        guard !results.isEmpty else { throw ValidationError("<results> '': the path is empty; give a results folder or CSV file") }
+        if let out { try OutputPath.checkFolder(out, flag: "--out") }
+        guard timeout > 0 && timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds, got \(timeout)") }
+    }
 
     func run() throws {
         var isDirectory: ObjCBool = false
@@ -77,26 +91,35 @@ struct PlotCommand: ParsableCommand {
         }
 
         let outputPath = out ?? folder + "/figures"
-        let directory = URL(fileURLWithPath: outputPath, isDirectory: true)
+        // The figures this plot stands for: those of every input file for a folder, of the
+        // one file otherwise; in any format, with their scripts and data.
+        let inputs = isDirectory.boolValue ? ResultFigures.inputs : names.filter { ResultFigures.inputs.contains($0) }
+        let owned = inputs.flatMap { ResultFigures.figureNames(prefix: prefix, input: $0) }.flatMap { name in
+            ["gp", "dat"].map { name + "." + $0 } + FigureFormat.allCases.map { name + "." + $0.rawValue }
+        }
+        var written: [String] = []
         do {
-            var files = try AtomicFileSet(directory: directory)
+            let files = try AtomicFileSet(folder: outputPath, owning: owned)
             for figure in figures {
                 try files.stage(figure.name + ".gp", contents: figure.script)
                 try files.stage(figure.name + ".dat", contents: figure.data)
             }
+            for figure in figures {
+                let image = figure.name + "." + format.rawValue
+                let result = try ExternalTool.run(gnuplot, [figure.name + ".gp"], in: files.stagingFolder, timeout: timeout)
+                let drawn = ExternalTool.isNonEmptyFile(files.stagingFolder + "/" + image)
+                guard result.ending == .exited(0), drawn else {
+                    let how = result.ending == .exited(0) ? "no image written" : ExternalTool.describe(result.ending)
+                    let detail = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+                    throw OutputError(
+                        "gnuplot failed to draw \(outputPath)/\(image): \(how)\(detail.isEmpty ? "" : ": " + detail)")
+                }
+                files.include(image)
+                written.append(image)
+            }
             try files.commit()
         } catch {
-            throw Failure.runtime("cannot write to \(outputPath): \(error.localizedDescription)")
-        }
-        var written: [String] = []
-        for figure in figures {
-            let image = figure.name + "." + format.rawValue
-            let result = try ExternalTool.run(gnuplot, [figure.name + ".gp"], in: directory)
-            guard result.status == 0, ExternalTool.isNonEmptyFile(outputPath + "/" + image) else {
-                throw Failure.runtime(
-                    "gnuplot failed on \(outputPath)/\(figure.name).gp (exit status \(result.status)): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
-            }
-            written.append(image)
+            throw Failure.runtime(Failure.describe(error))
         }
         print("wrote \(outputPath)/{\(written.joined(separator: ","))}")
         print("  each with its gnuplot script NAME.gp and data NAME.dat: edit and run `gnuplot NAME.gp` in \(outputPath) to redraw")

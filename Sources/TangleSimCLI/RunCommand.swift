@@ -8,10 +8,13 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a scenario and write its results as CSV.",
         discussion: """
-            Writes summary.csv, timeseries.csv, manifest.json and, when the scenario's \
-            metrics.transactionLog is true, transactions.csv into the output folder. Each \
-            file is written under a temporary name and renamed when complete. A bad scenario \
-            exits with status 2 and writes nothing.
+            Writes summary.csv, timeseries.csv, manifest.json, latency.csv with a \
+            confirmation rule and, when the scenario's metrics.transactionLog is true, \
+            transactions.csv into the output folder. The files are written under temporary \
+            names and renamed when all are complete; then the files of an earlier run or \
+            compare there that this run does not write are removed. A folder holding a \
+            sweep is refused. A bad scenario exits with status 2 and writes nothing; a \
+            failed write (a full disk) or an interruption leaves the folder as it was.
             """
     )
 
@@ -22,7 +25,11 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let scenario = output.applying(to: try input.load())
         let outputPath = output.folder(for: scenario)
-        let directory = URL(fileURLWithPath: outputPath, isDirectory: true)
+        do {
+            try RunOutput.checkFolder(outputPath)
+        } catch {
+            throw Failure.runtime(Failure.describe(error))
+        }
 
         let progress = ProgressBar(label: scenario.name)
         let clock = ContinuousClock()
@@ -36,9 +43,9 @@ struct RunCommand: ParsableCommand {
         let cost = RunCost(wallSeconds: wall, transactions: result.summary.transactions)
         let files: [String]
         do {
-            files = try RunOutput.write(result, scenarioFile: input.scenario, cost: cost, to: directory)
+            files = try RunOutput.write(result, scenarioFile: input.scenario, cost: cost, to: outputPath)
         } catch {
-            throw Failure.runtime("cannot write the results to \(outputPath): \(error.localizedDescription)")
+            throw Failure.runtime(Failure.describe(error))
         }
         print(Self.report(result.summary, cost: cost, directory: outputPath, files: files))
     }

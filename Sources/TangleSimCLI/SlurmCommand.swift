@@ -46,10 +46,17 @@ struct SlurmCommand: ParsableCommand {
                 throw ValidationError("\(flag) must be one non-empty line")
             }
         }
+        if let out { try OutputPath.checkFolder(out, flag: "--out") }
+        if let script { try OutputPath.checkFile(script, flag: "--script") }
     }
 
     func run() throws {
         let sweep = try input.loadSweep()
+        guard shards <= sweep.runCount else {
+            let empty = shards - sweep.runCount
+            throw ValidationError(
+                "--shards \(shards) is more than the \(sweep.runCount) runs of the sweep: \(empty) shard\(empty == 1 ? "" : "s") would have nothing to do; give --shards \(sweep.runCount) or fewer")
+        }
         let outputPath = Self.absolute(out ?? "Results/\(sweep.name)")
         let scriptPath = Self.absolute(script ?? outputPath + "/slurm/submit.sh")
         let executable: String
@@ -66,12 +73,11 @@ struct SlurmCommand: ParsableCommand {
         do {
             _ = try SweepFolder.open(outputPath, for: sweep)
             let directory = (scriptPath as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            var files = try AtomicFileSet(directory: URL(fileURLWithPath: directory, isDirectory: true))
+            let files = try AtomicFileSet(folder: directory)
             let name = (scriptPath as NSString).lastPathComponent
             try files.stage(name, contents: text)
+            chmod(files.stagingFolder + "/" + name, 0o755)
             try files.commit()
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: scriptPath)
         } catch {
             throw Failure.runtime(Failure.describe(error))
         }

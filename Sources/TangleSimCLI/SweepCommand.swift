@@ -12,7 +12,12 @@ struct SweepCommand: ParsableCommand {
             then renamed), so running the same command again after a crash or Ctrl-C skips \
             the finished runs. When every run is recorded, writes DIR/sweep.csv (one row per \
             run) and DIR/aggregate.csv (one row per point). Results do not depend on --jobs \
-            or on how runs are split into shards. A folder holding another sweep is refused.
+            or on how runs are split into shards. A folder holding another sweep, or the \
+            results of a run or compare, is refused.
+
+            Several sweeps into one folder share the work: a run under way is locked \
+            (DIR/runs/locks), the others skip it, and each waits at the end for the runs \
+            another is running, so every one writes the complete final files.
 
             With --shard I --of N only the runs whose number mod N is I are run, and \
             `tanglesim merge` writes the final files once every shard is done.
@@ -25,7 +30,7 @@ struct SweepCommand: ParsableCommand {
     var out: String?
 
     @Option(name: .long, help: ArgumentHelp("Worker threads (default: all cores).", valueName: "n"))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
 
     @Option(name: .long, help: ArgumentHelp("Run only the runs whose number mod --of is this (0-based).", valueName: "i"))
     var shard: Int?
@@ -34,7 +39,8 @@ struct SweepCommand: ParsableCommand {
     var of: Int?
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let out { try OutputPath.checkFolder(out, flag: "--out") }
         switch (shard, of) {
         case (nil, nil):
             break
@@ -66,16 +72,24 @@ struct SweepCommand: ParsableCommand {
         let shardLabel = shard.map { " shard \($0) of \(of!)" } ?? ""
         let progress = SweepProgress(
             label: sweep.name + shardLabel, total: mine.count, alreadyDone: mine.count - todo.count)
+        let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         Self.keepFreedMemoryForTheNextRun()
         let clock = ContinuousClock()
         let started = clock.now
+        let tally: SweepRunner.Tally
         do {
-            try SweepRunner.run(sweep, runs: todo, jobs: jobs) { completion in
-                try folder.record(SweepRecord(sweep: sweep, run: completion.run, summary: completion.result.summary))
-                let (point, replication) = sweep.location(ofRun: completion.run)
-                progress.finished(
-                    run: completion.run, point: point, replication: replication, seconds: completion.seconds)
-            }
+            tally = try SweepRunner.runAndRecord(
+                sweep, runs: todo, jobs: jobs, into: folder,
+                waiting: { count in
+                    progress.finish()
+                    Failure.printError(
+                        "\(sweep.name)\(shardLabel): waiting for \(count) run\(count == 1 ? "" : "s") another process is running")
+                },
+                finished: { completion in
+                    let (point, replication) = sweep.location(ofRun: completion.run)
+                    progress.finished(
+                        run: completion.run, point: point, replication: replication, seconds: completion.seconds)
+                })
         } catch {
             progress.finish()
             throw Failure.runtime(Failure.describe(error))
@@ -83,8 +97,9 @@ struct SweepCommand: ParsableCommand {
         progress.finish()
         let elapsed = clock.now - started
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        let workers = min(jobs, max(1, todo.count))
-        let header = "\(sweep.name)\(shardLabel): \(mine.count) runs (\(todo.count) run now, "
+        let workers = min(jobs, max(1, tally.ranHere))
+        let elsewhere = tally.ranElsewhere > 0 ? "\(tally.ranElsewhere) run by another process, " : ""
+        let header = "\(sweep.name)\(shardLabel): \(mine.count) runs (\(tally.ranHere) run now, \(elsewhere)"
             + "\(mine.count - todo.count) already recorded) in \(String(format: "%.2f", wall)) s wall "
             + "on \(workers) worker\(workers == 1 ? "" : "s")"
         if shard != nil {

@@ -28,4 +28,11 @@ struct TangleSimCommand: ParsableCommand {
             DrawCommand.self,
         ]
     )
+
+    /// Installs the interruption handlers (before any thread starts), then parses the
+    /// command line and runs the subcommand.
+    static func main() {
+        Interruption.install()
+        main(nil)
+    }
 }

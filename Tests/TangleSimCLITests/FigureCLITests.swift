@@ -180,6 +180,8 @@ struct FigureCLITests {
         try expectSVGs(["pic-tangle"], in: folder.appendingPathComponent("pic"), scripts: false)
         let dot = try String(contentsOf: folder.appendingPathComponent("pic/pic-tangle.dot"), encoding: .utf8)
         #expect(dot.contains("rankdir=LR") && dot.contains("legend [") && dot.contains("rank=same"))
+        let milestones = dot.components(separatedBy: "shape=box").count - 1
+        #expect(dot.contains(#"label="pic: the first 60 transactions issued by devices, with the genesis and \#(milestones) milestones, at t = "#))
         for state in ["genesis", "milestone", "confirmed", "left behind", "tip", "approved"] {
             #expect(dot.contains(">\(state) ("), "legend entry \(state)")
         }
@@ -198,12 +200,12 @@ struct FigureCLITests {
         #expect(bad.stderr.contains("--transactions must be from 1 to 5000"))
     }
 
-    @Test("check: a missing scenarios folder is exit 1, a missing paper scenario exit 2")
+    @Test("check: a missing scenarios folder or paper scenario is exit 2")
     func checkInputs() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let missing = try tanglesim(["check", "--quick"], in: folder)
-        #expect(missing.status == 1)
+        #expect(missing.status == 2)
         #expect(
             missing.stderr
                 == "error: cannot find the paper scenarios folder Scenarios/papers: run tanglesim check from the repository root, or pass --scenarios DIR\n")
@@ -211,5 +213,82 @@ struct FigureCLITests {
         let empty = try tanglesim(["check", "--quick", "--scenarios", "papers"], in: folder)
         #expect(empty.status == 2)
         #expect(empty.stderr.hasSuffix("error: papers/urts-tips.json: cannot read the file: No such file or directory\n"))
+    }
+
+    @Test("draw beyond 500 transactions: TangleSim places the nodes, neato -n2 draws them")
+    func drawLarge() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scenario = TangleSimBinary.repositoryRoot.appendingPathComponent("Scenarios/papers/tangle-picture.json").path
+        let drawn = try tanglesim(["draw", scenario, "--transactions", "800", "--out", "big"], in: folder)
+        #expect(drawn.status == 0, "\(drawn.stderr)")
+        #expect(drawn.stdout == "wrote big/{tangle-picture-tangle.dot,tangle-picture-tangle.svg}\n")
+        let dot = try String(contentsOf: folder.appendingPathComponent("big/tangle-picture-tangle.dot"), encoding: .utf8)
+        #expect(dot.contains("// Render: neato -n2 -Tsvg THIS.dot -o THIS.svg\n"))
+        #expect(!dot.contains("rank=same"))
+        #expect(dot.components(separatedBy: "!\"").count - 1 > 800, "every transaction pinned")
+        try expectSVGs(["tangle-picture-tangle"], in: folder.appendingPathComponent("big"), scripts: false)
+    }
+
+    @Test("draw: Graphviz killed by a signal, or past --timeout, is said so; nothing written; no dot removes an old SVG")
+    func drawToolFailures() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write(#"{"name": "pic", "duration": 5, "devices": [{"count": 5, "rate": 1}], "metrics": {"orphanTimeout": 1}}"#, folder, "pic.json")
+        let tools = folder.appendingPathComponent("tools")
+        try FileManager.default.createDirectory(at: tools, withIntermediateDirectories: true)
+        func fakeDot(_ body: String) throws {
+            try write("#!/bin/sh\n" + body + "\n", tools, "dot")
+            chmod(tools.appendingPathComponent("dot").path, 0o755)
+        }
+        let environment = ["PATH": tools.path]
+        try fakeDot("kill -TERM $$")
+        let killed = try tanglesim(["draw", "pic.json", "--transactions", "10", "--out", "out"], in: folder, environment: environment)
+        #expect(killed.status == 1)
+        #expect(killed.stderr == "error: dot failed to draw out/pic-tangle.svg: killed by signal 15 (SIGTERM)\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path), "nothing written")
+
+        try fakeDot("exec /bin/sleep 600")
+        let slow = try tanglesim(
+            ["draw", "pic.json", "--transactions", "10", "--out", "out", "--timeout", "0.5"], in: folder, environment: environment)
+        #expect(slow.status == 1)
+        #expect(slow.stderr == "error: dot failed to draw out/pic-tangle.svg: still running after 0.5 s (--timeout), so killed\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path), "nothing written")
+
+        #expect(try tanglesim(["draw", "pic.json", "--transactions", "10", "--out", "out"], in: folder).status == 0)
+        let out = folder.appendingPathComponent("out")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["pic-tangle.dot", "pic-tangle.svg"])
+        let empty = folder.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let bare = try tanglesim(["draw", "pic.json", "--transactions", "10", "--out", "out"], in: folder, environment: ["PATH": empty.path])
+        #expect(bare.status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == ["pic-tangle.dot"], "the old SVG is not this .dot's picture")
+    }
+
+    @Test("plot: a failing gnuplot leaves the earlier figures as they were; a new plot removes the ones it replaces")
+    func plotReplacesItsFigures() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write(#"{"name": "r", "duration": 30, "devices": [{"count": 5, "rate": 1}]}"#, folder, "r.json")
+        #expect(try tanglesim(["run", "r.json", "--out", "r"], in: folder).status == 0)
+        #expect(try tanglesim(["plot", "r"], in: folder).status == 0)
+        let figures = folder.appendingPathComponent("r/figures")
+        func names() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: figures.path).sorted() }
+        #expect(try names() == ["r-tips.dat", "r-tips.gp", "r-tips.svg"])
+        let svg = try Data(contentsOf: figures.appendingPathComponent("r-tips.svg"))
+
+        let tools = folder.appendingPathComponent("tools")
+        try FileManager.default.createDirectory(at: tools, withIntermediateDirectories: true)
+        try write("#!/bin/sh\necho 'line 1: bad script' >&2\nexit 3\n", tools, "gnuplot")
+        chmod(tools.appendingPathComponent("gnuplot").path, 0o755)
+        let failed = try tanglesim(["plot", "r", "--format", "png"], in: folder, environment: ["PATH": tools.path])
+        #expect(failed.status == 1)
+        #expect(failed.stderr == "error: gnuplot failed to draw r/figures/r-tips.png: exit status 3: line 1: bad script\n")
+        #expect(try names() == ["r-tips.dat", "r-tips.gp", "r-tips.svg"])
+        #expect(try Data(contentsOf: figures.appendingPathComponent("r-tips.svg")) == svg)
+
+        let png = try tanglesim(["plot", "r", "--format", "png"], in: folder)
+        #expect(png.status == 0, "\(png.stderr)")
+        #expect(try names() == ["r-tips.dat", "r-tips.gp", "r-tips.png"], "the SVG of the earlier plot is gone")
     }
 }

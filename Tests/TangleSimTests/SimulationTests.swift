@@ -40,7 +40,7 @@ struct SimulationTests {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tanglesim-\(UUID())")
             defer { try? FileManager.default.removeItem(at: directory) }
             let cost = RunCost(wallSeconds: 1, transactions: 1)
-            try RunOutput.write(result, scenarioFile: "test.json", cost: cost, to: directory)
+            try RunOutput.write(result, scenarioFile: "test.json", cost: cost, to: directory.path)
             return try ["summary.csv", "timeseries.csv", "transactions.csv"].map {
                 try String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8)
             }

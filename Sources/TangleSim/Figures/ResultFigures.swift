@@ -20,6 +20,22 @@ public enum ResultFigures {
         "transactions.csv",
     ]
 
+    /// The names of every figure `input` (one of ``inputs``) can make under `prefix`, made or
+    /// not: what an earlier plot of the same results may have left in a figures folder.
+    public static func figureNames(prefix: String, input: String) -> [String] {
+        let suffixes: [String]
+        switch input {
+        case "timeseries.csv": suffixes = ["tips"]
+        case "latency.csv": suffixes = ["latency-cdf"]
+        case "sweep.csv", "aggregate.csv": suffixes = sweepMetrics.map { $0.column.replacingOccurrences(of: "_", with: "-") }
+        case "compare.csv": suffixes = ["compare"]
+        case "compare-latency.csv": suffixes = ["compare-latency-cdf"]
+        case "transactions.csv": suffixes = ["weight-growth"]
+        default: suffixes = []
+        }
+        return suffixes.map { prefix + "-" + $0 }
+    }
+
     /// Makes the figures of the files in `texts` (file name → contents).
     ///
     /// - Parameters:

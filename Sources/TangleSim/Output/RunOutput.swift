@@ -2,7 +2,8 @@ import Foundation
 
 /// The files of one run: `summary.csv`, `timeseries.csv`, `latency.csv` (with a confirmation
 /// rule), `transactions.csv` (when the scenario asks for it) and `manifest.json`, written
-/// atomically into one folder.
+/// atomically into one folder that holds nothing else of TangleSim's but pictures
+/// (`tanglesim draw`) and figures.
 public enum RunOutput {
     /// The version written into every manifest.
     public static let version = "0.2.0"
@@ -64,32 +65,53 @@ public enum RunOutput {
             ]))
     }
 
-    /// Writes every file of `result` into `directory`, atomically; returns the file names.
-    @discardableResult
-    public static func write(_ result: RunResult, scenarioFile: String, cost: RunCost, to directory: URL) throws -> [String] {
-        var set = try AtomicFileSet(directory: directory)
-        do {
-            var names = ["summary.csv", "timeseries.csv"]
-            try set.stage("summary.csv", contents: summaryCSV([result.summary]))
-            try set.stage("timeseries.csv", contents: timeseriesCSV(result.timeseries))
-            if result.scenario.consensus != .none {
-                names.append("latency.csv")
-                try set.stage("latency.csv", contents: latencyCSV(result.latencies))
-            }
-            if let tangle = result.tangle {
-                names.append("transactions.csv")
-                try set.stage("transactions.csv") {
-                    try TransactionLog.write(tangle, confirmedAt: result.confirmedAt, payloads: result.payloads, to: $0)
-                }
-            }
-            names.append("manifest.json")
-            let manifest = manifest(for: result, scenarioFile: scenarioFile, cost: cost, files: names)
-            try set.stage("manifest.json", contents: manifest.prettyPrinted)
-            try set.commit()
-            return names
-        } catch {
-            set.discard()
-            throw error
+    /// The files `run` and `compare` write into their output folder. A folder holds the
+    /// results of one command: committing a run or a comparison removes those of these files
+    /// that it did not write (an earlier run's `latency.csv`, a comparison's `compare.csv`).
+    public static let fileNames = [
+        "summary.csv", "timeseries.csv", "latency.csv", "transactions.csv", "manifest.json", "compare.csv",
+        "compare-latency.csv",
+    ]
+
+    /// Checks that `folder` may receive the results of a run or a comparison.
+    ///
+    /// - Throws: ``OutputError`` when it holds a sweep (`sweep.json`): a run's files there
+    ///   would be mistaken for the sweep's.
+    public static func checkFolder(_ folder: String) throws {
+        let sweep = folder + "/" + SweepFolder.manifestName
+        if FileManager.default.fileExists(atPath: sweep) {
+            throw OutputError(
+                "\(folder) holds a sweep (\(sweep)): a run or comparison writes into a folder of its own. "
+                    + "Write to another --out folder.")
         }
+    }
+
+    /// Writes every file of `result` into `folder`, atomically, and removes the files of an
+    /// earlier run or comparison there that this run does not write; returns the file names.
+    ///
+    /// - Throws: ``OutputError`` naming the file and the reason; then nothing is written and
+    ///   the folder holds what it held before.
+    @discardableResult
+    public static func write(_ result: RunResult, scenarioFile: String, cost: RunCost, to folder: String) throws -> [String] {
+        try checkFolder(folder)
+        let set = try AtomicFileSet(folder: folder, owning: fileNames)
+        var names = ["summary.csv", "timeseries.csv"]
+        try set.stage("summary.csv", contents: summaryCSV([result.summary]))
+        try set.stage("timeseries.csv", contents: timeseriesCSV(result.timeseries))
+        if result.scenario.consensus != .none {
+            names.append("latency.csv")
+            try set.stage("latency.csv", contents: latencyCSV(result.latencies))
+        }
+        if let tangle = result.tangle {
+            names.append("transactions.csv")
+            try set.stage("transactions.csv") {
+                try TransactionLog.write(tangle, confirmedAt: result.confirmedAt, payloads: result.payloads, to: $0)
+            }
+        }
+        names.append("manifest.json")
+        let manifest = manifest(for: result, scenarioFile: scenarioFile, cost: cost, files: names)
+        try set.stage("manifest.json", contents: manifest.prettyPrinted)
+        try set.commit()
+        return names
     }
 }

@@ -19,11 +19,13 @@ public enum TransactionLog {
         "id", "issuer", "issuer_id", "issue_time", "visible_time", "parents", "first_approval_time", "confirmation_time", "payload",
     ]
 
-    /// Streams the log of `tangle` into `handle`, with confirmation times and payloads when
+    /// Streams the log of `tangle` into `file`, with confirmation times and payloads when
     /// given.
+    ///
+    /// - Throws: ``OutputError`` when the file cannot be written (a full disk).
     public static func write(
         _ tangle: Tangle, confirmedAt: ContiguousArray<Double>? = nil, payloads: ContiguousArray<Int32>? = nil,
-        to handle: FileHandle
+        to file: OutputFile
     ) throws {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20 + 256)
@@ -58,10 +60,10 @@ public enum TransactionLog {
             buffer.append(contentsOf: String(payloads?[index] ?? x).utf8)
             buffer.append(UInt8(ascii: "\n"))
             if buffer.count >= 1 << 20 {
-                try handle.write(contentsOf: buffer)
+                try file.write(buffer)
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        try handle.write(contentsOf: buffer)
+        try file.write(buffer)
     }
 }

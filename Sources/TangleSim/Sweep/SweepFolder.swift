@@ -7,11 +7,13 @@ import Foundation
 ///     DIR/sweep.csv           all runs, sorted (written once every run is recorded)
 ///     DIR/aggregate.csv       one row per point
 ///
-/// A record is written under a hidden temporary name, flushed to disk (`fsync`), renamed into
-/// place and the folder flushed too, so a run is either fully recorded or not at all, even if
-/// the process is killed or the machine stops. Several processes — shards on a cluster's
-/// shared file system — can record into one folder at the same time: each run has its own
-/// file, and `sweep.json` is created exclusively (`link(2)`), then only read.
+/// A record is written under a hidden temporary name (``TemporaryFiles``), flushed to disk
+/// (`fsync`), renamed into place and the folder flushed too, so a run is either fully recorded
+/// or not at all, even if the process is killed or the machine stops; a write that fails (a
+/// full disk) removes its temporary. Several processes — shards on a cluster's shared file
+/// system — can record into one folder at the same time: each run has its own file,
+/// `sweep.json` is created exclusively (`link(2)`), then only read, and a run under way is
+/// locked (``SweepRunLocks``) so that no two processes run it.
 public struct SweepFolder: Sendable {
     /// The folder as the user wrote it.
     public let path: String
@@ -24,20 +26,28 @@ public struct SweepFolder: Sendable {
     /// Opens the folder `path` for `sweep`: creates it and `sweep.json` if needed, or checks
     /// that the `sweep.json` already there describes the same sweep.
     ///
+    /// Temporaries that dead processes of this host left in the folder and in `runs/` are
+    /// removed.
+    ///
     /// - Throws: ``SweepError`` when the folder holds another sweep (its fingerprint differs:
-    ///   the scenario changed) or records made with other columns (another TangleSim
-    ///   version); an error of the file system otherwise.
+    ///   the scenario changed), records made with other columns (another TangleSim version)
+    ///   or the results of a run or comparison (`manifest.json`); ``OutputError`` when the
+    ///   folder cannot be created or written.
     public static func open(_ path: String, for sweep: Sweep) throws -> SweepFolder {
+        guard !path.isEmpty else { throw SweepError("a sweep folder cannot have an empty path") }
         let folder = SweepFolder(path: path)
-        try FileManager.default.createDirectory(atPath: folder._runs, withIntermediateDirectories: true)
+        try checkNotRunResults(path)
+        TemporaryFiles.keep(try TemporaryFiles.createFolders(folder._runs))
+        TemporaryFiles.removeStale(in: path)
+        TemporaryFiles.removeStale(in: folder._runs)
         let manifest = folder._manifestPath
         if !FileManager.default.fileExists(atPath: manifest) {
-            let temporary = folder._temporaryPath(in: path, for: manifestName)
-            try _writeDurably(Array(Self.manifest(for: sweep).prettyPrinted.utf8), to: temporary)
+            let temporary = _temporaryPath(in: path, for: manifestName)
+            try _writeDurably(Array(Self.manifest(for: sweep).prettyPrinted.utf8), to: temporary, finalPath: manifest)
             // link(2) fails if another process created sweep.json meanwhile: then compare.
             let linked = link(temporary, manifest) == 0
             let failure = errno
-            unlink(temporary)
+            TemporaryFiles.remove(temporary)
             if !linked && failure != EEXIST {
                 throw SweepError("cannot create \(manifest): \(String(cString: strerror(failure)))")
             }
@@ -65,6 +75,19 @@ public struct SweepFolder: Sendable {
     /// The folder `path` as it is, for reading (merge).
     public init(path: String) {
         self.path = path
+    }
+
+    /// Checks that `path` does not hold the results of a run or comparison (`manifest.json`),
+    /// which a sweep's files would be mixed with.
+    ///
+    /// - Throws: ``SweepError`` when it does.
+    public static func checkNotRunResults(_ path: String) throws {
+        let runManifest = path + "/manifest.json"
+        if FileManager.default.fileExists(atPath: runManifest) {
+            throw SweepError(
+                "\(path) holds the results of a run or comparison (\(runManifest)): a sweep writes into a folder of its own. "
+                    + "Write to another --out folder.")
+        }
     }
 
     private var _runs: String { path + "/" + Self.runsName }
@@ -140,6 +163,14 @@ public struct SweepFolder: Sendable {
         return runs
     }
 
+    /// Whether run `run`'s record file exists.
+    public func isRecorded(run: Int) -> Bool {
+        access(_runs + "/" + Self.recordName(run: run), F_OK) == 0
+    }
+
+    /// The folder of run records, `runs/`.
+    public var runsPath: String { _runs }
+
     /// The paths of every visible `.csv` file in `runs/`, sorted by name: the records merge
     /// reads (a record copied under another name counts as a duplicate).
     public func recordFiles() throws -> [String] {
@@ -152,41 +183,45 @@ public struct SweepFolder: Sendable {
 
     /// Records run `run` durably: `runs/run-N.csv` holds the fingerprint, the run number and
     /// the run's row of `sweep.csv`, under a header (see ``SweepRecord``).
+    ///
+    /// - Throws: ``SweepError`` naming the record when it cannot be written; then no
+    ///   temporary is left.
     public func record(_ record: SweepRecord) throws {
         let name = Self.recordName(run: record.run)
-        let temporary = _temporaryPath(in: _runs, for: name)
-        try Self._writeDurably(Array(record.csvText.utf8), to: temporary)
-        guard rename(temporary, _runs + "/" + name) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw SweepError("cannot record run \(record.run) in \(_runs): \(reason)")
+        let final = _runs + "/" + name
+        let temporary = Self._temporaryPath(in: _runs, for: name)
+        try Self._writeDurably(Array(record.csvText.utf8), to: temporary, finalPath: final)
+        try TemporaryFiles.committing {
+            guard rename(temporary, final) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(temporary)
+                TemporaryFiles.forget(temporary)
+                throw SweepError("cannot record run \(record.run) in \(final): \(reason)")
+            }
+            TemporaryFiles.forget(temporary)
         }
         Self._syncDirectory(_runs)
     }
 
-    /// A hidden temporary name in `directory`, unique to this process and thread.
-    private func _temporaryPath(in directory: String, for name: String) -> String {
-        "\(directory)/.\(name).\(getpid()).\(UInt(bitPattern: Int(bitPattern: pthread_self()))).tmp"
+    /// A hidden temporary name in `directory` for `name`, unique to this process.
+    private static func _temporaryPath(in directory: String, for name: String) -> String {
+        TemporaryFiles.path(in: directory, for: name)
     }
 
-    /// Writes `bytes` to a new file at `path` and flushes it to disk.
-    private static func _writeDurably(_ bytes: [UInt8], to path: String) throws {
-        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw SweepError("cannot create \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                throw SweepError("cannot write \(path): \(String(cString: strerror(errno)))")
-            }
-            written += count
-        }
-        guard fsync(descriptor) == 0 else {
-            throw SweepError("cannot flush \(path) to disk: \(String(cString: strerror(errno)))")
+    /// Writes `bytes` to the new temporary file `path` and flushes it to disk; on failure
+    /// removes it.
+    ///
+    /// - Throws: ``SweepError`` naming `finalPath` and the reason.
+    private static func _writeDurably(_ bytes: [UInt8], to path: String, finalPath: String) throws {
+        do {
+            let descriptor = try TemporaryFiles.createFile(path, finalPath: finalPath)
+            defer { close(descriptor) }
+            let file = OutputFile(descriptor: descriptor, finalPath: finalPath)
+            try file.write(bytes)
+            try file.synchronize()
+        } catch let error as OutputError {
+            TemporaryFiles.remove(path)
+            throw SweepError(error.message)
         }
     }
 

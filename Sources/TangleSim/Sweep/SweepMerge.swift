@@ -88,26 +88,34 @@ public enum SweepMerge {
 
     /// Merges `folders` and writes `sweep.csv` and `aggregate.csv` atomically into `output`,
     /// with a copy of `sweep.json` when `output` is none of the folders. Returns the file names.
+    ///
+    /// - Throws: ``SweepError`` as ``tables(from:)`` does, and when `output` holds the results
+    ///   of a run or comparison or another sweep's `sweep.json`; ``OutputError`` when the
+    ///   files cannot be written (then none is).
     @discardableResult
     public static func write(from folders: [SweepFolder], to output: String) throws -> [String] {
         let tables = try tables(from: folders)
-        var files = try AtomicFileSet(directory: URL(fileURLWithPath: output, isDirectory: true))
-        do {
-            var names = ["sweep.csv", "aggregate.csv"]
-            try files.stage("sweep.csv", contents: tables.sweep.csvText)
-            try files.stage("aggregate.csv", contents: tables.aggregate.csvText)
-            let manifest = output + "/" + SweepFolder.manifestName
-            if !FileManager.default.fileExists(atPath: manifest),
-                let data = FileManager.default.contents(atPath: folders[0].path + "/" + SweepFolder.manifestName)
-            {
-                try files.stage(SweepFolder.manifestName) { try $0.write(contentsOf: data) }
-                names.append(SweepFolder.manifestName)
+        try SweepFolder.checkNotRunResults(output)
+        let manifest = output + "/" + SweepFolder.manifestName
+        let hasManifest = FileManager.default.fileExists(atPath: manifest)
+        if hasManifest {
+            let theirs = try SweepFolder(path: output).readManifest()
+            let ours = try folders[0].readManifest()
+            guard theirs.fingerprint == ours.fingerprint else {
+                throw SweepError(
+                    "\(output) holds another sweep (fingerprint \(theirs.fingerprint.prefix(12)) in \(manifest), "
+                        + "not \(ours.fingerprint.prefix(12))): write the merged files to another --out folder.")
             }
-            try files.commit()
-            return names
-        } catch {
-            files.discard()
-            throw error
         }
+        let files = try AtomicFileSet(folder: output)
+        var names = ["sweep.csv", "aggregate.csv"]
+        try files.stage("sweep.csv", contents: tables.sweep.csvText)
+        try files.stage("aggregate.csv", contents: tables.aggregate.csvText)
+        if !hasManifest, let data = FileManager.default.contents(atPath: folders[0].path + "/" + SweepFolder.manifestName) {
+            try files.stage(SweepFolder.manifestName) { try $0.write(Array(data)) }
+            names.append(SweepFolder.manifestName)
+        }
+        try files.commit()
+        return names
     }
 }

@@ -22,12 +22,16 @@ public enum SweepRunner {
     /// after each, on the worker's thread (concurrently with other workers: it must be
     /// thread-safe).
     ///
-    /// When `completion` throws, no further run starts; the runs under way finish and the
-    /// first error is rethrown once every worker has stopped.
+    /// Before a run starts, the worker asks `claim` (also concurrently): a run it declines
+    /// (another process is running it) is skipped.
+    ///
+    /// When `claim` or `completion` throws, no further run starts; the runs under way finish
+    /// and the first error is rethrown once every worker has stopped.
     ///
     /// - Precondition: `jobs >= 1`.
     public static func run(
-        _ sweep: Sweep, runs: [Int], jobs: Int, completion: @escaping @Sendable (Completion) throws -> Void
+        _ sweep: Sweep, runs: [Int], jobs: Int, claim: @escaping @Sendable (Int) throws -> Bool = { _ in true },
+        completion: @escaping @Sendable (Completion) throws -> Void
     ) throws {
         precondition(jobs >= 1, "a sweep needs at least one worker")
         let state = _SharedState(runs: runs)
@@ -37,6 +41,12 @@ public enum SweepRunner {
             let thread = Thread {
                 let clock = ContinuousClock()
                 while let run = state.next() {
+                    do {
+                        guard try claim(run) else { continue }
+                    } catch {
+                        state.fail(error)
+                        continue
+                    }
                     var result: RunResult?
                     let elapsed = clock.measure { result = sweep.simulate(run: run) }
                     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
