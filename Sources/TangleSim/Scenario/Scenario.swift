@@ -86,6 +86,13 @@ public struct Scenario: Sendable, Equatable {
     public var deviceCount: Int {
         devices.reduce(0) { $0 + $1.count }
     }
+
+    /// The shortest span of simulated time a scenario may set as a duration, interval,
+    /// timeout or window: 1 µs (1e-6 s).
+    public static let shortestInterval = 1e-6
+
+    /// The highest rate a device may have: 1e7 transactions per second.
+    public static let highestDeviceRate = 1e7
 }
 
 /// A class of identical devices: `count` devices, each issuing transactions as a Poisson
