@@ -74,7 +74,7 @@ public struct TangleSimulation<Selector: TipSelector>: EventHandler {
         self.scenario = scenario
         self.replication = replication
         self.selector = selector
-        tangle = Tangle(parents: scenario.tangle.parents, expectedTransactions: expectedTransactions)
+        tangle = Tangle(parents: scenario.parentSlots, expectedTransactions: expectedTransactions)
         visibleTips.reserveCapacity(ids: expectedTransactions)
         visibleTips.insert(0)
         _arrivals = ArrivalProcess(
