@@ -22,7 +22,7 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let scenario = output.applying(to: try input.load())
+        let scenario = output.applying(to: try input.load(estimating: .compare))
         guard !scenario.variants.isEmpty else {
             throw Failure.badScenario(
                 ScenarioError(

@@ -32,7 +32,7 @@ struct DrawCommand: ParsableCommand {
     }
 
     func run() throws {
-        var scenario = output.applying(to: try input.load())
+        var scenario = output.applying(to: try input.load(estimating: .draw(transactions: transactions)))
         scenario.transactions = transactions
         scenario.duration = nil
         scenario.metrics.transactionLog = true

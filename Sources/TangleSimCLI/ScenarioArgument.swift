@@ -7,11 +7,37 @@ struct ScenarioArgument: ParsableArguments {
     @Argument(help: "The JSON scenario file.", completion: .file(extensions: ["json"]))
     var scenario: String
 
+    /// What a command does with a loaded scenario, for its cost estimate.
+    enum Estimated {
+        /// One run that writes its results (`run`).
+        case run
+        /// The scenario's variants, one after another (`compare`).
+        case compare
+        /// The first `transactions` transactions with the transaction log, kept in memory
+        /// (`draw`).
+        case draw(transactions: Int)
+    }
+
     /// Loads and validates the scenario, or reports the problem on standard error and exits
     /// with status 2 (a bad scenario). A sweep scenario is refused: `tanglesim sweep` runs it.
-    func load() throws -> Scenario {
+    /// So is a scenario whose estimated cost exceeds what this process may use or the event
+    /// limit (``WorkloadEstimate/refusal()``): `estimated` says what the command will run.
+    /// The estimate comes first, before even a random topology is drawn.
+    func load(estimating estimated: Estimated = .run) throws -> Scenario {
         switch try loadFile() {
         case .single(let loaded):
+            switch estimated {
+            case .run:
+                try refuseIfTooCostly(.single(loaded, file: scenario))
+            case .compare:
+                try refuseIfTooCostly(.comparison(loaded, file: scenario))
+            case .draw(let transactions):
+                var drawn = loaded
+                drawn.transactions = transactions
+                drawn.duration = nil
+                drawn.metrics.transactionLog = true
+                try refuseIfTooCostly(.single(drawn, file: scenario, use: .inMemory))
+            }
             do {
                 try Simulation.checkRunnable(loaded, file: scenario)
             } catch let error as ScenarioError {
@@ -26,10 +52,15 @@ struct ScenarioArgument: ParsableArguments {
         }
     }
 
-    /// Loads and expands a sweep scenario (every point validated), or exits with status 2.
-    func loadSweep() throws -> Sweep {
+    /// Loads and expands a sweep scenario (every point validated and estimated with `jobs`
+    /// runs at once, set by `jobsFlag`), or exits with status 2.
+    ///
+    /// - Parameter limits: the memory limits to check the estimate against (this process's
+    ///   by default).
+    func loadSweep(jobs: Int, jobsFlag: String = "--jobs", limits: [MemoryLimit] = MemoryLimit.current()) throws -> Sweep {
         switch try loadFile() {
         case .sweep(let sweep):
+            try refuseIfTooCostly(.sweep(sweep, jobs: jobs, jobsFlag: jobsFlag), limits: limits)
             do {
                 for point in sweep.points {
                     for replication in 0..<sweep.plan.replications {
@@ -46,6 +77,13 @@ struct ScenarioArgument: ParsableArguments {
                     file: scenario, path: "",
                     message: #"no "sweep" section: add one (see README, "Sweeps") or run it with `tanglesim run \#(scenario)`"#))
         }
+    }
+
+    /// Exits with status 2 when `workload` would exceed `limits` or the event limit, naming
+    /// the field responsible (see ``WorkloadEstimate/refusal(limits:)``); nothing has run or
+    /// been written yet.
+    func refuseIfTooCostly(_ workload: WorkloadEstimate, limits: [MemoryLimit] = MemoryLimit.current()) throws {
+        if let error = workload.refusal(limits: limits) { throw Failure.badScenario(error) }
     }
 
     /// Loads the file as a single scenario or a sweep, or exits with status 2.

@@ -51,7 +51,7 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        let sweep = try input.loadSweep()
+        let sweep = try input.loadSweep(jobs: jobs)
         let outputPath = out ?? "Results/\(sweep.name)"
         let folder: SweepFolder
         let recorded: Set<Int>

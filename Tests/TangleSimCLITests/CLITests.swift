@@ -101,7 +101,7 @@ struct CLITests {
             .write(to: folder.appendingPathComponent("tiny.json"), atomically: true, encoding: .utf8)
         let result = try TangleSimBinary.run(["validate", "tiny.json"], in: folder)
         #expect(result.status == 0)
-        #expect(result.stderr.isEmpty)
+        #expect(result.stderr.hasPrefix("tiny.json: estimate for run: "), "the estimate, on standard error")
         #expect(result.stdout.contains(#""name": "tiny""#))
         #expect(result.stdout.contains(#""distribution": "constant""#))
         #expect(result.stdout.contains(#""orphanTimeout": 60"#))

@@ -43,12 +43,7 @@ public struct Sweep: Sendable {
         points.reserveCapacity(plan.pointCount)
         for index in 0..<plan.pointCount {
             let values = plan.values(ofPoint: index)
-            let names = plan.parameters.map(\.path.description)
-            let context =
-                values.isEmpty
-                ? "in sweep point \(index)"
-                : "in sweep point \(index): "
-                    + zip(names, values).map { "\($0) = \($1._compactText)" }.joined(separator: ", ")
+            let context = Self._context(plan: plan, point: index, values: values)
             var json = base
             for (parameter, value) in zip(plan.parameters, values) {
                 do {
