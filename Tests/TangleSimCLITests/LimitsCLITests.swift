@@ -71,7 +71,7 @@ struct LimitsCLITests {
          "duration.json: duration: 1e+21 arrivals at lambda 1000/s means about 2e+21 events (the run about 2e+21 in all); runs are limited to 1e+12 events"),
         ("mesh.json", #"{"duration":60,"devices":[{"count":1000,"rate":1}],"network":{"model":"gossip","nodes":100000,"topology":{"kind":"fullMesh"},"linkLatency":0.1}}"#,
          "run", 2_097_152,
-         "mesh.json: network.topology: a fullMesh network of 100000 nodes (4999950000 links) needs about 556.2 GiB of network topology (the run about 567.4 GiB of address space in all); this process may use 2.0 GiB of address space (ulimit -v)"),
+         "mesh.json: network.topology: a fullMesh network of 100000 nodes (4999950000 links) needs about 518.9 GiB of network topology (the run about 529.4 GiB of address space in all); this process may use 2.0 GiB of address space (ulimit -v)"),
         ("rings.json", #"{"duration":600,"devices":[{"count":3000,"rate":1}],"tipSelection":{"strategy":"mcmc"},"consensus":{"kind":"coordinator","interval":10,"tipSelection":{"strategy":"mcmc"}}}"#,
          "run", 4_194_304,
          "rings.json: tipSelection.start.W: a window of 10 s at lambda 3000/s (a ring of 131072 transactions) needs about 2.0 GiB of ancestor bits (the run about 4.3 GiB of address space in all); this process may use 4.0 GiB of address space (ulimit -v)"),

@@ -101,13 +101,14 @@ extension RunEstimate {
 
         var phases: [_Phase] = []
         if scenario.network.gossip != nil {
-            let gossip = _gossip(q)
-            simulation += gossip.simulation
+            // The run reserves the Tangle's storage before it draws the network.
             let reserves = simulation.filter { $0.reserved > 0 }.map { reserve -> _Allocation in
                 var empty = reserve
                 empty.count = 0
                 return empty
             }
+            let gossip = _gossip(q)
+            simulation += gossip.simulation
             phases.append(_Phase(name: "building the network", allocations: gossip.building + reserves))
         }
         phases.append(_Phase(name: "simulating", allocations: simulation))
