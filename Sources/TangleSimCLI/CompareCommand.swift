@@ -23,7 +23,7 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let scenario = output.applying(to: try input.load(warn: false))
+        let scenario = try input.load(estimating: .compare, seed: output.seed, warn: false)
         guard !scenario.variants.isEmpty else {
             throw Failure.badScenario(
                 ScenarioError(

@@ -39,7 +39,7 @@ struct DrawCommand: ParsableCommand {
     }
 
     func run() throws {
-        var scenario = output.applying(to: try input.load())
+        var scenario = try input.load(estimating: .draw(transactions: transactions), seed: output.seed)
         scenario.transactions = transactions
         scenario.duration = nil
         scenario.metrics.transactionLog = true

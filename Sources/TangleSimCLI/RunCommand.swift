@@ -23,7 +23,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let scenario = output.applying(to: try input.load())
+        let scenario = try input.load(seed: output.seed)
         let outputPath = output.folder(for: scenario)
         do {
             try RunOutput.checkFolder(outputPath)

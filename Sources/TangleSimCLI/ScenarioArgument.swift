@@ -7,19 +7,45 @@ struct ScenarioArgument: ParsableArguments {
     @Argument(help: "The JSON scenario file.", completion: .file(extensions: ["json"]))
     var scenario: String
 
+    /// What a command does with a loaded scenario, for its cost estimate.
+    enum Estimated {
+        /// One run that writes its results (`run`).
+        case run
+        /// The scenario's variants, one after another (`compare`).
+        case compare
+        /// The first `transactions` transactions with the transaction log, kept in memory
+        /// (`draw`).
+        case draw(transactions: Int)
+    }
+
     /// Loads and validates the scenario, or reports the problem on standard error and exits
     /// with status 2 (a bad scenario). A sweep scenario is refused: `tanglesim sweep` runs it.
+    /// So is a scenario whose estimated cost exceeds what this process may use or the event
+    /// limit (``WorkloadEstimate/refusal()``): `estimated` says what the command will run.
+    /// The estimate comes first, before even a random topology is drawn.
     ///
-    /// - Parameter warn: whether to print the scenario's warnings on standard error (a command
-    ///   that checks more before it runs prints them itself, after its own checks).
-    func load(warn: Bool = true) throws -> Scenario {
+    /// - Parameters:
+    ///   - seed: the `--seed` override, applied before the scenario is checked (a random
+    ///     topology is drawn with the seed the run will use).
+    ///   - warn: whether to print the scenario's warnings on standard error (a command that
+    ///     checks more before it runs prints them itself, after its own checks).
+    func load(estimating estimated: Estimated = .run, seed: UInt64? = nil, warn: Bool = true) throws -> Scenario {
         switch try loadFile() {
-        case .single(let loaded):
-            do {
-                try Simulation.checkRunnable(loaded, file: scenario)
-            } catch let error as ScenarioError {
-                throw Failure.badScenario(error)
+        case .single(var loaded):
+            if let seed { loaded.seed = seed }
+            switch estimated {
+            case .run:
+                try refuseIfTooCostly(.single(loaded, file: scenario))
+            case .compare:
+                try refuseIfTooCostly(.comparison(loaded, file: scenario))
+            case .draw(let transactions):
+                var drawn = loaded
+                drawn.transactions = transactions
+                drawn.duration = nil
+                drawn.metrics.transactionLog = true
+                try refuseIfTooCostly(.single(drawn, file: scenario, use: .inMemory))
             }
+            try checkRunnable(loaded)
             if warn { Self.printWarnings(loaded.warnings(file: scenario)) }
             return loaded
         case .sweep(let sweep):
@@ -30,19 +56,16 @@ struct ScenarioArgument: ParsableArguments {
         }
     }
 
-    /// Loads and expands a sweep scenario (every point validated), or exits with status 2.
-    func loadSweep() throws -> Sweep {
+    /// Loads and expands a sweep scenario (every point validated and estimated with `jobs`
+    /// runs at once, set by `jobsFlag`), or exits with status 2.
+    ///
+    /// - Parameter limits: the memory limits to check the estimate against (this process's
+    ///   by default).
+    func loadSweep(jobs: Int, jobsFlag: String = "--jobs", limits: [MemoryLimit] = MemoryLimit.current()) throws -> Sweep {
         switch try loadFile() {
         case .sweep(let sweep):
-            do {
-                for point in sweep.points {
-                    for replication in 0..<sweep.plan.replications {
-                        try Simulation.checkRunnable(point.scenario, replication: replication, file: scenario)
-                    }
-                }
-            } catch let error as ScenarioError {
-                throw Failure.badScenario(error)
-            }
+            try refuseIfTooCostly(.sweep(sweep, jobs: jobs, jobsFlag: jobsFlag), limits: limits)
+            try checkRunnable(sweep)
             Self.printWarnings(Self.warnings(of: sweep))
             return sweep
         case .single:
@@ -50,6 +73,29 @@ struct ScenarioArgument: ParsableArguments {
                 ScenarioError(
                     file: scenario, path: "",
                     message: #"no "sweep" section: add one (see README, "Sweeps") or run it with `tanglesim run \#(scenario)`"#))
+        }
+    }
+
+    /// Exits with status 2 when `scenario` cannot run as it stands: its random topology
+    /// cannot be drawn connected with its seed (``Simulation/checkRunnable(_:replication:file:)``).
+    func checkRunnable(_ scenario: Scenario) throws {
+        do {
+            try Simulation.checkRunnable(scenario, file: self.scenario)
+        } catch let error as ScenarioError {
+            throw Failure.badScenario(error)
+        }
+    }
+
+    /// ``checkRunnable(_:)`` for every point and replication of `sweep`.
+    func checkRunnable(_ sweep: Sweep) throws {
+        do {
+            for point in sweep.points {
+                for replication in 0..<sweep.plan.replications {
+                    try Simulation.checkRunnable(point.scenario, replication: replication, file: scenario)
+                }
+            }
+        } catch let error as ScenarioError {
+            throw Failure.badScenario(error)
         }
     }
 
@@ -67,6 +113,13 @@ struct ScenarioArgument: ParsableArguments {
                 return warning
             }
         }
+    }
+
+    /// Exits with status 2 when `workload` would exceed `limits` or the event limit, naming
+    /// the field responsible (see ``WorkloadEstimate/refusal(limits:)``); nothing has run or
+    /// been written yet.
+    func refuseIfTooCostly(_ workload: WorkloadEstimate, limits: [MemoryLimit] = MemoryLimit.current()) throws {
+        if let error = workload.refusal(limits: limits) { throw Failure.badScenario(error) }
     }
 
     /// Loads the file as a single scenario or a sweep, or exits with status 2.
@@ -87,12 +140,6 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Override the scenario's seed.", valueName: "n"))
     var seed: UInt64?
 
-    /// `scenario` with the seed override applied.
-    func applying(to scenario: Scenario) -> Scenario {
-        var scenario = scenario
-        if let seed { scenario.seed = seed }
-        return scenario
-    }
 
     /// The output folder for `scenario`.
     func folder(for scenario: Scenario) -> String {

@@ -51,7 +51,10 @@ struct SlurmCommand: ParsableCommand {
     }
 
     func run() throws {
-        let sweep = try input.loadSweep()
+        // A shard runs on a compute node: check its --cpus runs against this machine's physical
+        // memory only (a login node's ulimit or cgroup says nothing of the nodes'); each shard
+        // checks its own limits again before it runs.
+        let sweep = try input.loadSweep(jobs: cpus, jobsFlag: "--cpus", limits: MemoryLimit.current().filter { $0.source == .physicalMemory })
         guard shards <= sweep.runCount else {
             let empty = shards - sweep.runCount
             throw ValidationError(

@@ -57,7 +57,8 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        let sweep = try input.loadSweep()
+        let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let sweep = try input.loadSweep(jobs: jobs)
         let outputPath = out ?? "Results/\(sweep.name)"
         let folder: SweepFolder
         let recorded: Set<Int>
@@ -72,7 +73,6 @@ struct SweepCommand: ParsableCommand {
         let shardLabel = shard.map { " shard \($0) of \(of!)" } ?? ""
         let progress = SweepProgress(
             label: sweep.name + shardLabel, total: mine.count, alreadyDone: mine.count - todo.count)
-        let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         Self.keepFreedMemoryForTheNextRun()
         let clock = ContinuousClock()
         let started = clock.now

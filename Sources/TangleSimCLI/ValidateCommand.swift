@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TangleSim
 
 /// `tanglesim validate SCENARIO`: checks a scenario and prints it with every default filled in.
@@ -11,18 +12,44 @@ struct ValidateCommand: ParsableCommand {
             file, the field and what was expected when it is not. For a sweep, every point is \
             checked as a scenario, and the number of runs and each point's values and seed \
             are printed.
+
+            Also estimates what running it costs — events, peak memory and its largest parts, \
+            each named by the scenario field responsible — and exits with status 2, like run, \
+            sweep and compare, when that exceeds what this process may use or the event \
+            limit. The estimate is printed on standard error after a single scenario (standard \
+            output stays its resolved JSON), on standard output after a sweep's points.
             """
     )
 
     @OptionGroup var input: ScenarioArgument
 
+    @Option(name: .long, help: ArgumentHelp("For a sweep: worker threads to estimate (default: all cores).", valueName: "n"))
+    var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+    }
+
     func run() throws {
+        let limits = MemoryLimit.current()
         switch try input.loadFile() {
         case .single(let scenario):
+            var workloads: [(String, WorkloadEstimate)] = [("run", .single(scenario, file: input.scenario))]
+            if !scenario.variants.isEmpty {
+                workloads.append(("compare", .comparison(scenario, file: input.scenario)))
+            }
+            for (_, workload) in workloads { try input.refuseIfTooCostly(workload, limits: limits) }
+            try input.checkRunnable(scenario)
             print(scenario.resolvedJSON.prettyPrinted, terminator: "")
+            let reports = workloads.map { $0.1.report(command: $0.0, limits: limits) }
+            FileHandle.standardError.write(Data((input.scenario + ": " + reports.joined()).utf8))
             ScenarioArgument.printWarnings(scenario.warnings(file: input.scenario))
         case .sweep(let sweep):
+            let workload = WorkloadEstimate.sweep(sweep, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            try input.refuseIfTooCostly(workload, limits: limits)
+            try input.checkRunnable(sweep)
             print(Self.describe(sweep), terminator: "")
+            print("  " + workload.report(command: "sweep", limits: limits).replacingOccurrences(of: "\n  ", with: "\n    "), terminator: "")
             ScenarioArgument.printWarnings(ScenarioArgument.warnings(of: sweep))
         }
     }

@@ -202,7 +202,8 @@ struct SweepCLITests {
         let lines = validated.stdout.split(separator: "\n")
         #expect(lines[0] == "mini.json: a sweep of 4 points × 3 replications = 12 runs (grid of network.delay, tangle.parents)")
         #expect(lines[1].hasPrefix("  point 0: network.delay = 0.5, tangle.parents = 2, seed "))
-        #expect(lines.count == 6)
+        #expect(lines.count == 6 + 1 + 4 + 1, "then the estimate: a line, one per point, the limits")
+        #expect(lines[6].hasPrefix("  estimate for sweep with --jobs "))
 
         let ran = try TangleSimBinary.run(["run", "mini.json"], in: folder)
         #expect(ran.status == 2)

@@ -138,6 +138,42 @@ struct ConsensusTests {
         #expect(means[0] < means[1] && means[1] < means[2], "\(means)")
     }
 
+    /// Devices approve k = 1 parent, milestones 2 (the default) or more: the Tangle's
+    /// slots are max(k, milestone parents) wide, devices still approve one parent each.
+    @Test("milestones keep their parents when devices approve fewer (tangle.parents 1)", arguments: [2, 5])
+    func milestonesWiderThanDevices(milestoneParents: Int) {
+        var scenario = Scenario(
+            name: "k1", seed: 4, duration: 30, devices: [DeviceClass(count: 20, rate: 0.5)],
+            tangle: TangleConfiguration(parents: 1),
+            consensus: .coordinator(CoordinatorConfiguration(interval: 5, parents: milestoneParents)))
+        scenario.metrics.transactionLog = true
+        #expect(scenario.parentSlots == milestoneParents)
+        let result = Simulation.run(scenario)
+        let tangle = result.tangle!
+        #expect(tangle.parentSlotsPerTransaction == milestoneParents)
+        var milestones: [Int32] = [0]
+        var widest = 0
+        for index in 1..<tangle.count {
+            let x = Int32(index)
+            let parents = Array(tangle.parents(of: x))
+            if tangle.isMilestone(x) {
+                #expect(parents.first == milestones.last, "a milestone approves the previous one first")
+                #expect((2...milestoneParents).contains(parents.count), "the previous milestone and at least one tip")
+                #expect(Set(parents).count == parents.count)
+                widest = max(widest, parents.count)
+                milestones.append(x)
+            } else {
+                #expect(parents.count == 1, "a device approves k = 1 parent")
+            }
+        }
+        #expect(widest == milestoneParents, "milestones approve all their parents once enough tips exist")
+        #expect(milestones.count - 1 == result.summary.milestones)
+        #expect(result.summary.milestones == 6)
+        // Every run is censored (orphanTimeout 60 > 30 s): count confirmations directly.
+        let confirmed = (1..<tangle.count).filter { tangle.isDeviceTransaction(Int32($0)) && !result.confirmedAt![$0].isNaN }
+        #expect(confirmed.count > 0, "milestones confirm their past cones (chains, with k = 1)")
+    }
+
     @Test("Poisson milestones average the interval")
     func poissonSchedule() {
         let scenario = Scenario(

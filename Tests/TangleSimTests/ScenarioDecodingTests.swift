@@ -120,7 +120,7 @@ struct ScenarioDecodingTests {
         Scenario(
             name: "everything_set-1.0", description: "Line one\nline \"two\" — ünïcode",
             seed: UInt64(Int64.max), duration: 0.1, transactions: 12345, warmup: 1e-05,
-            devices: [DeviceClass(count: 7, rate: 1.0 / 3.0), DeviceClass(count: 1, rate: 1e300)],
+            devices: [DeviceClass(count: 7, rate: 1.0 / 3.0), DeviceClass(count: 1, rate: 1e7)],
             network: .delay(.uniform(min: 0, max: 2.5)),
             tangle: TangleConfiguration(parents: 8, repeatedPicks: .collapse),
             metrics: MetricsConfiguration(orphanTimeout: 0.5, sampleInterval: 3, transactionLog: true)),
@@ -228,10 +228,24 @@ struct ScenarioDecodingTests {
         (minimal(#""seed": -1"#), "bad.json: seed: expected an integer from 0 to 9223372036854775807, got -1"),
         (minimal(#""seed": 1.5"#), "bad.json: seed: expected an integer from 0 to 9223372036854775807, got 1.5"),
         (minimal(#""seed": "1""#), #"bad.json: seed: expected an integer from 0 to 9223372036854775807, got "1""#),
-        (#"{"duration": "fast", "devices": []}"#, #"bad.json: duration: expected a positive number of seconds, got "fast""#),
-        (#"{"duration": 0, "devices": []}"#, "bad.json: duration: expected a positive number of seconds, got 0"),
+        (#"{"duration": "fast", "devices": []}"#, #"bad.json: duration: expected a number of seconds, at least 1e-6, got "fast""#),
+        (#"{"duration": 0, "devices": []}"#, "bad.json: duration: expected a number of seconds, at least 1e-6, got 0"),
         (#"{"transactions": 0, "devices": []}"#, "bad.json: transactions: expected a positive integer, got 0"),
-        (#"{"transactions": 1e3, "devices": []}"#, "bad.json: transactions: expected a positive integer, got 1000.0"),
+        (#"{"transactions": 2.5, "devices": []}"#, "bad.json: transactions: expected a positive integer, got 2.5"),
+        (#"{"transactions": -1e3, "devices": []}"#, "bad.json: transactions: expected a positive integer, got -1000.0"),
+        // Beyond 64 bits, written with an exponent or written out: refused alike.
+        (#"{"transactions": 1e19, "devices": []}"#, "bad.json: transactions: expected a positive integer, got 1e+19"),
+        (#"{"transactions": 10000000000000000000, "devices": []}"#, "bad.json: transactions: expected a positive integer, got 1e+19"),
+        (#"{"duration": 1e-7, "devices": []}"#, "bad.json: duration: expected a number of seconds, at least 1e-6, got 1e-07"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1e300}]}"#, "bad.json: devices[0].rate: expected a positive number of transactions per second, at most 1e7, got 1e+300"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 10000001}]}"#, "bad.json: devices[0].rate: expected a positive number of transactions per second, at most 1e7, got 10000001"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "reattachAfter": 1e-9}], "consensus": {"kind": "coordinator", "interval": 10}}"#, "bad.json: devices[0].reattachAfter: expected a number of seconds, at least 1e-6, got 1e-09"),
+        (minimal(#""metrics": {"sampleInterval": 1e-300}"#), "bad.json: metrics.sampleInterval: expected a number of seconds, at least 1e-6, got 1e-300"),
+        (minimal(#""metrics": {"orphanTimeout": 5e-7}"#), "bad.json: metrics.orphanTimeout: expected a number of seconds, at least 1e-6, got 5e-07"),
+        (minimal(#""consensus": {"kind": "coordinator", "interval": 1e-300}"#), "bad.json: consensus.interval: expected a number of seconds, at least 1e-6, got 1e-300"),
+        (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "window", "W": 1e-7}}"#), "bad.json: tipSelection.start.W: expected a number of seconds, at least 1e-6, got 1e-07"),
+        (minimal(#""consensus": {"kind": "coordinator", "interval": 10, "tipSelection": {"strategy": "mcmc", "start": {"kind": "window", "W": 0}}}"#), "bad.json: consensus.tipSelection.start.W: expected a number of seconds, at least 1e-6, got 0"),
+        (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "milestone", "depth": 2.5}}, "consensus": {"kind": "coordinator", "interval": 10}"#), "bad.json: tipSelection.start.depth: expected a positive integer, got 2.5"),
         (minimal(#""warmup": 700"#), "bad.json: warmup: expected a non-negative number of seconds below duration (600), got 700"),
         (minimal(#""warmup": 600.0"#), "bad.json: warmup: expected a non-negative number of seconds below duration (600), got 600.0"),
         (#"{"transactions": 9, "warmup": -1, "devices": []}"#, "bad.json: warmup: expected a non-negative number of seconds, got -1"),
@@ -247,11 +261,11 @@ struct ScenarioDecodingTests {
         (#"{"duration": 600, "devices": [{"count": 1, "rate": 1}, {"rate": 1}]}"#, "bad.json: devices[1].count: required key is missing (expected a positive integer)"),
         (#"{"duration": 600, "devices": [{"count": 0, "rate": 1}]}"#, "bad.json: devices[0].count: expected a positive integer, got 0"),
         (#"{"duration": 600, "devices": [{"count": 2.5, "rate": 1}]}"#, "bad.json: devices[0].count: expected a positive integer, got 2.5"),
-        (#"{"duration": 600, "devices": [{"count": 1}]}"#, "bad.json: devices[0].rate: required key is missing (expected a positive number of transactions per second)"),
-        (#"{"duration": 600, "devices": [{"count": 1, "rate": true}]}"#, "bad.json: devices[0].rate: expected a positive number of transactions per second, got true"),
-        (#"{"duration": 600, "devices": [{"count": 1, "rate": -1}]}"#, "bad.json: devices[0].rate: expected a positive number of transactions per second, got -1"),
-        (#"{"duration": 600, "devices": [{"count": 1, "rate": null}]}"#, "bad.json: devices[0].rate: expected a positive number of transactions per second, got null"),
-        (#"{"duration": 600, "devices": [{"count": 1, "rate": [1]}]}"#, "bad.json: devices[0].rate: expected a positive number of transactions per second, got an array"),
+        (#"{"duration": 600, "devices": [{"count": 1}]}"#, "bad.json: devices[0].rate: required key is missing (expected a positive number of transactions per second, at most 1e7)"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": true}]}"#, "bad.json: devices[0].rate: expected a positive number of transactions per second, at most 1e7, got true"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": -1}]}"#, "bad.json: devices[0].rate: expected a positive number of transactions per second, at most 1e7, got -1"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": null}]}"#, "bad.json: devices[0].rate: expected a positive number of transactions per second, at most 1e7, got null"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": [1]}]}"#, "bad.json: devices[0].rate: expected a positive number of transactions per second, at most 1e7, got an array"),
         (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "rat": 2}]}"#, #"bad.json: devices[0].rat: unknown key "rat"; did you mean "rate"?"#),
         (#"{"duration": 600, "devices": [{"count": 2000000000, "rate": 1}, {"count": 2000000000, "rate": 1}]}"#, "bad.json: devices: expected at most 2147483647 devices in total, got 4000000000"),
         (#"{"duration": 600, "devices": [{"count": 9223372036854775807, "rate": 1}, {"count": 1, "rate": 1}]}"#, "bad.json: devices: expected at most 2147483647 devices in total, got more than 9223372036854775807"),
@@ -268,7 +282,11 @@ struct ScenarioDecodingTests {
         (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "wattsStrogatz", "degree": 4, "rewire": 2}, "linkLatency": 0.1}"#), "bad.json: network.topology.rewire: expected a probability from 0 to 1, got 2"),
         (minimal(#""network": {"model": "gossip", "nodes": 3, "topology": {"kind": "edges", "edges": [[0, 1], [1, 1]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[1]: a link joins two different nodes, got [1, 1]"),
         (minimal(#""network": {"model": "gossip", "nodes": 3, "topology": {"kind": "edges", "edges": [[0, 1], [1, 0]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[1]: the link [1, 0] is listed twice"),
-        (minimal(#""network": {"model": "gossip", "nodes": 3, "topology": {"kind": "edges", "edges": [[0, 3]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[0]: expected a link [a, b] between nodes 0 to 2, got an array"),
+        (minimal(#""network": {"model": "gossip", "nodes": 3, "topology": {"kind": "edges", "edges": [[0, 3]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[0]: expected a link [a, b] between nodes 0 to 2, got [0, 3]"),
+        (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "edges", "edges": [[0, 1], [0, 17]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[1]: expected a link [a, b] between nodes 0 to 9, got [0, 17]"),
+        (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "edges", "edges": [[-1, 2]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[0]: expected a link [a, b] between nodes 0 to 9, got [-1, 2]"),
+        (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "edges", "edges": [[0, 1, 2]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[0]: expected a link [a, b] between nodes 0 to 9, got an array"),
+        (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "edges", "edges": [[0, 0.5]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[0]: expected a link [a, b] between nodes 0 to 9, got an array"),
         (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "linkLatencySampling": "once"}"#), #"bad.json: network.linkLatencySampling: expected one of "perLink", "perMessage", got "once""#),
         (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "delay": 1}"#), #"bad.json: network.delay: unknown key "delay"; known keys: model, nodes, topology, linkLatency, linkLatencySampling, processingDelay"#),
         (#"{"duration": 60, "devices": [{"count": 2, "rate": 1, "node": 10}], "network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1}}"#, "bad.json: devices[0].node: expected a node from 0 to 9, got 10"),
@@ -307,33 +325,77 @@ struct ScenarioDecodingTests {
         (minimal(#""tipSelection": {"strategy": "mcmc", "alpha": -0.1}"#), "bad.json: tipSelection.alpha: expected a non-negative number, got -0.1"),
         (minimal(#""tipSelection": {"strategy": "mcmc", "aplha": 0.1}"#), #"bad.json: tipSelection.aplha: unknown key "aplha"; did you mean "alpha"?"#),
         (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "tips"}}"#), #"bad.json: tipSelection.start.kind: expected one of "genesis", "window", "milestone", got "tips""#),
-        (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "window"}}"#), "bad.json: tipSelection.start.W: required key is missing (expected a positive number of seconds)"),
-        (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "window", "W": 0}}"#), "bad.json: tipSelection.start.W: expected a positive number of seconds, got 0"),
+        (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "window"}}"#), "bad.json: tipSelection.start.W: required key is missing (expected a number of seconds, at least 1e-6)"),
+        (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "window", "W": 0}}"#), "bad.json: tipSelection.start.W: expected a number of seconds, at least 1e-6, got 0"),
         (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "genesis", "W": 10}}"#), #"bad.json: tipSelection.start.W: unknown key "W"; known keys: kind"#),
         (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "milestone", "depth": 0}}"#), "bad.json: tipSelection.start.depth: expected a positive integer, got 0"),
         (minimal(#""tipSelection": {"strategy": "mcmc", "start": {"kind": "milestone", "depth": 3}}"#), #"bad.json: tipSelection.start.kind: a "milestone" walk start needs coordinator milestones: add "consensus": {"kind": "coordinator", "interval": 10}"#),
         // Consensus and variants.
-        (minimal(#""consensus": {"kind": "coordinator"}"#), "bad.json: consensus.interval: required key is missing (expected a positive number of seconds)"),
+        (minimal(#""consensus": {"kind": "coordinator"}"#), "bad.json: consensus.interval: required key is missing (expected a number of seconds, at least 1e-6)"),
         (minimal(#""consensus": {"kind": "coordinator", "interval": 10, "schedule": "random"}"#), #"bad.json: consensus.schedule: expected one of "periodic", "poisson", got "random""#),
         (minimal(#""consensus": {"kind": "coordinator", "interval": 10, "parents": 1}"#), "bad.json: consensus.parents: expected an integer from 2 to 8, got 1"),
         (minimal(#""consensus": {"kind": "coordinator", "interval": 10, "tipSelection": {"strategy": "mcmc", "alpha": -1}}"#), "bad.json: consensus.tipSelection.alpha: expected a non-negative number, got -1"),
         (minimal(#""consensus": {"kind": "cumulativeWeight", "threshold": 1}"#), "bad.json: consensus.threshold: expected an integer of at least 2, got 1"),
         (minimal(#""consensus": {"kind": "pow"}"#), #"bad.json: consensus.kind: expected one of "none", "coordinator", "cumulativeWeight", got "pow""#),
         (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "reattachAfter": 30}]}"#, #"bad.json: devices[0]: reattachAfter needs a confirmation rule: set "consensus" to a coordinator or a cumulativeWeight threshold"#),
-        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "reattachAfter": 0}]}"#, "bad.json: devices[0].reattachAfter: expected a positive number of seconds, got 0"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "reattachAfter": 0}]}"#, "bad.json: devices[0].reattachAfter: expected a number of seconds, at least 1e-6, got 0"),
         (minimal(#""variants": [{"tipSelection": {"strategy": "uniform"}}]"#), "bad.json: variants[0].label: required key is missing (expected a non-empty string)"),
         (minimal(#""variants": [{"label": "a"}, {"label": "a"}]"#), #"bad.json: variants[1].label: duplicate label "a"; labels name the rows of the comparison"#),
         (minimal(#""variants": [{"label": "a", "tipSelection": {"strategy": "mcmc", "start": {"kind": "milestone", "depth": 2}}}]"#), #"bad.json: variants[0].tipSelection.start.kind: a "milestone" walk start needs coordinator milestones: add "consensus": {"kind": "coordinator", "interval": 10}"#),
         (minimal(#""variants": [{"label": "a", "consensus": {"kind": "coordinator", "interval": 5}, "tipselection": {}}]"#), #"bad.json: variants[0].tipselection: unknown key "tipselection"; did you mean "tipSelection"?"#),
         // Metrics.
-        (minimal(#""metrics": {"orphanTimeout": 0}"#), "bad.json: metrics.orphanTimeout: expected a positive number of seconds, got 0"),
-        (minimal(#""metrics": {"sampleInterval": []}"#), "bad.json: metrics.sampleInterval: expected a positive number of seconds, got an array"),
+        (minimal(#""metrics": {"orphanTimeout": 0}"#), "bad.json: metrics.orphanTimeout: expected a number of seconds, at least 1e-6, got 0"),
+        (minimal(#""metrics": {"sampleInterval": []}"#), "bad.json: metrics.sampleInterval: expected a number of seconds, at least 1e-6, got an array"),
         (minimal(#""metrics": {"transactionLog": "yes"}"#), #"bad.json: metrics.transactionLog: expected true or false, got "yes""#),
         (minimal(#""metrics": {"transactionlog": true}"#), #"bad.json: metrics.transactionlog: unknown key "transactionlog"; did you mean "transactionLog"?"#),
         (minimal(#""metrics": {"sample interval": 1}"#), #"bad.json: metrics["sample interval"]: unknown key "sample interval"; did you mean "sampleInterval"?"#),
     ])
     func errors(json: String, message: String) {
         #expect(decodeError(json) == message)
+    }
+
+    @Test("an integral number is an integer however it is written")
+    func integralNumbers() throws {
+        let scenario = try decode(
+            #"{"transactions": 1e3, "seed": 7.0, "devices": [{"count": 2e1, "rate": 1}], "tangle": {"parents": 3.0}}"#)
+        #expect(scenario.transactions == 1000)
+        #expect(scenario.seed == 7)
+        #expect(scenario.devices[0].count == 20)
+        #expect(scenario.tangle.parents == 3)
+        let written = try decode(#"{"transactions": 1000000000000000000, "devices": [{"count": 1, "rate": 1}]}"#)
+        let exponent = try decode(#"{"transactions": 1e18, "devices": [{"count": 1, "rate": 1}]}"#)
+        #expect(written == exponent)
+        let edges = try decode(
+            minimal(#""network": {"model": "gossip", "nodes": 2, "topology": {"kind": "edges", "edges": [[0, 1e0]]}, "linkLatency": 0.1}"#))
+        #expect(edges.network.gossip?.topology == .edges([[0, 1]]))
+    }
+
+    @Test("the shortest interval and the highest rate are accepted")
+    func limitsAreInclusive() throws {
+        let scenario = try decode(
+            #"{"duration": 1e-6, "devices": [{"count": 1, "rate": 1e7}], "metrics": {"sampleInterval": 1e-6, "orphanTimeout": 1e-6}}"#)
+        #expect(scenario.duration == 1e-6)
+        #expect(scenario.devices[0].rate == 1e7)
+        #expect(scenario.metrics.sampleInterval == 1e-6)
+    }
+
+    @Test("a file larger than 16 MiB, or endless, is refused after reading 16 MiB")
+    func oversizedFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tanglesim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("big.json").path
+        // A valid JSON document just over the limit: spaces, then a scenario.
+        let body = Array(minimal().utf8)
+        try Data(Array(repeating: UInt8(ascii: " "), count: Scenario.maximumFileBytes + 1 - body.count) + body)
+            .write(to: URL(fileURLWithPath: path))
+        let message = "the file is larger than 16 MiB: a scenario is a small JSON document"
+        #expect(throws: ScenarioError(file: path, path: "", message: message)) { try Scenario.load(path: path) }
+        #expect(throws: ScenarioError(file: "/dev/zero", path: "", message: message)) { try Scenario.load(path: "/dev/zero") }
+        // Exactly at the limit is read (and decoded).
+        try Data(Array(repeating: UInt8(ascii: " "), count: Scenario.maximumFileBytes - body.count) + body)
+            .write(to: URL(fileURLWithPath: path))
+        #expect(try Scenario.load(path: path).duration == 600)
     }
 
     @Test func malformedJSONGivesLineAndColumn() {

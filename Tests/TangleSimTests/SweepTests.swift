@@ -100,9 +100,9 @@ struct SweepTests {
         "bad sweeps name the field, and the point with its values",
         arguments: [
             (#""devices[0].rate": [1, -1]"#, "grid",
-             "sweep.json: devices[0].rate: expected a positive number of transactions per second, got -1 (in sweep point 1: devices[0].rate = -1)"),
+             "sweep.json: devices[0].rate: expected a positive number of transactions per second, at most 1e7, got -1 (in sweep point 1: devices[0].rate = -1)"),
             (#""tangle.parents": [2], "devices[0].rate": [1, "fast"]"#, "grid",
-             #"sweep.json: devices[0].rate: expected a positive number of transactions per second, got "fast" (in sweep point 1: tangle.parents = 2, devices[0].rate = "fast")"#),
+             #"sweep.json: devices[0].rate: expected a positive number of transactions per second, at most 1e7, got "fast" (in sweep point 1: tangle.parents = 2, devices[0].rate = "fast")"#),
             (#""tangle.parnets": [3]"#, "grid",
              #"sweep.json: tangle.parnets: unknown key "parnets"; did you mean "parents"? (in sweep point 0: tangle.parnets = 3)"#),
             (#""devices[2].rate": [1]"#, "grid",

@@ -129,6 +129,7 @@ public struct PaperChecks: Sendable {
         }
         let issued = scenario.warmup...(duration - ages.last!)
         let logged = scenario
+        if let refusal = WorkloadEstimate.replications(logged, file: path, count: replications, jobs: jobs).refusal() { throw refusal }
         let slopes = ParallelMap.map(0..<replications, jobs: jobs) { replication -> Double in
             let result = Simulation.run(logged, replication: replication)
             return WeightGrowthCurve(tangle: result.tangle!, ages: ages, issued: issued).slope(over: fitRange)
@@ -247,6 +248,7 @@ public struct PaperChecks: Sendable {
         guard sweep.replications >= 2 else {
             throw ScenarioError(file: path, path: "sweep.replications", message: "the checks need at least 2 replications per point")
         }
+        if let refusal = WorkloadEstimate.sweep(sweep, jobs: jobs, use: .inMemory).refusal() { throw refusal }
         return sweep
     }
 

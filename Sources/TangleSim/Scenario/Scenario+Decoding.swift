@@ -68,7 +68,18 @@ extension Scenario {
         }
     }
 
+    /// The largest scenario file read: 16 MiB. Scenarios are small JSON documents (the
+    /// biggest, an explicit gossip edge list, takes about 10 bytes a link); anything larger
+    /// is not a scenario, and reading it whole (`/dev/zero`, a log file given by mistake)
+    /// would only exhaust memory.
+    public static let maximumFileBytes = 16 << 20
+
     /// The whole contents of the file at `path`, or a ``ScenarioError`` with `strerror`'s text.
+    ///
+    /// - Throws: `PATH: cannot read the file: <system error>`, or
+    ///   `PATH: the file is larger than 16 MiB: a scenario is a small JSON document` after
+    ///   reading at most ``maximumFileBytes`` + 1 bytes (so endless files like `/dev/zero`
+    ///   are refused too).
     static func _readFile(_ path: String) throws -> [UInt8] {
         func failure() -> ScenarioError {
             ScenarioError(
@@ -83,6 +94,11 @@ extension Scenario {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count > 0 {
                 contents.append(contentsOf: chunk[..<count])
+                guard contents.count <= maximumFileBytes else {
+                    throw ScenarioError(
+                        file: path, path: "",
+                        message: "the file is larger than \(maximumFileBytes >> 20) MiB: a scenario is a small JSON document")
+                }
             } else if count == 0 {
                 return contents
             } else if errno != EINTR {
@@ -136,7 +152,7 @@ extension _Expectation where Value == Scenario {
             let name = try reader.optional("name", .scenarioName) ?? Scenario._defaultName(forFile: file)
             let description = try reader.optional("description", .string)
             let seed = try reader.optional("seed", .integer(from: 0, to: Int64.max)) ?? 1
-            let duration = try reader.optional("duration", .positiveNumber(of: "seconds"))
+            let duration = try reader.optional("duration", .interval)
             let transactions = try reader.optional("transactions", .positiveInteger)
             guard duration != nil || transactions != nil else {
                 throw reader.field.failure(
@@ -213,8 +229,9 @@ extension _Expectation where Value == DeviceClass {
         object(#"a device class like {"count": 1000, "rate": 0.05}"#) { reader in
             DeviceClass(
                 count: Int(try reader.required("count", .positiveInteger)),
-                rate: try reader.required("rate", .positiveNumber(of: "transactions per second")),
-                reattachAfter: try reader.optional("reattachAfter", .positiveNumber(of: "seconds")),
+                rate: try reader.required(
+                    "rate", .number("a positive number of transactions per second, at most 1e7") { $0 > 0 && $0 <= Scenario.highestDeviceRate }),
+                reattachAfter: try reader.optional("reattachAfter", .interval),
                 attachment: try reader.nodeAttachment())
         }
     }
@@ -317,7 +334,7 @@ extension _Expectation where Value == WalkStart {
             case .genesis:
                 return .genesis
             case .window:
-                return .window(W: try reader.required("W", .positiveNumber(of: "seconds")))
+                return .window(W: try reader.required("W", .interval))
             case .milestone:
                 return .milestone(depth: Int(try reader.required("depth", .positiveInteger)))
             }
@@ -330,8 +347,8 @@ extension _Expectation where Value == MetricsConfiguration {
     fileprivate static var metrics: Self {
         object(#"an object like {"orphanTimeout": 60, "sampleInterval": 1.0, "transactionLog": false}"#) { reader in
             MetricsConfiguration(
-                orphanTimeout: try reader.optional("orphanTimeout", .positiveNumber(of: "seconds")) ?? 60,
-                sampleInterval: try reader.optional("sampleInterval", .positiveNumber(of: "seconds")) ?? 1,
+                orphanTimeout: try reader.optional("orphanTimeout", .interval) ?? 60,
+                sampleInterval: try reader.optional("sampleInterval", .interval) ?? 1,
                 transactionLog: try reader.optional("transactionLog", .bool) ?? false)
         }
     }
@@ -347,7 +364,7 @@ extension _Expectation where Value == ConsensusConfiguration {
             case .coordinator:
                 return .coordinator(
                     CoordinatorConfiguration(
-                        interval: try reader.required("interval", .positiveNumber(of: "seconds")),
+                        interval: try reader.required("interval", .interval),
                         schedule: try reader.optional("schedule", .oneOf(MilestoneSchedule.self)) ?? .periodic,
                         tipSelection: try reader.optional("tipSelection", .tipSelection) ?? .uniform,
                         parents: Int(try reader.optional("parents", .integer(from: 2, to: Int64(TangleConfiguration.maximumParents))) ?? 2),
@@ -511,12 +528,16 @@ extension _Expectation where Value == [[Int]] {
         return Self(description) { field in
             guard let elements = field.elements else { throw field.mismatch(expected: description) }
             var seen = Set<[Int]>()
+            let link = "a link [a, b] between nodes 0 to \(nodes - 1)"
             return try elements.map { element in
                 guard let ends = element.elements, ends.count == 2,
-                      case .integer(let a) = ends[0].value, case .integer(let b) = ends[1].value,
-                      (0..<Int64(nodes)).contains(a), (0..<Int64(nodes)).contains(b)
+                      let a = ends[0].value._integralValue, let b = ends[1].value._integralValue
                 else {
-                    throw element.mismatch(expected: "a link [a, b] between nodes 0 to \(nodes - 1)")
+                    throw element.mismatch(expected: link)
+                }
+                // Name the pair, so that the node that does not exist shows.
+                guard (0..<Int64(nodes)).contains(a), (0..<Int64(nodes)).contains(b) else {
+                    throw element.failure("expected \(link), got [\(a), \(b)]")
                 }
                 guard a != b else { throw element.failure("a link joins two different nodes, got [\(a), \(b)]") }
                 guard seen.insert([Int(min(a, b)), Int(max(a, b))]).inserted else {

@@ -86,6 +86,21 @@ public struct Scenario: Sendable, Equatable {
     public var deviceCount: Int {
         devices.reduce(0) { $0 + $1.count }
     }
+
+    /// Parent slots per transaction in the Tangle: k, or more when milestones approve more
+    /// parents than devices do. A milestone approves the previous milestone plus
+    /// `parents − 1` tips (up to 8 in all) whatever k is, so the slot width is
+    /// max(k, milestone parents); devices still approve k.
+    public var parentSlots: Int {
+        Swift.max(tangle.parents, consensus.coordinator?.parents ?? 0)
+    }
+
+    /// The shortest span of simulated time a scenario may set as a duration, interval,
+    /// timeout or window: 1 µs (1e-6 s).
+    public static let shortestInterval = 1e-6
+
+    /// The highest rate a device may have: 1e7 transactions per second.
+    public static let highestDeviceRate = 1e7
 }
 
 /// A class of identical devices: `count` devices, each issuing transactions as a Poisson

@@ -50,16 +50,29 @@ extension _Expectation where Value == Double {
         number("a non-negative number" + _unitSuffix(unit)) { $0 >= 0 }
     }
 
+    /// A span of simulated time that paces or bounds events (a duration, an interval, a
+    /// timeout, a window): at least ``Scenario/shortestInterval`` (1 µs), described as
+    /// `a number of seconds, at least 1e-6`.
+    ///
+    /// Shorter spans have no physical meaning here, and together with the event limit of
+    /// ``RunEstimate`` they keep every periodic event far above the clock's resolution, so
+    /// simulated time always advances.
+    static var interval: Self {
+        number("a number of seconds, at least 1e-6") { $0 >= Scenario.shortestInterval }
+    }
+
     private static func _unitSuffix(_ unit: String?) -> String {
         unit.map { " of \($0)" } ?? ""
     }
 }
 
 extension _Expectation where Value == Int64 {
-    /// An integer (written without a fraction or exponent) in `range`.
+    /// An integer in `range`: written out (`1000`) or as a number without a fraction
+    /// (`1e3`, `1000.0`), so that `1e18` and `1000000000000000000` are accepted or refused
+    /// alike. A number beyond 64 bits is refused like the integer written out would be.
     static func integer(in range: ClosedRange<Int64>, _ description: String) -> Self {
         Self(description) { field in
-            guard case .integer(let value) = field.value, range.contains(value) else {
+            guard let value = field.value._integralValue, range.contains(value) else {
                 throw field.mismatch(expected: description)
             }
             return value
@@ -115,6 +128,18 @@ extension _Expectation where Value: RawRepresentable<String> & CaseIterable {
                 throw field.mismatch(expected: description)
             }
             return value
+        }
+    }
+}
+
+extension JSONValue {
+    /// The value as an integer: an ``integer(_:)``, or a ``number(_:)`` that is integral and
+    /// fits in `Int64` (`1e3`, `2.0`); nil otherwise.
+    var _integralValue: Int64? {
+        switch self {
+        case .integer(let value): value
+        case .number(let value): Int64(exactly: value)
+        default: nil
         }
     }
 }

@@ -61,9 +61,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         self.replication = replication
         self.devices = devices
         self.network = network
-        let milestoneParents = scenario.consensus.coordinator?.parents ?? 0
-        tangle = Tangle(
-            parents: Swift.max(scenario.tangle.parents, milestoneParents), expectedTransactions: expectedTransactions)
+        tangle = Tangle(parents: scenario.parentSlots, expectedTransactions: expectedTransactions)
         visibleTips.reserveCapacity(ids: expectedTransactions)
         visibleTips.insert(0)
         metrics = RunMetrics(scenario: scenario)

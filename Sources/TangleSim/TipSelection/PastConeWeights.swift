@@ -33,9 +33,12 @@ public struct PastConeWeights: CumulativeWeights {
     @usableFromInline var _visited = StampMarks()
     @usableFromInline var _queue: ContiguousArray<Int32> = []
 
+    /// The default ``cacheLimitWords``: 2^25 words, 256 MiB of ancestor sets.
+    public static let defaultCacheLimitWords = 1 << 25
+
     /// - Parameter cacheLimitWords: the most words of ancestor sets to keep (default 2^25,
     ///   256 MiB).
-    public init(cacheLimitWords: Int = 1 << 25) {
+    public init(cacheLimitWords: Int = PastConeWeights.defaultCacheLimitWords) {
         self.cacheLimitWords = cacheLimitWords
         _sets[0] = []
     }

@@ -39,13 +39,27 @@ public struct WindowedWeights: CumulativeWeights {
     /// Creates the tracker holding only the genesis, with a ring of at least
     /// `initialCapacity` transactions.
     public init(initialCapacity: Int) {
-        var capacity = 64
-        while capacity < initialCapacity { capacity <<= 1 }
+        let capacity = Self.ringCapacity(atLeast: initialCapacity)
         self.capacity = capacity
         _words = capacity / 64
         _planeCount = capacity.trailingZeroBitCount
         _ancestors = ContiguousArray(repeating: 0, count: capacity * _words)
         _planes = ContiguousArray(repeating: 0, count: _planeCount * _words)
+    }
+
+    /// The ring size M for a requested capacity: the smallest power of two, at least 64,
+    /// that holds `requested` transactions.
+    public static func ringCapacity(atLeast requested: Int) -> Int {
+        var capacity = 64
+        while capacity < requested { capacity <<= 1 }
+        return capacity
+    }
+
+    /// The bytes a ring of M transactions allocates, all zero-filled at once: M ancestor
+    /// sets of M bits (M²/8 bytes) and log2(M) bit planes of M counters (M·log2(M)/8).
+    public static func ringBytes(capacity: Int) -> Double {
+        let m = Double(capacity)
+        return m * m / 8 + Double(capacity.trailingZeroBitCount) * m / 8
     }
 
     public mutating func didIssue(_ x: Int32, in tangle: Tangle) {

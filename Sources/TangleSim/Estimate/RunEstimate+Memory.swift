@@ -1,0 +1,373 @@
+import Foundation
+
+/// The memory model of one run: what each structure of the simulation allocates, phase by
+/// phase. Sizes come from the types themselves (`MemoryLayout`, ``WindowedWeights``'s ring
+/// rule, ``Simulation/expectedTransactions(of:)``), never from a measured scenario.
+///
+/// Phases, in order (the peak is the largest):
+/// 1. *building the network* (gossip only): the topology's edge list and adjacency while the
+///    graph is drawn, beside the storage the run has already reserved;
+/// 2. *simulating*: everything the run holds, filling as transactions arrive;
+/// 3. *end-of-run statistics*: the same, full, plus the arrays `finishWithLatencies` fills
+///    in one pass (first approvals, propagation times, latencies);
+/// 4. *sorting latencies*: those arrays full plus the radix sort's buffer;
+/// 5. *writing results* (`tanglesim run` only): what the result keeps, plus `timeseries.csv`
+///    built in memory (its fields, its text and a copy of the text) or the 1 MiB buffer of
+///    `transactions.csv`.
+extension RunEstimate {
+    /// The phases of a run, and the bytes its result keeps after the run.
+    static func _phases(_ q: _RunQuantities, use: Use) -> (phases: [_Phase], retained: (residentBytes: Double, virtualBytes: Double)) {
+        let scenario = q.scenario
+        let n = q.transactions
+        let transactionsKey = _ComponentKey(
+            name: "tangle columns", field: q.transactionsField,
+            detail: "a Tangle of \(_EstimateText.count(n)) transactions (\(Int(q.slots)) parent slots)")
+        func perTransaction(_ name: String) -> _ComponentKey {
+            _ComponentKey(name: name, field: q.transactionsField, detail: "a Tangle of \(_EstimateText.count(n)) transactions")
+        }
+
+        // The Tangle: issue and visible times (8 + 8), device and first approver (4 + 4), k
+        // parent slots and k next-approver slots (4 + 4 each); reserved, then doubled column
+        // by column if milestones or reattachments outgrow the reserve.
+        let tangleBytes = Double(2 * MemoryLayout<Double>.stride + 2 * MemoryLayout<Int32>.stride) + 8 * q.slots
+        let tangle = _Allocation(
+            component: transactionsKey, elementBytes: tangleBytes, count: n, reserved: q.reserved, fills: true,
+            copyElementBytes: Swift.max(8, 4 * q.slots))
+        // The visible tip set: a slot per id (reserved like the Tangle) and its members.
+        let tipSlots = _Allocation(
+            component: perTransaction("visible tip set"), elementBytes: 4, count: n, reserved: q.reserved, fills: true)
+        var simulation: [_Allocation] = [tangle, tipSlots]
+        var retainedWithLog: [_Allocation] = [tangle]
+
+        // The confirmation rule: confirmation times (reserved); weights and search marks for
+        // a weight threshold (reserved); payload ids and times with reattachment (grown).
+        if scenario.consensus != .none {
+            var bytes = Double(MemoryLayout<Double>.stride)
+            if case .cumulativeWeight = scenario.consensus { bytes += 8 }
+            let confirmation = _Allocation(
+                component: perTransaction("confirmation state"), elementBytes: bytes, count: n, reserved: q.reserved, fills: true)
+            simulation.append(confirmation)
+            retainedWithLog.append(confirmation)
+        }
+        if q.reattachments > 0 {
+            let field = q.reattachmentsByClass.indices.max { q.reattachmentsByClass[$0] < q.reattachmentsByClass[$1] }
+                .map { "devices[\($0)].reattachAfter" } ?? q.transactionsField
+            let payloads = _Allocation(
+                component: _ComponentKey(
+                    name: "reattachment payloads", field: field,
+                    detail: "\(_EstimateText.count(q.reattachments)) reattachments (about \(_EstimateText.approximate(q.confirmationLatency)) s to confirmation)"),
+                elementBytes: 12, count: n, fills: true)
+            simulation.append(payloads)
+            retainedWithLog.append(payloads)
+        }
+
+        // Tip selection: the devices' selector and, with MCMC, the coordinator's own.
+        simulation += _weights(q, scenario.tipSelection, prefix: "tipSelection")
+        if let coordinator = scenario.consensus.coordinator {
+            simulation += _weights(q, coordinator.tipSelection, prefix: "consensus.tipSelection")
+            simulation.append(
+                _Allocation(
+                    component: _milestoneKey(q), elementBytes: 4, count: q.milestones + 1, fills: true))
+        }
+
+        // Pending events: visibility in flight, a reattachment check per recent transaction
+        // of a reattaching class, and the sample, next arrival and next milestone. Lanes
+        // and heap grow by doubling and, being rings, end up written in full.
+        let checksByClass = scenario.devices.map { deviceClass -> Double in
+            guard let after = deviceClass.reattachAfter else { return 0 }
+            let rate = Double(deviceClass.count) * deviceClass.rate
+            return rate * after * (1 + q.reattachments / Swift.max(q.arrivals, 1))
+        }
+        let reattachChecks = _sum(checksByClass)
+        let pending = Swift.min(n, q.inFlight) + Swift.min(n, reattachChecks) + 3
+        var eventField = scenario.network.gossip == nil ? "network.delay" : "network.linkLatency"
+        if reattachChecks > q.inFlight, let index = checksByClass.indices.max(by: { checksByClass[$0] < checksByClass[$1] }) {
+            eventField = "devices[\(index)].reattachAfter"
+        }
+        simulation.append(
+            _Allocation(
+                component: _ComponentKey(
+                    name: "pending events", field: eventField,
+                    detail: "about \(_EstimateText.count(pending)) events pending at a time"),
+                elementBytes: Double(MemoryLayout<Event<TangleEvent>>.stride), count: pending, zeroFilled: true))
+
+        // The time series: one row per sample, appended.
+        let seriesKey = _ComponentKey(
+            name: "time series", field: "metrics.sampleInterval",
+            detail: "a sample every \(_EstimateText.number(scenario.metrics.sampleInterval)) s for \(_EstimateText.number(q.end)) s (\(_EstimateText.count(q.samples)) rows)")
+        let series = _Allocation(
+            component: seriesKey, elementBytes: Double(MemoryLayout<TimeseriesRow>.stride), count: q.samples, fills: true)
+        simulation.append(series)
+
+        var phases: [_Phase] = []
+        if scenario.network.gossip != nil {
+            // The run reserves the Tangle's storage before it draws the network.
+            let reserves = simulation.filter { $0.reserved > 0 }.map { reserve -> _Allocation in
+                var empty = reserve
+                empty.count = 0
+                return empty
+            }
+            let gossip = _gossip(q)
+            simulation += gossip.simulation
+            phases.append(_Phase(name: "building the network", allocations: gossip.building + reserves))
+        }
+        phases.append(_Phase(name: "simulating", allocations: simulation))
+
+        // finishWithLatencies: first approvals (reserved for every transaction), propagation
+        // times and latencies (appended) in one pass over the measured transactions.
+        let full = simulation.map(\.settled)
+        let statisticsKey = _ComponentKey(
+            name: "end-of-run statistics", field: q.transactionsField,
+            detail: "the statistics of \(_EstimateText.count(q.measured)) measured transactions")
+        var statistics = [
+            _Allocation(component: statisticsKey, elementBytes: 8, count: q.judged, reserved: n, fills: true),
+            _Allocation(component: statisticsKey, elementBytes: 8, count: q.measured, fills: true),
+        ]
+        let confirming = scenario.consensus != .none
+        let latencies = _Allocation(
+            component: statisticsKey, elementBytes: 8, count: confirming ? q.judgedPayloads : 0, fills: true)
+        if confirming {
+            statistics.append(latencies)
+            if let gossip = scenario.network.gossip, scenario.consensus.coordinator != nil {
+                statistics.append(latencies)  // latencies at the coordinator's node
+                statistics.append(
+                    _Allocation(
+                        component: statisticsKey, elementBytes: 8, count: q.milestones + 1 + Double(gossip.nodes)))
+            }
+        }
+        phases.append(_Phase(name: "end-of-run statistics", allocations: full + statistics))
+        if confirming, q.judgedPayloads > 4096 {
+            // The LSD radix sort: a buffer as long as the latencies, and 2^16 counters.
+            let buffer = _Allocation(
+                component: statisticsKey, elementBytes: 8, count: q.judgedPayloads, reserved: q.judgedPayloads, zeroFilled: true)
+            let counters = _Allocation(component: statisticsKey, elementBytes: 8, count: 65536, reserved: 65536, zeroFilled: true)
+            let sorted = statistics.map(\.settled)
+            phases.append(_Phase(name: "sorting latencies", allocations: full + sorted + [buffer, counters]))
+        }
+
+        // What the result keeps: the time series, the sorted latencies and, with the
+        // transaction log, the Tangle and the confirmation arrays.
+        var kept = [series]
+        if confirming { kept.append(latencies) }
+        if scenario.metrics.transactionLog { kept += retainedWithLog }
+        kept = kept.map(\.settled)
+        let retained = (_sum(kept.map(\.residentBytes)), _sum(kept.map(\.virtualBytes)))
+
+        if use == .run {
+            phases += _writing(q, kept: kept, seriesKey: seriesKey)
+        }
+        if use == .sweepWorker {
+            for index in phases.indices {
+                for allocation in phases[index].allocations.indices {
+                    phases[index].allocations[allocation].keepsFreedBuffers = true
+                }
+            }
+        }
+        return (phases, retained)
+    }
+
+    /// The component of the coordinator's milestone list (and, under gossip, the milestones'
+    /// visibility vectors).
+    static func _milestoneKey(_ q: _RunQuantities) -> _ComponentKey {
+        let interval = q.scenario.consensus.coordinator?.interval ?? .nan
+        let nodes = q.scenario.network.gossip.map { " on \($0.nodes) nodes" } ?? ""
+        return _ComponentKey(
+            name: "milestone lists", field: "consensus.interval",
+            detail: "a milestone every \(_EstimateText.number(interval)) s for \(_EstimateText.number(q.end)) s\(nodes)")
+    }
+
+    /// The cumulative weights an MCMC selector keeps (nothing for uniform selection).
+    ///
+    /// - Window and milestone starts: ``WindowedWeights``'s ring of M transactions, zero-filled
+    ///   at once (M²/8 bytes of ancestor sets and log2(M) bit planes), M from
+    ///   ``Simulation/windowCapacity(of:start:)``; and a visibility bit per transaction.
+    /// - Genesis starts: ``PastConeWeights``: a weight, an eviction entry and a visibility bit
+    ///   per transaction, and the past-cone sets of the transactions that can still be chosen:
+    ///   those in flight and the visible tips, the tips' at most the cache limit (256 MiB). A
+    ///   set is x/8 bytes for transaction x. A nearly unbiased walk (alpha·lambda·h <= 1,
+    ///   weights differ by about lambda·h between competing approvers) keeps about 2·lambda·h
+    ///   recent tips, n/8 bytes each; a biased one leaves transactions behind as tips for
+    ///   good (half of them at alpha·lambda·h = 50), so the estimate takes them all: sets of
+    ///   0 to n/8 bytes, n²/16 in all.
+    static func _weights(_ q: _RunQuantities, _ tipSelection: TipSelectionConfiguration, prefix: String) -> [_Allocation] {
+        guard case .mcmc(_, let start) = tipSelection else { return [] }
+        let n = q.transactions
+        let visibleBits = { (key: _ComponentKey) in _Allocation(component: key, elementBytes: 8, count: (n / 64).rounded(.up), fills: true) }
+        let delayField = q.scenario.network.gossip == nil ? "network.delay" : "network.linkLatency"
+        switch start {
+        case .genesis:
+            let key = _ComponentKey(
+                name: "past-cone weights", field: "\(prefix).start",
+                detail: "walks from the genesis over \(_EstimateText.count(n)) transactions")
+            guard case .mcmc(let alpha, _) = tipSelection else { return [] }
+            let recentTips = 2 * q.lambda * q.propagation + 1
+            let tipSets = alpha * q.lambda * q.propagation <= 1 ? recentTips * n / 8 : n * n / 16
+            let cache = Double(PastConeWeights.defaultCacheLimitWords) * 8
+            let liveSets = Swift.min(cache, tipSets) + q.inFlight * n / 8
+            return [
+                _Allocation(component: key, elementBytes: 4, count: n, fills: true),  // weights
+                _Allocation(component: key, elementBytes: 4, count: n, fills: true),  // eviction order
+                visibleBits(key),
+                _Allocation(component: key, elementBytes: liveSets / Swift.max(n, 1), count: n, reserved: n, fills: true),
+                // Address space only: the heap's holes left by freed sets, each smaller than
+                // every set allocated after it, about as many bytes as the live sets.
+                _Allocation(component: key, elementBytes: liveSets / Swift.max(n, 1), count: 0, reserved: n),
+            ]
+        case .window, .milestone:
+            let requested = Simulation.windowCapacity(of: q.scenario, start: start)
+            let ring = WindowedWeights.ringCapacity(atLeast: requested)
+            let delay = 4 * q.propagation
+            let key: _ComponentKey
+            switch start {
+            case .window(let w):
+                key = _ComponentKey(
+                    name: "ancestor bits", field: 2 * w >= delay ? "\(prefix).start.W" : delayField,
+                    detail: "a window of \(_EstimateText.number(w)) s at lambda \(_EstimateText.number(q.lambda))/s (a ring of \(ring) transactions)")
+            default:
+                let interval = q.scenario.consensus.coordinator?.interval ?? 0
+                let depth = start.milestoneDepth
+                key = _ComponentKey(
+                    name: "ancestor bits", field: Double(depth + 1) * interval >= delay ? "\(prefix).start.depth" : delayField,
+                    detail: "a walk start \(depth) milestones of \(_EstimateText.number(interval)) s back at lambda \(_EstimateText.number(q.lambda))/s (a ring of \(ring) transactions)")
+            }
+            return [
+                _Allocation(component: key, elementBytes: WindowedWeights.ringBytes(capacity: ring), count: 1, reserved: 1),
+                visibleBits(key),
+            ]
+        }
+    }
+
+    /// A gossip network's storage: what drawing the topology takes (a transient phase) and
+    /// what the run keeps.
+    ///
+    /// Drawing: the link list (16 bytes a link, appended), one adjacency list per node, and
+    /// the compressed rows; a random regular graph adds its stubs and a set of joined pairs.
+    /// Kept: the compressed rows (offsets, peers, link ids, link ends), link latencies, the
+    /// all-pairs table of shortest paths (N²·8 bytes, with per-link latencies, a constant
+    /// processing delay and at most 4,096 nodes), the device attachments, N·8 bytes per
+    /// transaction in flight (a pooled visibility vector), 12 bytes per transaction (pool
+    /// slot, two marks), N·8 bytes per milestone kept to the end, and N·8 per-node sums.
+    static func _gossip(_ q: _RunQuantities) -> (building: [_Allocation], simulation: [_Allocation]) {
+        guard let gossip = q.scenario.network.gossip else { return ([], []) }
+        let nodes = Double(gossip.nodes)
+        let links = q.links
+        let topologyKey = _ComponentKey(
+            name: "network topology", field: "network.topology",
+            detail: "a \(gossip.topology.kindName) network of \(gossip.nodes) nodes (\(_EstimateText.count(links)) links)")
+        var kept = [
+            _Allocation(component: topologyKey, elementBytes: 4, count: nodes + 1),  // offsets
+            _Allocation(component: topologyKey, elementBytes: 8, count: 2 * links),  // peers and link ids
+            _Allocation(component: topologyKey, elementBytes: 8, count: links),  // link ends
+            _Allocation(component: topologyKey, elementBytes: 8, count: links, reserved: links),  // latencies
+            _Allocation(component: topologyKey, elementBytes: 9, count: nodes, reserved: nodes),  // settled, per-node sums
+        ]
+        if case .edges = gossip.topology {
+            // The scenario's own list: an array of two integers per link.
+            kept.append(
+                _Allocation(
+                    component: _ComponentKey(name: "edge list", field: "network.topology.edges", detail: "an edge list of \(_EstimateText.count(links)) links"),
+                    elementBytes: 8 + _mallocChunk(32 + 16), count: links, reserved: links))
+        }
+        var building = kept
+        building.append(_Allocation(component: topologyKey, elementBytes: 16, count: links))  // the link list
+        // Adjacency: a list per node, (peer, link) pairs of 8 bytes, doubled as appended.
+        let degree = 2 * links / Swift.max(nodes, 1)
+        building.append(
+            _Allocation(
+                component: topologyKey, elementBytes: _mallocChunk(32 + 8 * _powerOfTwo(atLeast: Swift.max(1, degree))),
+                count: nodes, reserved: nodes))
+        switch gossip.topology {
+        case .randomRegular:
+            building.append(_Allocation(component: topologyKey, elementBytes: 8, count: 2 * links, reserved: 2 * links))  // stubs
+            building.append(_Allocation(component: topologyKey, elementBytes: 8.125, count: links / 0.75))  // joined pairs
+        case .wattsStrogatz:
+            building.append(
+                _Allocation(
+                    component: topologyKey, elementBytes: _mallocChunk(32 + 8.125 * _powerOfTwo(atLeast: degree / 0.75)),
+                    count: nodes, reserved: nodes))
+        case .barabasiAlbert:
+            building.append(_Allocation(component: topologyKey, elementBytes: 8, count: 2 * links))  // endpoints
+        case .fullMesh, .edges:
+            break
+        }
+
+        var simulation = kept
+        if gossip.linkLatencySampling == .perLink, case .constant = gossip.processingDelay, gossip.nodes <= 4_096 {
+            let table = _Allocation(
+                component: _ComponentKey(
+                    name: "shortest-path table", field: "network.nodes",
+                    detail: "the shortest paths between \(gossip.nodes) nodes"),
+                elementBytes: 8, count: nodes * nodes, reserved: nodes * nodes, zeroFilled: true)
+            simulation.append(table)
+            building.append(table)
+        }
+        simulation.append(
+            _Allocation(
+                component: _ComponentKey(name: "device attachments", field: "devices", detail: "\(q.scenario.deviceCount) devices"),
+                elementBytes: 4, count: Double(q.scenario.deviceCount), reserved: Double(q.scenario.deviceCount)))
+        simulation.append(
+            _Allocation(
+                component: _ComponentKey(
+                    name: "in-flight visibility vectors", field: "network.nodes",
+                    detail: "about \(_EstimateText.count(q.inFlight)) transactions in flight on \(gossip.nodes) nodes"),
+                elementBytes: 8, count: q.inFlight * nodes))
+        simulation.append(
+            _Allocation(
+                component: _ComponentKey(
+                    name: "gossip marks", field: q.transactionsField,
+                    detail: "a Tangle of \(_EstimateText.count(q.transactions)) transactions"),
+                elementBytes: 12, count: q.transactions, fills: true))
+        if q.scenario.consensus.coordinator != nil {
+            simulation.append(_Allocation(component: _milestoneKey(q), elementBytes: 8 * nodes + 8, count: q.milestones + 1, fills: true))
+        }
+        return (building, simulation)
+    }
+
+    /// Writing the results of `tanglesim run`: the result's arrays, plus `timeseries.csv`
+    /// built in memory — a `[CSVValue]` of 10 fields per row, the text, then a copy of the
+    /// text as `Data` — and, with the transaction log, a 1 MiB write buffer.
+    static func _writing(_ q: _RunQuantities, kept: [_Allocation], seriesKey: _ComponentKey) -> [_Phase] {
+        let scenario = q.scenario
+        let csvKey = _ComponentKey(name: "timeseries.csv", field: seriesKey.field, detail: seriesKey.detail)
+        let columns = Double(TimeseriesRow.csvHeader.count)
+        let fields = _mallocChunk(32 + columns * Double(MemoryLayout<CSVValue>.stride)) + 8
+        // A line: the time, then integers no longer than the arrival count, commas, newline.
+        let integral = scenario.metrics.sampleInterval.rounded() == scenario.metrics.sampleInterval
+        let timeWidth = integral ? Double(_EstimateText.count(q.end).count) + 2 : 18
+        let countWidth = Double(_EstimateText.count(q.arrivals).count)
+        let tipsWidth = Double(_EstimateText.count(2 * q.lambda * q.propagation + 1).count)
+        var line = timeWidth + 2 * countWidth + 2 * tipsWidth + columns
+        if scenario.consensus != .none { line += 2 * countWidth }
+        if scenario.network.gossip != nil { line += 3 * tipsWidth + 18 }
+        let text = q.samples * line
+        var phases = [
+            _Phase(
+                name: "writing timeseries.csv",
+                allocations: kept + [
+                    _Allocation(component: csvKey, elementBytes: fields, count: q.samples, reserved: q.samples, fills: true),
+                    _Allocation(component: csvKey, elementBytes: 1, count: text, fills: true),
+                ]),
+            _Phase(
+                name: "writing timeseries.csv",
+                allocations: kept + [
+                    _Allocation(component: csvKey, elementBytes: 1, count: text),
+                    _Allocation(component: csvKey, elementBytes: 1, count: text, reserved: text, fills: true),
+                ]),
+        ]
+        if scenario.metrics.transactionLog {
+            let buffer = _Allocation(
+                component: _ComponentKey(name: "transactions.csv buffer", field: "metrics.transactionLog", detail: "the transaction log"),
+                elementBytes: 1, count: Double(1 << 20 + 256), reserved: Double(1 << 20 + 256))
+            phases.append(_Phase(name: "writing transactions.csv", allocations: kept + [buffer]))
+        }
+        return phases
+    }
+}
+
+extension WalkStart {
+    /// The depth of a milestone start (0 for other starts).
+    var milestoneDepth: Int {
+        if case .milestone(let depth) = self { return depth }
+        return 0
+    }
+}
