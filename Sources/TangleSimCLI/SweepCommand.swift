@@ -71,7 +71,7 @@ struct SweepCommand: ParsableCommand {
         let mine = (0..<sweep.runCount).filter { run in shard.map { run % of! == $0 } ?? true }
         let todo = mine.filter { !recorded.contains($0) }
         let shardLabel = shard.map { " shard \($0) of \(of!)" } ?? ""
-        let progress = SweepProgress(
+        let progress = ProgressBar(
             label: sweep.name + shardLabel, total: mine.count, alreadyDone: mine.count - todo.count)
         Self.keepFreedMemoryForTheNextRun()
         let clock = ContinuousClock()

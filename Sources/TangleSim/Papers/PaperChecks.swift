@@ -130,7 +130,7 @@ public struct PaperChecks: Sendable {
         let issued = scenario.warmup...(duration - ages.last!)
         let logged = scenario
         if let refusal = WorkloadEstimate.replications(logged, file: path, count: replications, jobs: jobs).refusal() { throw refusal }
-        let slopes = ParallelMap.map(0..<replications, jobs: jobs) { replication -> Double in
+        let slopes = WorkerPool.map(0..<replications, jobs: jobs) { replication -> Double in
             let result = Simulation.run(logged, replication: replication)
             return WeightGrowthCurve(tangle: result.tangle!, ages: ages, issued: issued).slope(over: fitRange)
         }

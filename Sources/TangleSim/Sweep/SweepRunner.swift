@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs the runs of a sweep on worker threads.
+/// Runs the runs of a sweep on worker threads (a ``WorkerPool``).
 ///
 /// Each worker takes the next run number from a shared list and simulates it; a run owns all
 /// its state (random streams included), so workers share nothing but that list. Which worker
@@ -34,57 +34,13 @@ public enum SweepRunner {
         completion: @escaping @Sendable (Completion) throws -> Void
     ) throws {
         precondition(jobs >= 1, "a sweep needs at least one worker")
-        let state = _SharedState(runs: runs)
-        let workers = min(jobs, runs.count)
-        let finished = DispatchSemaphore(value: 0)
-        for _ in 0..<workers {
-            let thread = Thread {
-                let clock = ContinuousClock()
-                while let run = state.next() {
-                    do {
-                        guard try claim(run) else { continue }
-                    } catch {
-                        state.fail(error)
-                        continue
-                    }
-                    var result: RunResult?
-                    let elapsed = clock.measure { result = sweep.simulate(run: run) }
-                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-                    do {
-                        try completion(Completion(run: run, result: result!, seconds: seconds))
-                    } catch {
-                        state.fail(error)
-                    }
-                }
-                finished.signal()
-            }
-            thread.stackSize = 16 << 20
-            thread.start()
+        let clock = ContinuousClock()
+        try WorkerPool.forEach(runs, jobs: jobs) { run in
+            guard try claim(run) else { return }
+            var result: RunResult?
+            let elapsed = clock.measure { result = sweep.simulate(run: run) }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            try completion(Completion(run: run, result: result!, seconds: seconds))
         }
-        for _ in 0..<workers { finished.wait() }
-        if let error = state.error { throw error }
     }
-}
-
-/// The list of runs still to start and the first error, behind a lock.
-private final class _SharedState: @unchecked Sendable {
-    private let _lock = NSLock()
-    private var _pending: ArraySlice<Int>
-    private var _error: (any Error)?
-
-    init(runs: [Int]) {
-        _pending = runs[...]
-    }
-
-    /// The next run to start, or `nil` when none is left or a run failed.
-    func next() -> Int? {
-        _lock.withLock { _error == nil ? _pending.popFirst() : nil }
-    }
-
-    /// Records `error` if it is the first.
-    func fail(_ error: any Error) {
-        _lock.withLock { if _error == nil { _error = error } }
-    }
-
-    var error: (any Error)? { _lock.withLock { _error } }
 }
