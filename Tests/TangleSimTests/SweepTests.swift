@@ -28,28 +28,28 @@ private func sweepError(_ text: String) -> String? {
 @Suite("Sweeps")
 struct SweepTests {
     @Test func parameterPathsParse() throws {
-        #expect(ParameterPath("devices[0].rate")?.steps == [.key("devices"), .index(0), .key("rate")])
-        #expect(ParameterPath("network.delay.mean")?.steps == [.key("network"), .key("delay"), .key("mean")])
-        #expect(ParameterPath("duration")?.steps == [.key("duration")])
-        #expect(ParameterPath("devices[12]")?.steps == [.key("devices"), .index(12)])
+        #expect(FieldPath("devices[0].rate")?.steps == [.key("devices"), .index(0), .key("rate")])
+        #expect(FieldPath("network.delay.mean")?.steps == [.key("network"), .key("delay"), .key("mean")])
+        #expect(FieldPath("duration")?.steps == [.key("duration")])
+        #expect(FieldPath("devices[12]")?.steps == [.key("devices"), .index(12)])
         for bad in ["", ".a", "a.", "a..b", "a[0]b", "a[]", "a[-1]", "a[x]", "[0]", "a[0", "a\"b"] {
-            #expect(ParameterPath(bad) == nil, "\(bad)")
+            #expect(FieldPath(bad) == nil, "\(bad)")
         }
     }
 
     @Test func applyingCreatesAbsentSectionsAndNamesBadSteps() throws {
         var document: JSONValue = ["devices": [["count": 1, "rate": 1.0]], "network": ["delay": 1.0]]
-        try ParameterPath("tangle.parents")!.apply(3, to: &document)
-        try ParameterPath("devices[0].rate")!.apply(0.5, to: &document)
+        try FieldPath("tangle.parents")!.apply(3, to: &document)
+        try FieldPath("devices[0].rate")!.apply(0.5, to: &document)
         #expect(document == ["devices": [["count": 1, "rate": 0.5]], "network": ["delay": 1.0], "tangle": ["parents": 3]])
-        #expect(throws: ParameterPath.Failure(message: "devices[1] does not exist: devices has 1 element")) {
-            try ParameterPath("devices[1].rate")!.apply(1, to: &document)
+        #expect(throws: FieldPath.Failure(message: "devices[1] does not exist: devices has 1 element")) {
+            try FieldPath("devices[1].rate")!.apply(1, to: &document)
         }
-        #expect(throws: ParameterPath.Failure(message: #"network.delay is 1.0, not an object with the key "mean""#)) {
-            try ParameterPath("network.delay.mean")!.apply(1, to: &document)
+        #expect(throws: FieldPath.Failure(message: #"network.delay is 1.0, not an object with the key "mean""#)) {
+            try FieldPath("network.delay.mean")!.apply(1, to: &document)
         }
-        #expect(throws: ParameterPath.Failure(message: "network is an object, not an array")) {
-            try ParameterPath("network[0]")!.apply(1, to: &document)
+        #expect(throws: FieldPath.Failure(message: "network is an object, not an array")) {
+            try FieldPath("network[0]")!.apply(1, to: &document)
         }
     }
 

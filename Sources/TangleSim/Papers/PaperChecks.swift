@@ -242,7 +242,7 @@ public struct PaperChecks: Sendable {
         var json = try JSONValue(parsing: Scenario._readFile(path), file: path)
         var sweep = try Sweep(json: json, file: path)
         if mode == .quick && sweep.replications > quickReplications {
-            try? ParameterPath("sweep.replications")!.apply(.integer(Int64(quickReplications)), to: &json)
+            try? FieldPath("sweep.replications")!.apply(.integer(Int64(quickReplications)), to: &json)
             sweep = try Sweep(json: json, file: path)
         }
         guard sweep.replications >= 2 else {

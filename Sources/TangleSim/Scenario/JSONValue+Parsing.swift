@@ -35,7 +35,7 @@ struct _JSONParser {
     /// Index where line 1, column 1 starts (after a byte order mark).
     private var _start = 0
     /// Where the value being parsed sits, for duplicate-key errors.
-    private var _path = _FieldPath()
+    private var _path = FieldPath()
     /// Number of arrays and objects currently open.
     private var _depth = 0
 

@@ -9,16 +9,16 @@ struct _Field {
     /// The value found there.
     let value: JSONValue
     /// Where it sits, like `devices[0].rate`.
-    let path: _FieldPath
+    let path: FieldPath
     /// The scenario file, as the user wrote its path.
     let file: String
 
     /// The field of the document root.
     init(root value: JSONValue, file: String) {
-        self.init(value: value, path: _FieldPath(), file: file)
+        self.init(value: value, path: FieldPath(), file: file)
     }
 
-    init(value: JSONValue, path: _FieldPath, file: String) {
+    init(value: JSONValue, path: FieldPath, file: String) {
         self.value = value
         self.path = path
         self.file = file

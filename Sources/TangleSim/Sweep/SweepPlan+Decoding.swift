@@ -7,7 +7,7 @@ extension SweepPlan {
     ///   - file: The scenario file, for errors.
     /// - Throws: ``ScenarioError`` naming the field at fault.
     public init(json: JSONValue, file: String) throws {
-        let root = _Field(value: json, path: _FieldPath().appending(key: "sweep"), file: file)
+        let root = _Field(value: json, path: FieldPath().appending(key: "sweep"), file: file)
         self = try root.decode(.sweepPlan)
     }
 }
@@ -48,7 +48,7 @@ extension _Expectation where Value == [SweepPlan.Parameter] {
             guard case .object(let object) = field.value else { throw field.mismatch(expected: description) }
             return try object.members.map { member in
                 let valuesField = _Field(value: member.value, path: field.path.appending(key: member.key), file: field.file)
-                guard let path = ParameterPath(member.key) else {
+                guard let path = FieldPath(member.key) else {
                     throw valuesField.failure(
                         "not a field path: write keys joined by \".\" and array indexes in brackets, like devices[0].rate or network.delay.mean")
                 }

@@ -14,11 +14,11 @@ public struct SweepPlan: Sendable, Equatable {
     /// One swept field and its values, in written order.
     public struct Parameter: Sendable, Equatable {
         /// The field, like `devices[0].rate`.
-        public var path: ParameterPath
+        public var path: FieldPath
         /// The values it takes; never empty. Any JSON value a scenario accepts at that place.
         public var values: [JSONValue]
 
-        public init(path: ParameterPath, values: [JSONValue]) {
+        public init(path: FieldPath, values: [JSONValue]) {
             self.path = path
             self.values = values
         }

@@ -1,11 +1,15 @@
-/// The address of one scenario field in a sweep, written like `devices[0].rate`,
-/// `network.delay.mean` or `tipSelection.alpha`.
+/// The location of a value inside a scenario document, written like `devices[0].rate`,
+/// `network.delay.mean` or `tipSelection.alpha`: where decoding errors point, and what a
+/// sweep's parameters address.
 ///
-/// A path is a key, then any sequence of `.key` and `[index]` steps. Keys are written bare:
-/// any characters other than `.`, `[`, `]` and `"`. Applying a path to a scenario document
+/// A path is a sequence of `.key` and `[index]` steps from the document root (the empty path).
+/// Printed (``description``), keys that are plain identifiers are joined with dots and any
+/// other key is written as a quoted subscript (`metrics["sample interval"]`), so the path
+/// stays unambiguous. Parsed (``init(_:)``, a sweep's parameter), keys are written bare: any
+/// characters other than `.`, `[`, `]` and `"`. Applying a path to a scenario document
 /// (``apply(_:to:)``) sets the value at that place, creating objects for absent keys on the
 /// way, so a field of a section the scenario leaves to its defaults can be swept.
-public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
+public struct FieldPath: Sendable, Equatable, CustomStringConvertible {
     /// One step down from a container.
     public enum Step: Sendable, Equatable {
         /// A member of an object.
@@ -14,13 +18,72 @@ public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
         case index(Int)
     }
 
-    /// The steps from the document root, outermost first; never empty, the first is a key.
-    public let steps: [Step]
+    /// The steps from the document root, outermost first.
+    public private(set) var steps: [Step] = []
 
-    /// The path as written in the scenario.
-    public let description: String
+    /// The root: the empty path.
+    public init() {}
 
-    /// Parses `text`, or returns `nil` when it is not a path.
+    /// The path of the member `key` of the object at this path.
+    public func appending(key: String) -> FieldPath {
+        var path = self
+        path.steps.append(.key(key))
+        return path
+    }
+
+    /// The path of element `index` of the array at this path.
+    public func appending(index: Int) -> FieldPath {
+        var path = self
+        path.steps.append(.index(index))
+        return path
+    }
+
+    /// Steps down into `step`.
+    mutating func append(_ step: Step) {
+        steps.append(step)
+    }
+
+    /// Steps back up one level.
+    ///
+    /// - Precondition: The path is not the root.
+    mutating func removeLast() {
+        steps.removeLast()
+    }
+
+    /// The path as printed in messages: `network.delay.sigma`, `devices[0].rate`.
+    public var description: String {
+        var text = ""
+        for step in steps {
+            switch step {
+            case .index(let index):
+                text += "[\(index)]"
+            case .key(let key) where Self._isIdentifier(key):
+                text += text.isEmpty ? key : ".\(key)"
+            case .key(let key):
+                text += "[\(JSONValue._quoted(key))]"
+            }
+        }
+        return text
+    }
+
+    /// Whether `key` can be printed bare: an ASCII letter or `_`, then letters, digits or `_`.
+    private static func _isIdentifier(_ key: String) -> Bool {
+        guard let first = key.utf8.first, first == UInt8(ascii: "_") || _isLetter(first) else {
+            return false
+        }
+        return key.utf8.allSatisfy { $0 == UInt8(ascii: "_") || _isLetter($0) || _isDigit($0) }
+    }
+
+    private static func _isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+    }
+
+    private static func _isDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    /// Parses `text` (a key, then any `.key` and `[index]` steps), or returns `nil` when it is
+    /// not a path.
     public init?(_ text: String) {
         var steps: [Step] = []
         var rest = Substring(text)
@@ -47,7 +110,6 @@ public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
             }
         }
         self.steps = steps
-        description = text
     }
 
     /// The first key: the top-level scenario field the path goes into.
@@ -64,7 +126,7 @@ public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
     /// - Throws: A message (to be placed in a ``ScenarioError``) when a step goes into a value
     ///   that is not a container of the right kind or past the end of an array, like
     ///   `devices[3] does not exist: devices has 1 element`.
-    public func apply(_ value: JSONValue, to document: inout JSONValue) throws(ParameterPath.Failure) {
+    public func apply(_ value: JSONValue, to document: inout JSONValue) throws(FieldPath.Failure) {
         try Self._apply(value, at: steps[...], to: &document, walked: "")
     }
 
