@@ -1,3 +1,4 @@
+import CGSL
 import Foundation
 import Testing
 import TangleSim
@@ -22,6 +23,21 @@ struct PapersTests {
         // One sample without spread is fine; two identical constants are not an increase.
         #expect(CheckStatistics.welchGreater([0, 0, 0], [0.1, 0.2, 0.15]).p < 0.05)  // t = 5.2, 2 degrees of freedom
         #expect(CheckStatistics.welchGreater([1, 1], [1, 1]).p == 1)
+    }
+
+    @Test("Student's one-sample test: t = (mean − reference)/SE with n − 1 degrees of freedom")
+    func student() {
+        // Mean 3, sd √2.5, SE √0.5: t = 3/√0.5 against 0, 1/√0.5 against 2.
+        let values = [1.0, 2, 3, 4, 5]
+        let zero = CheckStatistics.studentGreater(values, than: 0)
+        #expect(zero.difference == 3 && abs(zero.standardError - 0.5.squareRoot()) < 1e-12 && zero.degreesOfFreedom == 4)
+        #expect(abs(zero.p - gsl_cdf_tdist_Q(3 / 0.5.squareRoot(), 4)) < 1e-15)
+        #expect(abs(CheckStatistics.studentGreater(values, than: 2).p - gsl_cdf_tdist_Q(1 / 0.5.squareRoot(), 4)) < 1e-15)
+        #expect(CheckStatistics.studentGreater(values, than: 3).p == 0.5)
+        #expect(CheckStatistics.studentGreater(values, than: 10).p > 0.999)
+        // No spread: decided by the sign alone.
+        #expect(CheckStatistics.studentGreater([2, 2, 2], than: 1).p == 0)
+        #expect(CheckStatistics.studentGreater([2, 2, 2], than: 2).p == 1)
     }
 
     @Test("cumulative weight of a hand-built tangle at given ages")
