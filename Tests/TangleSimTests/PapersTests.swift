@@ -55,20 +55,29 @@ struct PapersTests {
         #expect(abs(WeightGrowthCurve.adaptationPeriod(lambda: 50, delay: 1) - Foundation.log(100) / 0.352) < 1e-12)
     }
 
-    @Test("cumulative weight grows at rate lambda after the adaptation period (one long run)")
+    /// Popov, section 3: after the adaptation period H(x) grows linearly at rate lambda. Per
+    /// run, the least-squares slope of the mean H against age over 2-4 adaptation periods
+    /// (as `tanglesim check`); over replications, two-sided t(1 − 0.001/2, R − 1)·SE around
+    /// lambda = 30/s, significance 0.001.
+    @Test("cumulative weight grows at rate lambda after the adaptation period")
     func weightGrowthSlope() {
+        let replications = 6
         var scenario = Scenario(
-            name: "w", seed: 5, duration: 400, warmup: 50, devices: [DeviceClass(count: 10, rate: 3)],
+            name: "w", seed: 5, duration: 300, warmup: 50, devices: [DeviceClass(count: 10, rate: 3)],
             network: .delay(.constant(1)))
         scenario.metrics.transactionLog = true
-        let tangle = Simulation.run(scenario).tangle!
         let t0 = WeightGrowthCurve.adaptationPeriod(lambda: 30, delay: 1)
         let ages = stride(from: 0.0, through: 4 * t0, by: 0.25).map { $0 }
-        let curve = WeightGrowthCurve(tangle: tangle, ages: ages, issued: 50...(400 - ages.last!), maximumSamples: 2_000)
-        let slope = curve.slope(over: (2 * t0)...(4 * t0))
-        // A smoke test with a loose bound (5%) on one run; the calibrated comparison, Student's t
-        // over 20 replications, is `tanglesim check`.
-        #expect(abs(slope - 30) < 0.05 * 30, "slope \(slope)")
+        let slopes = (0..<replications).map { replication -> Double in
+            let tangle = Simulation.run(scenario, replication: replication).tangle!
+            let curve = WeightGrowthCurve(tangle: tangle, ages: ages, issued: 50...(300 - ages.last!), maximumSamples: 2_000)
+            return curve.slope(over: (2 * t0)...(4 * t0))
+        }
+        let (mean, se) = CheckStatistics.meanAndStandardError(slopes)
+        let tolerance = twoSidedT(degreesOfFreedom: replications - 1) * se
+        #expect(
+            abs(mean - 30) <= tolerance,
+            "dH/d(age) = \(describe(slopes)), expected 30 ± \(tolerance) (t(0.9995, \(replications - 1))·SE, significance 0.001)")
     }
 
     @Test("CSV columns are found by name: reordered and added columns change nothing")
