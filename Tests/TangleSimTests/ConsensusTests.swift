@@ -120,22 +120,43 @@ struct ConsensusTests {
         #expect(lastRow.confirmed! + lastRow.unconfirmedPending! == summary.transactions)
     }
 
-    /// Popov's coordinator: with uniform selection at lambda·h = 50 every transaction is
-    /// confirmed; waiting for the next milestone alone averages half an interval, so the
-    /// mean latency exceeds it, and grows with the interval.
-    @Test("coordinator with URTS at lambda·h = 50: all confirmed; latency > interval/2 and grows with the interval")
+    /// Popov's coordinator with uniform selection at lambda·h = 50 (h = 1 s). A milestone can
+    /// reference x only once x is visible (t_x + h); with milestones every I seconds at a
+    /// phase independent of x, the first such milestone comes I/2 later on average, and it
+    /// confirms x when it becomes visible, h after that: E[latency] ≥ I/2 + 2h (as in
+    /// `tanglesim check`). One-sided test over replications that the mean latency exceeds
+    /// the bound, and one-sided Welch tests that it rises from each interval to the next,
+    /// each at significance 0.001; every interval has its own seed, so the samples are
+    /// independent.
+    @Test("coordinator with URTS at lambda·h = 50: all confirmed; latency > I/2 + 2h and grows with the interval")
     func coordinatorLatency() {
-        let means = [5.0, 10, 20].map { interval -> Double in
-            let scenario = Scenario(
-                name: "coordinator", seed: 8, duration: 900, warmup: 100, devices: [DeviceClass(count: 50, rate: 1)],
-                consensus: .coordinator(CoordinatorConfiguration(interval: interval)))
-            let summary = Simulation.run(scenario).summary
-            #expect(summary.confirmedFraction == 1, "interval \(interval)")
-            #expect(summary.unconfirmedRate == 0, "interval \(interval)")
-            #expect(summary.latencyMean > interval / 2, "interval \(interval): \(summary.latencyMean)")
-            return summary.latencyMean
+        let intervals = [5.0, 10, 20]
+        let h = 1.0
+        let latencies = intervals.enumerated().map { index, interval -> [Double] in
+            var scenario = Scenario(
+                name: "coordinator", seed: 8 + UInt64(index), duration: 600, warmup: 100, devices: [DeviceClass(count: 50, rate: 1)],
+                network: .delay(.constant(h)), consensus: .coordinator(CoordinatorConfiguration(interval: interval)))
+            // As Scenarios/papers/coordinator-latency.json: a timeout far beyond any latency these
+            // runs produce (at most about 60 s at I = 20, which the default 60 s would cut).
+            scenario.metrics.orphanTimeout = 200
+            let runs = summaries(of: scenario, replications: 6)
+            #expect(
+                runs.allSatisfy { $0.confirmedFraction == 1 && $0.unconfirmedRate == 0 },
+                "interval \(interval): confirmed \(runs.map(\.confirmedFraction)), late \(runs.map(\.unconfirmedRate)), largest latency \(runs.map(\.latencyMax))")
+            let latency = runs.map(\.latencyMean)
+            let bound = interval / 2 + 2 * h
+            let test = CheckStatistics.studentGreater(latency, than: bound)
+            #expect(
+                test.p < significance,
+                "interval \(interval): mean latency \(describe(latency)) not significantly above I/2 + 2h = \(bound); one-sided t p = \(test.p), significance 0.001")
+            return latency
         }
-        #expect(means[0] < means[1] && means[1] < means[2], "\(means)")
+        for index in 1..<intervals.count {
+            let test = CheckStatistics.welchGreater(latencies[index - 1], latencies[index])
+            #expect(
+                test.p < significance,
+                "latency at I = \(intervals[index - 1]): \(describe(latencies[index - 1])), at I = \(intervals[index]): \(describe(latencies[index])); one-sided Welch p = \(test.p), significance 0.001")
+        }
     }
 
     /// Devices approve k = 1 parent, milestones 2 (the default) or more: the Tangle's
@@ -174,14 +195,34 @@ struct ConsensusTests {
         #expect(confirmed.count > 0, "milestones confirm their past cones (chains, with k = 1)")
     }
 
-    @Test("Poisson milestones average the interval")
+    /// Poisson milestones: gaps drawn independently from the exponential distribution of mean
+    /// I, from t = 0. So the number of milestones in T seconds is Poisson(T/I) — an exact
+    /// two-sided test — and the gaps fit the exponential distribution: chi-squared over ten
+    /// bins of equal probability (each expecting about 100 gaps). Each at significance 0.001.
+    /// A periodic schedule passes the first and fails the second.
+    @Test("Poisson milestones: the count in T is Poisson(T/I) and the gaps are exponential of mean I")
     func poissonSchedule() {
-        let scenario = Scenario(
-            name: "poisson", seed: 3, duration: 10_000, devices: [DeviceClass(count: 1, rate: 1)],
-            consensus: .coordinator(CoordinatorConfiguration(interval: 10, schedule: .poisson)))
-        let milestones = Simulation.run(scenario).summary.milestones
-        // Poisson count over 10,000 s at 0.1/s: mean 1,000, standard deviation about 32.
-        #expect(abs(milestones - 1_000) < 4 * 32)
+        let interval = 10.0, duration = 10_000.0
+        var scenario = Scenario(
+            name: "poisson", seed: 3, duration: duration, devices: [DeviceClass(count: 1, rate: 1)],
+            consensus: .coordinator(CoordinatorConfiguration(interval: interval, schedule: .poisson)))
+        scenario.metrics.transactionLog = true
+        let result = Simulation.run(scenario)
+        let milestones = result.summary.milestones
+        let countP = poissonTwoSidedP(milestones, mean: duration / interval)
+        #expect(countP >= significance, "\(milestones) milestones in \(duration) s: p = \(countP) under Poisson(\(duration / interval))")
+        let tangle = result.tangle!
+        let times = [0] + (1..<tangle.count).filter { tangle.isMilestone(Int32($0)) }.map { tangle.issueTime[$0] }
+        #expect(times.count == milestones + 1)
+        let bins = 10
+        // Bin j holds gaps in [I·ln(B/(B−j)), I·ln(B/(B−j−1))): probability 1/B each.
+        var counts = Array(repeating: 0, count: bins)
+        for (earlier, later) in zip(times, times.dropFirst()) {
+            let quantile = 1 - Foundation.exp(-(later - earlier) / interval)
+            counts[min(bins - 1, Int(quantile * Double(bins)))] += 1
+        }
+        let fitP = chiSquaredPValue(observed: counts, expected: Array(repeating: 1 / Double(bins), count: bins))
+        #expect(fitP >= significance, "gap counts per decile of Exp(\(interval)): \(counts); chi-squared p = \(fitP)")
     }
 
     @Test("every variant of a comparison has identical arrivals (issue times and devices)")
@@ -276,8 +317,17 @@ struct ConsensusTests {
         #expect(checked > 2_000)
         // Tips that do not descend from the next anchor are never reached again, the "below
         // max depth" effect IOTA wallets answered with reattachment: more is left behind
-        // than with a window start.
-        let window = Simulation.run(scenario.applying(ScenarioVariant(label: "w", tipSelection: .mcmc(alpha: 0.01, start: .window(W: 10)))))
-        #expect(result.summary.leftBehindRate > window.summary.leftBehindRate)
+        // than with a window start. One-sided Welch test over replications, significance
+        // 0.001; the window runs have their own seed, so the samples are independent.
+        var window = scenario.applying(ScenarioVariant(label: "w", tipSelection: .mcmc(alpha: 0.01, start: .window(W: 10))))
+        window.seed = scenario.seed + 1
+        window.metrics.transactionLog = false
+        scenario.metrics.transactionLog = false
+        let fromWindow = summaries(of: window, replications: 6).map(\.leftBehindRate)
+        let fromMilestone = [result.summary.leftBehindRate] + (1..<6).map { Simulation.run(scenario, replication: $0).summary.leftBehindRate }
+        let test = CheckStatistics.welchGreater(fromWindow, fromMilestone)
+        #expect(
+            test.p < significance,
+            "left-behind rate from the milestone \(describe(fromMilestone)), from a window \(describe(fromWindow)); one-sided Welch p = \(test.p), significance 0.001")
     }
 }

@@ -101,17 +101,35 @@ struct GossipTests {
         #expect(mesh.linkCount == 66)
     }
 
-    /// The issuer's own node has a transaction at once, which the delay model forbids; the
-    /// difference shrinks as 1/N (measured: 9% at 20 nodes, 1.8% at 100), so 100 nodes.
-    @Test("a full mesh with constant link latency h reproduces the delay model's mean tips within 3%")
-    func fullMeshMatchesDelayModel() {
-        var gossip = gossipScenario(nodes: 100, topology: .fullMesh, latency: .constant(1), lambda: 50, transactions: 150_000)
-        gossip.warmup = 50
-        var delay = gossip
-        delay.network = .delay(.constant(1))
-        let meshTips = Simulation.run(gossip).summary.meanTips
-        let delayTips = Simulation.run(delay).summary.meanTips
-        #expect(abs(meshTips - delayTips) < 0.03 * delayTips, "mesh \(meshTips) delay \(delayTips)")
+    /// A full mesh with a constant link latency h is the delay model except that a
+    /// transaction's own node has it at once (docs/model.md, "Approval and visibility"): the
+    /// devices of that node — 1/N of the devices here, all at one rate — may approve it during
+    /// the h the others wait, so the Tangle keeps fewer tips than the delay model's, by a gap
+    /// that shrinks as N grows. So mean tips rise with the node count, 8 → 32 → 128, and stay
+    /// below the delay model's. No formula gives the gap, so the test is the ordering: for
+    /// each step, a one-sided paired t test over replications, significance 0.001.
+    /// Replication r of every setting shares its seed and so its arrivals (common random
+    /// numbers): the pairs' differences are far less noisy than the settings themselves.
+    @Test("a full mesh with constant link latency h keeps fewer tips than the delay model, by less as the node count grows")
+    func fullMeshApproachesDelayModel() {
+        let replications = 12
+        func meanTips(_ network: NetworkConfiguration) -> [Double] {
+            // lambda·h = 50 from 1,280 devices: 10 on each of 128 nodes, 160 on each of 8.
+            let scenario = Scenario(
+                name: "mesh", seed: 1, transactions: 50_000, warmup: 50, devices: [DeviceClass(count: 1_280, rate: 50.0 / 1_280)],
+                network: network)
+            return summaries(of: scenario, replications: replications).map(\.meanTips)
+        }
+        let settings = [8, 32, 128].map { "\($0)-node mesh" } + ["delay model"]
+        let tips = [8, 32, 128].map { meanTips(.gossip(GossipConfiguration(nodes: $0, topology: .fullMesh, linkLatency: .constant(1)))) }
+            + [meanTips(.delay(.constant(1)))]
+        for index in 1..<tips.count {
+            let differences = zip(tips[index], tips[index - 1]).map { $0 - $1 }
+            let test = CheckStatistics.studentGreater(differences, than: 0)
+            #expect(
+                test.p < significance,
+                "mean tips, \(settings[index - 1]): \(describe(tips[index - 1])), \(settings[index]): \(describe(tips[index])); paired differences \(describe(differences)), one-sided p = \(test.p), significance 0.001")
+        }
     }
 
     @Test("each node's tips equal a brute-force recount from per-node visibility", arguments: 1...3)
@@ -176,17 +194,38 @@ struct GossipTests {
         }
     }
 
-    @Test("coordinator on gossip: confirmation at the average node comes no earlier than at the coordinator's")
-    func coordinator() {
+    /// A milestone can reference x only once x is visible at the coordinator's node c, and
+    /// with milestones every I seconds at a phase independent of x's issue, the first one
+    /// after x's issue comes I/2 later on average; node v sees it d(c, v) after its issue at
+    /// the earliest (the shortest path, here fixed per link). So the latency averaged over
+    /// the nodes has E ≥ I/2 + mean over v of d(c, v). One-sided test over replications (each
+    /// with its own topology and bound) that the mean of latency − bound is positive,
+    /// significance 0.001. (That the average node confirms no earlier than the coordinator's
+    /// node holds by construction — a node sees a milestone no earlier than its issuer — so
+    /// it is not tested.)
+    @Test("coordinator on gossip: all confirmed, every milestone issued, latency > I/2 + mean distance from the coordinator")
+    func coordinator() throws {
+        let interval = 10.0, coordinatorNode = 5
         var scenario = gossipScenario(
             nodes: 30, topology: .randomRegular(degree: 4), latency: .lognormal(mu: -2, sigma: 0.5), lambda: 40, duration: 400)
         scenario.warmup = 40
-        scenario.consensus = .coordinator(CoordinatorConfiguration(interval: 10, node: 5))
-        let summary = Simulation.run(scenario).summary
-        #expect(summary.confirmedFraction == 1)
-        #expect(summary.latencyMean >= summary.coordinatorLatencyMean)
-        #expect(summary.latencyMean > 10 / 2, "waiting for the next milestone alone averages half an interval")
-        #expect(summary.milestones == 40)
+        scenario.consensus = .coordinator(CoordinatorConfiguration(interval: interval, node: coordinatorNode))
+        let configuration = scenario.network.gossip!
+        var margins: [Double] = []
+        for replication in 0..<5 {
+            let summary = Simulation.run(scenario, replication: replication).summary
+            #expect(summary.confirmedFraction == 1, "largest latency \(summary.latencyMax) s against the 60 s timeout")
+            #expect(summary.milestones == 40, "milestones at 10, 20, ..., 400 s")
+            var network = try GossipNetwork(configuration, seed: scenario.seed, replication: replication)
+            var distance = [Double](repeating: 0, count: configuration.nodes)
+            distance.withUnsafeMutableBufferPointer { network.arrivals(from: coordinatorNode, at: 0, into: $0) }
+            let bound = interval / 2 + distance.reduce(0, +) / Double(configuration.nodes)
+            margins.append(summary.latencyMean - bound)
+        }
+        let test = CheckStatistics.studentGreater(margins, than: 0)
+        #expect(
+            test.p < significance,
+            "mean latency − (I/2 + mean distance from the coordinator) = \(describe(margins)) s; one-sided t p = \(test.p), significance 0.001")
     }
 
     @Test("per-node state is freed once a transaction has reached every node")

@@ -1,3 +1,4 @@
+import CGSL
 import Foundation
 import Testing
 import TangleSim
@@ -24,6 +25,21 @@ struct PapersTests {
         #expect(CheckStatistics.welchGreater([1, 1], [1, 1]).p == 1)
     }
 
+    @Test("Student's one-sample test: t = (mean − reference)/SE with n − 1 degrees of freedom")
+    func student() {
+        // Mean 3, sd √2.5, SE √0.5: t = 3/√0.5 against 0, 1/√0.5 against 2.
+        let values = [1.0, 2, 3, 4, 5]
+        let zero = CheckStatistics.studentGreater(values, than: 0)
+        #expect(zero.difference == 3 && abs(zero.standardError - 0.5.squareRoot()) < 1e-12 && zero.degreesOfFreedom == 4)
+        #expect(abs(zero.p - gsl_cdf_tdist_Q(3 / 0.5.squareRoot(), 4)) < 1e-15)
+        #expect(abs(CheckStatistics.studentGreater(values, than: 2).p - gsl_cdf_tdist_Q(1 / 0.5.squareRoot(), 4)) < 1e-15)
+        #expect(CheckStatistics.studentGreater(values, than: 3).p == 0.5)
+        #expect(CheckStatistics.studentGreater(values, than: 10).p > 0.999)
+        // No spread: decided by the sign alone.
+        #expect(CheckStatistics.studentGreater([2, 2, 2], than: 1).p == 0)
+        #expect(CheckStatistics.studentGreater([2, 2, 2], than: 2).p == 1)
+    }
+
     @Test("cumulative weight of a hand-built tangle at given ages")
     func weightGrowthByHand() {
         // 0 ← 1 ← 2 and 1 ← 3, 2 ← 3; each visible 1 s after issue.
@@ -39,20 +55,29 @@ struct PapersTests {
         #expect(abs(WeightGrowthCurve.adaptationPeriod(lambda: 50, delay: 1) - Foundation.log(100) / 0.352) < 1e-12)
     }
 
-    @Test("cumulative weight grows at rate lambda after the adaptation period (one long run)")
+    /// Popov, section 3: after the adaptation period H(x) grows linearly at rate lambda. Per
+    /// run, the least-squares slope of the mean H against age over 2-4 adaptation periods
+    /// (as `tanglesim check`); over replications, two-sided t(1 − 0.001/2, R − 1)·SE around
+    /// lambda = 30/s, significance 0.001.
+    @Test("cumulative weight grows at rate lambda after the adaptation period")
     func weightGrowthSlope() {
+        let replications = 6
         var scenario = Scenario(
-            name: "w", seed: 5, duration: 400, warmup: 50, devices: [DeviceClass(count: 10, rate: 3)],
+            name: "w", seed: 5, duration: 300, warmup: 50, devices: [DeviceClass(count: 10, rate: 3)],
             network: .delay(.constant(1)))
         scenario.metrics.transactionLog = true
-        let tangle = Simulation.run(scenario).tangle!
         let t0 = WeightGrowthCurve.adaptationPeriod(lambda: 30, delay: 1)
         let ages = stride(from: 0.0, through: 4 * t0, by: 0.25).map { $0 }
-        let curve = WeightGrowthCurve(tangle: tangle, ages: ages, issued: 50...(400 - ages.last!), maximumSamples: 2_000)
-        let slope = curve.slope(over: (2 * t0)...(4 * t0))
-        // A smoke test with a loose bound (5%) on one run; the calibrated comparison, Student's t
-        // over 20 replications, is `tanglesim check`.
-        #expect(abs(slope - 30) < 0.05 * 30, "slope \(slope)")
+        let slopes = (0..<replications).map { replication -> Double in
+            let tangle = Simulation.run(scenario, replication: replication).tangle!
+            let curve = WeightGrowthCurve(tangle: tangle, ages: ages, issued: 50...(300 - ages.last!), maximumSamples: 2_000)
+            return curve.slope(over: (2 * t0)...(4 * t0))
+        }
+        let (mean, se) = CheckStatistics.meanAndStandardError(slopes)
+        let tolerance = twoSidedT(degreesOfFreedom: replications - 1) * se
+        #expect(
+            abs(mean - 30) <= tolerance,
+            "dH/d(age) = \(describe(slopes)), expected 30 ± \(tolerance) (t(0.9995, \(replications - 1))·SE, significance 0.001)")
     }
 
     @Test("CSV columns are found by name: reordered and added columns change nothing")

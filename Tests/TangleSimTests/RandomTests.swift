@@ -43,9 +43,12 @@ struct RandomTests {
             // Six warm-up draws later the components are still in their valid ranges:
             // a degenerate component would have collapsed to 0.
             #expect(state[0] > 1 && state[1] > 7 && state[2] > 15, "key \(key): \(state[0]), \(state[1]), \(state[2])")
+            // taus2 draws 32-bit values: 1,000 of them repeat one with probability at most
+            // C(1000, 2)/2^32 = 1.2e-4 (the birthday bound), under the significance 0.001;
+            // a degenerate generator repeats many.
             var distinct = Set<UInt>()
             for _ in 0..<1000 { distinct.insert(gsl_rng_get(stream.gslGenerator)) }
-            #expect(distinct.count > 990)
+            #expect(distinct.count == 1000, "key \(key): \(1000 - distinct.count) repeated values")
         }
     }
 
@@ -58,7 +61,7 @@ struct RandomTests {
     }
 
     @Test(
-        "each delay distribution's sample mean is within 4 standard errors of its mean",
+        "each delay distribution's sample mean is its mean within z(1 − 0.001/2) standard errors",
         arguments: [
             (DelayDistribution.uniform(min: 0.5, max: 1.5), 1.0 / 12),
             (.exponential(mean: 2), 4),
@@ -74,8 +77,13 @@ struct RandomTests {
             #expect(delay >= 0)
             sum += delay
         }
+        // The variance is known, and 100,000 draws make the mean normal (central limit
+        // theorem): two-sided z test, significance 0.001.
         let standardError = (variance / Double(n)).squareRoot()
-        #expect(abs(sum / Double(n) - distribution.mean) < 4 * standardError)
+        let z = gsl_cdf_ugaussian_Pinv(1 - significance / 2)
+        #expect(
+            abs(sum / Double(n) - distribution.mean) <= z * standardError,
+            "sample mean \(sum / Double(n)), mean \(distribution.mean) ± \(z * standardError) (z(0.9995)·SE)")
     }
 
     @Test("a constant delay draws no random number")
@@ -102,8 +110,9 @@ struct RandomTests {
         }
         let probabilities = Array(repeating: 1.0 / 20, count: 10) + [0.5]
         #expect(chiSquaredPValue(observed: counts, expected: probabilities) > 0.001)
-        // Exponential: standard deviation = mean = 1/20.
-        #expect(abs(total / Double(n) - 1.0 / 20) < 4 * (1.0 / 20) / Double(n).squareRoot())
+        // The sum of n exponential gaps of mean 1/20 is Gamma(n, 1/20): two-sided, significance 0.001.
+        let p = gammaTwoSidedP(total, shape: Double(n), scale: 1.0 / 20)
+        #expect(p >= significance, "mean inter-arrival \(total / Double(n)) s: p = \(p) under Gamma(\(n), 1/20)")
     }
 }
 

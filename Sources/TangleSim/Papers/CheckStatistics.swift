@@ -54,6 +54,28 @@ public enum CheckStatistics {
         weightedSlope(x: x, y: y, standardErrors: Array(repeating: 1, count: x.count)).slope
     }
 
+    /// Student's one-sample test that the mean of `values` exceeds `reference`: t = (mean −
+    /// reference) / SE with n − 1 degrees of freedom.
+    ///
+    /// For paired samples (the i-th runs of two settings share their random numbers), pass the
+    /// differences and a reference of 0. "p < significance" is equivalent to the one-sided
+    /// lower confidence bound mean − t(1 − significance, n − 1)·SE exceeding `reference`.
+    ///
+    /// - Returns: the difference mean − reference, its standard error, the degrees of freedom
+    ///   and the one-sided p-value of "mean ≤ reference" (0 or 1 when the values have no
+    ///   spread).
+    /// - Precondition: at least two values.
+    public static func studentGreater(
+        _ values: [Double], than reference: Double
+    ) -> (difference: Double, standardError: Double, degreesOfFreedom: Int, p: Double) {
+        precondition(values.count >= 2, "two values")
+        let (mean, se) = meanAndStandardError(values)
+        let difference = mean - reference
+        let df = values.count - 1
+        guard se > 0 else { return (difference, 0, df, difference > 0 ? 0 : 1) }
+        return (difference, se, df, gsl_cdf_tdist_Q(difference / se, Double(df)))
+    }
+
     /// Welch's test that the mean of `b` exceeds the mean of `a`.
     ///
     /// - Returns: the difference of the means, its standard error, the Welch–Satterthwaite
