@@ -130,20 +130,6 @@ private enum _DelayKind: String, CaseIterable {
     case constant, uniform, exponential, lognormal, gamma
 }
 
-/// The strategies a scenario can name in `tipSelection.strategy`.
-private enum _TipSelectionStrategy: String, CaseIterable {
-    case uniform, mcmc
-}
-
-/// The rules a scenario can name in `consensus.kind`.
-private enum _ConsensusKind: String, CaseIterable {
-    case none, coordinator, cumulativeWeight
-}
-
-/// The walk starts a scenario can name in `tipSelection.start.kind`.
-private enum _WalkStartKind: String, CaseIterable {
-    case genesis, window, milestone
-}
 
 extension _Expectation where Value == Scenario {
     /// A whole scenario; `file` gives the default name.
@@ -310,38 +296,6 @@ extension _Expectation where Value == TangleConfiguration {
     }
 }
 
-extension _Expectation where Value == TipSelectionConfiguration {
-    /// The `tipSelection` section: a strategy and its parameters.
-    fileprivate static var tipSelection: Self {
-        object(#"an object like {"strategy": "uniform"} or {"strategy": "mcmc", "alpha": 0.01}"#) { reader in
-            switch try reader.required("strategy", .oneOf(_TipSelectionStrategy.self)) {
-            case .uniform:
-                return .uniform
-            case .mcmc:
-                let alpha = try reader.optional("alpha", .nonNegativeNumber()) ?? 0.01
-                let start = try reader.optional("start", .walkStart) ?? .window(W: 10)
-                return .mcmc(alpha: alpha, start: start)
-            }
-        }
-    }
-}
-
-extension _Expectation where Value == WalkStart {
-    /// `tipSelection.start`: where MCMC walks start.
-    fileprivate static var walkStart: Self {
-        object(#"an object like {"kind": "window", "W": 10}"#) { reader in
-            switch try reader.required("kind", .oneOf(_WalkStartKind.self)) {
-            case .genesis:
-                return .genesis
-            case .window:
-                return .window(W: try reader.required("W", .interval))
-            case .milestone:
-                return .milestone(depth: Int(try reader.required("depth", .positiveInteger)))
-            }
-        }
-    }
-}
-
 extension _Expectation where Value == MetricsConfiguration {
     /// The `metrics` section.
     fileprivate static var metrics: Self {
@@ -350,28 +304,6 @@ extension _Expectation where Value == MetricsConfiguration {
                 orphanTimeout: try reader.optional("orphanTimeout", .interval) ?? 60,
                 sampleInterval: try reader.optional("sampleInterval", .interval) ?? 1,
                 transactionLog: try reader.optional("transactionLog", .bool) ?? false)
-        }
-    }
-}
-
-extension _Expectation where Value == ConsensusConfiguration {
-    /// The `consensus` section: when a transaction counts as confirmed.
-    fileprivate static var consensus: Self {
-        object(#"an object like {"kind": "coordinator", "interval": 10}"#) { reader in
-            switch try reader.required("kind", .oneOf(_ConsensusKind.self)) {
-            case .none:
-                return .none
-            case .coordinator:
-                return .coordinator(
-                    CoordinatorConfiguration(
-                        interval: try reader.required("interval", .interval),
-                        schedule: try reader.optional("schedule", .oneOf(MilestoneSchedule.self)) ?? .periodic,
-                        tipSelection: try reader.optional("tipSelection", .tipSelection) ?? .uniform,
-                        parents: Int(try reader.optional("parents", .integer(from: 2, to: Int64(TangleConfiguration.maximumParents))) ?? 2),
-                        node: Int(try reader.optional("node", .integer(from: 0, to: 99_999)) ?? 0)))
-            case .cumulativeWeight:
-                return .cumulativeWeight(threshold: Int(try reader.required("threshold", .integer(in: 2...Int64(Int32.max), "an integer of at least 2"))))
-            }
         }
     }
 }

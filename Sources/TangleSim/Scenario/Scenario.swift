@@ -268,57 +268,6 @@ public enum RepeatedPicks: String, Sendable, Equatable, CaseIterable {
     case collapse
 }
 
-/// The tip-selection strategy and its parameters.
-public enum TipSelectionConfiguration: Sendable, Equatable {
-    /// Uniform random tip selection (URTS): each parent is uniform over the visible tip set.
-    case uniform
-    /// The Markov-chain Monte Carlo random walk biased by cumulative weight (Popov, "The
-    /// Tangle", section 4.1): from x, step to a visible approver y with probability
-    /// proportional to exp(-alpha·(H(x) - H(y))); a walk ends at a transaction with no
-    /// visible approver.
-    case mcmc(alpha: Double, start: WalkStart)
-
-    /// The strategy's name as written in scenarios and in `summary.csv`.
-    public var strategyName: String {
-        switch self {
-        case .uniform: "uniform"
-        case .mcmc: "mcmc"
-        }
-    }
-
-    /// The walk's bias alpha (NaN for strategies without one).
-    public var alpha: Double {
-        if case .mcmc(let alpha, _) = self { return alpha }
-        return .nan
-    }
-
-    /// Where walks start (nil for strategies without walks).
-    public var walkStart: WalkStart? {
-        if case .mcmc(_, let start) = self { return start }
-        return nil
-    }
-}
-
-/// Where an MCMC walk starts.
-public enum WalkStart: Sendable, Equatable {
-    /// At the genesis: every walk crosses the whole Tangle.
-    case genesis
-    /// At a transaction issued between `W` and 2`W` seconds ago, uniformly among those
-    /// visible; at the genesis while none exists (the whitepaper's recommendation).
-    case window(W: Double)
-    /// At the milestone `depth` milestones behind the latest one (needs a coordinator).
-    case milestone(depth: Int)
-
-    /// The start as written in `summary.csv`: `genesis`, `window:10.0`, `milestone:3`.
-    public var label: String {
-        switch self {
-        case .genesis: "genesis"
-        case .window(let w): "window:\(w)"
-        case .milestone(let depth): "milestone:\(depth)"
-        }
-    }
-}
-
 /// What is measured and written.
 public struct MetricsConfiguration: Sendable, Equatable {
     /// A transaction with no approver within this many seconds of its issue is left behind
@@ -334,65 +283,6 @@ public struct MetricsConfiguration: Sendable, Equatable {
         self.sampleInterval = sampleInterval
         self.transactionLog = transactionLog
     }
-}
-
-/// When a transaction counts as confirmed.
-public enum ConsensusConfiguration: Sendable, Equatable {
-    /// No confirmation rule: only tips and left-behind rates are measured.
-    case none
-    /// A coordinator issues milestones; a transaction is confirmed when the first milestone
-    /// whose past cone contains it becomes visible.
-    case coordinator(CoordinatorConfiguration)
-    /// A transaction is confirmed when its cumulative weight first reaches `threshold`.
-    case cumulativeWeight(threshold: Int)
-
-    /// The rule's name as written in scenarios and in `summary.csv`.
-    public var kindName: String {
-        switch self {
-        case .none: "none"
-        case .coordinator: "coordinator"
-        case .cumulativeWeight: "cumulativeWeight"
-        }
-    }
-
-    /// The coordinator's settings, when there is one.
-    public var coordinator: CoordinatorConfiguration? {
-        if case .coordinator(let configuration) = self { return configuration }
-        return nil
-    }
-}
-
-/// How a coordinator issues milestones.
-public struct CoordinatorConfiguration: Sendable, Equatable {
-    /// Seconds between milestones (the mean, for a Poisson schedule).
-    public var interval: Double
-    /// Periodic milestones, or a Poisson process of rate 1/interval.
-    public var schedule: MilestoneSchedule
-    /// How a milestone chooses the tips it approves besides the previous milestone.
-    public var tipSelection: TipSelectionConfiguration
-    /// A milestone's parents in all: the previous milestone plus `parents − 1` tips (2...8).
-    public var parents: Int
-    /// The gossip node the coordinator runs on (0 without a gossip network).
-    public var node: Int
-
-    public init(
-        interval: Double, schedule: MilestoneSchedule = .periodic, tipSelection: TipSelectionConfiguration = .uniform,
-        parents: Int = 2, node: Int = 0
-    ) {
-        self.interval = interval
-        self.schedule = schedule
-        self.tipSelection = tipSelection
-        self.parents = parents
-        self.node = node
-    }
-}
-
-/// When milestones are issued.
-public enum MilestoneSchedule: String, Sendable, Equatable, CaseIterable {
-    /// Every `interval` seconds, the first at `interval`.
-    case periodic
-    /// As a Poisson process with mean gap `interval`.
-    case poisson
 }
 
 /// One strategy of a comparison: a label and the sections it replaces.

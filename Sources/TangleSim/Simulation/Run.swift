@@ -49,38 +49,19 @@ public enum Simulation {
     public static func run(
         _ scenario: Scenario, replication: Int = 0, progress: ((Double) -> Void)? = nil
     ) -> RunResult {
-        switch scenario.tipSelection {
-        case .uniform:
-            return run(scenario, replication: replication, selector: UniformTipSelector(), progress: progress)
-        // The selectors are built in the call and consumed by it: a local kept alive beside
-        // the simulation's copy would share the weights' buffers, and the first update would
-        // copy them (2 GiB for a ring of 131,072 transactions).
-        case .mcmc(let alpha, .genesis):
-            return run(
-                scenario, replication: replication,
-                selector: MCMCTipSelector(alpha: alpha, start: .genesis, weights: PastConeWeights(), warmup: scenario.warmup),
-                progress: progress)
-        case .mcmc(let alpha, let start):
-            return run(
-                scenario, replication: replication,
-                selector: MCMCTipSelector(
-                    alpha: alpha, start: start, weights: WindowedWeights(initialCapacity: windowCapacity(of: scenario, start: start)),
-                    warmup: scenario.warmup),
-                progress: progress)
-        }
+        scenario.tipSelection.withDeviceSelector(
+            scenario: scenario, _RunWithSelector(scenario: scenario, replication: replication, progress: progress))
     }
 
-    /// The tip selector of a coordinator with the given strategy (its own instance, with its
-    /// own weights).
-    static func coordinatorSelector(_ tipSelection: TipSelectionConfiguration, scenario: Scenario) -> any TipSelector {
-        switch tipSelection {
-        case .uniform:
-            return UniformTipSelector()
-        case .mcmc(let alpha, .genesis):
-            return MCMCTipSelector(alpha: alpha, start: .genesis, weights: PastConeWeights())
-        case .mcmc(let alpha, let start):
-            return MCMCTipSelector(
-                alpha: alpha, start: start, weights: WindowedWeights(initialCapacity: windowCapacity(of: scenario, start: start)))
+    /// Runs a scenario with the devices' selector ``TipSelectionConfiguration/withDeviceSelector(scenario:_:)``
+    /// builds.
+    private struct _RunWithSelector: TipSelectorConsumer {
+        let scenario: Scenario
+        let replication: Int
+        let progress: ((Double) -> Void)?
+
+        func consume<Selector: TipSelector>(_ selector: consuming Selector) -> RunResult {
+            Simulation.run(scenario, replication: replication, selector: selector, progress: progress)
         }
     }
 
@@ -119,7 +100,7 @@ public enum Simulation {
         var simulation = TangleSimulation(
             scenario: scenario, replication: replication, devices: consume devices, network: consume network,
             expectedTransactions: expectedTransactions(of: scenario),
-            coordinatorSelector: scenario.consensus.coordinator.map { coordinatorSelector($0.tipSelection, scenario: scenario) })
+            coordinatorSelector: scenario.consensus.coordinator.map { $0.tipSelection.coordinatorSelector(scenario: scenario) })
         var engine = Engine<TangleEvent>()
         simulation.start(&engine)
         let reason = engine.run(
@@ -192,8 +173,6 @@ extension TangleSimulation where Arrivals == PoissonArrivals {
             scenario: scenario, replication: replication,
             devices: DeviceFleet(scenario: scenario, replication: replication, selector: selector, arrivals: arrivals),
             network: network, expectedTransactions: expectedTransactions,
-            coordinatorSelector: scenario.consensus.coordinator.map {
-                Simulation.coordinatorSelector($0.tipSelection, scenario: scenario)
-            })
+            coordinatorSelector: scenario.consensus.coordinator.map { $0.tipSelection.coordinatorSelector(scenario: scenario) })
     }
 }

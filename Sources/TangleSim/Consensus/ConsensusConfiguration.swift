@@ -1,0 +1,113 @@
+/// The consensus rule of a scenario (`consensus`): when a transaction counts as confirmed —
+/// the configuration and its JSON form (decoding with its checks, and the resolved form
+/// written back). The rules themselves are ``ConfirmationTracker`` (and, where nodes see
+/// different things, ``NodeWeightConfirmation``); the coordinator is an ``Issuer``.
+
+/// When a transaction counts as confirmed.
+public enum ConsensusConfiguration: Sendable, Equatable {
+    /// No confirmation rule: only tips and left-behind rates are measured.
+    case none
+    /// A coordinator issues milestones; a transaction is confirmed when the first milestone
+    /// whose past cone contains it becomes visible.
+    case coordinator(CoordinatorConfiguration)
+    /// A transaction is confirmed when its cumulative weight first reaches `threshold`.
+    case cumulativeWeight(threshold: Int)
+
+    /// The rule's name as written in scenarios and in `summary.csv`.
+    public var kindName: String {
+        switch self {
+        case .none: "none"
+        case .coordinator: "coordinator"
+        case .cumulativeWeight: "cumulativeWeight"
+        }
+    }
+
+    /// The coordinator's settings, when there is one.
+    public var coordinator: CoordinatorConfiguration? {
+        if case .coordinator(let configuration) = self { return configuration }
+        return nil
+    }
+}
+
+/// How a coordinator issues milestones.
+public struct CoordinatorConfiguration: Sendable, Equatable {
+    /// Seconds between milestones (the mean, for a Poisson schedule).
+    public var interval: Double
+    /// Periodic milestones, or a Poisson process of rate 1/interval.
+    public var schedule: MilestoneSchedule
+    /// How a milestone chooses the tips it approves besides the previous milestone.
+    public var tipSelection: TipSelectionConfiguration
+    /// A milestone's parents in all: the previous milestone plus `parents − 1` tips (2...8).
+    public var parents: Int
+    /// The gossip node the coordinator runs on (0 without a gossip network).
+    public var node: Int
+
+    public init(
+        interval: Double, schedule: MilestoneSchedule = .periodic, tipSelection: TipSelectionConfiguration = .uniform,
+        parents: Int = 2, node: Int = 0
+    ) {
+        self.interval = interval
+        self.schedule = schedule
+        self.tipSelection = tipSelection
+        self.parents = parents
+        self.node = node
+    }
+}
+
+/// When milestones are issued.
+public enum MilestoneSchedule: String, Sendable, Equatable, CaseIterable {
+    /// Every `interval` seconds, the first at `interval`.
+    case periodic
+    /// As a Poisson process with mean gap `interval`.
+    case poisson
+}
+
+// MARK: - JSON
+
+/// The rules a scenario can name in `consensus.kind`.
+private enum _ConsensusKind: String, CaseIterable {
+    case none, coordinator, cumulativeWeight
+}
+
+extension _Expectation where Value == ConsensusConfiguration {
+    /// The `consensus` section: when a transaction counts as confirmed.
+    static var consensus: Self {
+        object(#"an object like {"kind": "coordinator", "interval": 10}"#) { reader in
+            switch try reader.required("kind", .oneOf(_ConsensusKind.self)) {
+            case .none:
+                return .none
+            case .coordinator:
+                return .coordinator(
+                    CoordinatorConfiguration(
+                        interval: try reader.required("interval", .interval),
+                        schedule: try reader.optional("schedule", .oneOf(MilestoneSchedule.self)) ?? .periodic,
+                        tipSelection: try reader.optional("tipSelection", .tipSelection) ?? .uniform,
+                        parents: Int(try reader.optional("parents", .integer(from: 2, to: Int64(TangleConfiguration.maximumParents))) ?? 2),
+                        node: Int(try reader.optional("node", .integer(from: 0, to: 99_999)) ?? 0)))
+            case .cumulativeWeight:
+                return .cumulativeWeight(threshold: Int(try reader.required("threshold", .integer(in: 2...Int64(Int32.max), "an integer of at least 2"))))
+            }
+        }
+    }
+}
+
+extension ConsensusConfiguration {
+    /// The `consensus` section with every default filled in.
+    var _resolvedJSON: JSONValue {
+        switch self {
+        case .none:
+            return ["kind": "none"]
+        case .coordinator(let coordinator):
+            return [
+                "kind": "coordinator",
+                "interval": .number(coordinator.interval),
+                "schedule": .string(coordinator.schedule.rawValue),
+                "tipSelection": coordinator.tipSelection._resolvedJSON,
+                "parents": .integer(Int64(coordinator.parents)),
+                "node": .integer(Int64(coordinator.node)),
+            ]
+        case .cumulativeWeight(let threshold):
+            return ["kind": "cumulativeWeight", "threshold": .integer(Int64(threshold))]
+        }
+    }
+}
