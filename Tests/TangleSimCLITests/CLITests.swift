@@ -76,6 +76,10 @@ struct CLITests {
              #"error: nostop.json: no stop condition: set "duration" (seconds) or "transactions" (a count), or both"#),
             ("disconnected.json", #"{"duration": 60, "devices": [{"count": 2, "rate": 1}], "network": {"model": "gossip", "nodes": 4, "topology": {"kind": "edges", "edges": [[0, 1], [2, 3]]}, "linkLatency": 0.1}}"#,
              "error: disconnected.json: network.topology.edges: the links do not connect the network: node 0 cannot reach 2 node(s) (2, 3); every node must be reachable"),
+            ("infinite.json", #"{"duration": 60, "devices": [{"count": 2, "rate": 1}], "network": {"delay": {"distribution": "lognormal", "mu": 1e300, "sigma": 1}}}"#,
+             "error: infinite.json: network.delay: expected a delay with a mean of at most 1e7 s (about 4 months; longer has no physical meaning), got an infinite mean"),
+            ("months.json", #"{"duration": 60, "devices": [{"count": 2, "rate": 1}], "network": {"model": "gossip", "nodes": 2, "topology": {"kind": "fullMesh"}, "linkLatency": 2e7}}"#,
+             "error: months.json: network.linkLatency: expected a delay with a mean of at most 1e7 s (about 4 months; longer has no physical meaning), got a mean of 20000000.0 s"),
             ("missing.json", nil,
              "error: missing.json: cannot read the file: No such file or directory"),
         ] as [(String, String?, String)])
@@ -129,6 +133,20 @@ struct CLITests {
         #expect(run.status == 0)
         #expect(run.stderr == warning + "\n")
         #expect(run.stdout.contains("left behind n/a"), "the warned-of result: \(run.stdout)")
+    }
+
+    @Test("a delay as long as the run is warned about (milliseconds written as seconds), naming the field")
+    func delayAsLongAsTheRun() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try #"{"duration": 120, "devices": [{"count": 4, "rate": 1}], "metrics": {"orphanTimeout": 10}, "network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 100, "processingDelay": 20}}"#
+            .write(to: folder.appendingPathComponent("slow.json"), atomically: true, encoding: .utf8)
+        let validate = try TangleSimBinary.run(["validate", "slow.json"], in: folder)
+        #expect(validate.status == 0)
+        #expect(
+            validate.stderr.split(separator: "\n").filter { $0.hasPrefix("warning:") }
+                == ["warning: slow.json: network.linkLatency: a mean delay of 120 s is not shorter than the run (120 s): most transactions will become visible only after the run ends, so issuers will see little but the genesis (and on a gossip network every transaction stays in flight, which makes each issue slow); delays are in seconds"],
+            "\(validate.stderr)")
     }
 
     @Test("a run long enough to judge something is not warned about")

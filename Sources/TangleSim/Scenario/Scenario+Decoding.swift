@@ -273,13 +273,23 @@ extension _Expectation where Value == DelayDistribution {
             }
         }
         return Self(description) { field in
+            let delay: DelayDistribution
             if case .object = field.value {
-                return try field.decode(distribution)
+                delay = try field.decode(distribution)
+            } else {
+                guard let value = field.value.numberValue, value >= 0 else {
+                    throw field.mismatch(expected: description)
+                }
+                delay = .constant(value)
             }
-            guard let value = field.value.numberValue, value >= 0 else {
-                throw field.mismatch(expected: description)
+            // A delay of months or more has no physical meaning, and an infinite mean (a
+            // lognormal's exp(mu + sigma²/2) overflowing) would make transactions never arrive.
+            guard delay.mean <= DelayDistribution.maximumMean else {
+                let got = delay.mean.isFinite ? "a mean of \(delay.mean) s" : "an infinite mean"
+                throw field.failure(
+                    "expected a delay with a mean of at most 1e7 s (about 4 months; longer has no physical meaning), got \(got)")
             }
-            return .constant(value)
+            return delay
         }
     }
 }

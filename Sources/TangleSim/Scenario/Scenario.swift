@@ -231,6 +231,9 @@ public enum DelayDistribution: Sendable, Equatable {
     /// Gamma with shape k > 0 and scale theta > 0 (mean k·theta).
     case gamma(shape: Double, scale: Double)
 
+    /// The largest mean a scenario may give a delay, in seconds (about four months).
+    public static let maximumMean = 1e7
+
     /// The distribution's mean, in seconds.
     public var mean: Double {
         switch self {

@@ -35,6 +35,10 @@ extension Scenario {
     ///   transactions/lambda, when that comes first — is no later than `warmup +
     ///   orphanTimeout`, nothing is judged and the left-behind and latency figures are n/a.
     ///
+    /// - Delays as long as the run: a mean delay (one hop's link latency and processing on a
+    ///   gossip network) no shorter than the run means transactions become visible only after
+    ///   it ends — usually milliseconds written as seconds.
+    ///
     /// - Parameter file: the scenario file, for the warnings' text.
     public func warnings(file: String) -> [ScenarioWarning] {
         var warnings: [ScenarioWarning] = []
@@ -58,6 +62,20 @@ extension Scenario {
                         + "transactions are judged only when issued at or after warmup (\(Self._seconds(warmup))) "
                         + "and at least orphanTimeout (\(Self._seconds(timeout))) before the end, and \(stop); "
                         + advice))
+        }
+        let (delayPath, hop): (String, Double) =
+            switch network {
+            case .delay(let delay): ("network.delay", delay.mean)
+            case .gossip(let gossip): ("network.linkLatency", gossip.linkLatency.mean + gossip.processingDelay.mean)
+            }
+        if hop >= end {
+            warnings.append(
+                ScenarioWarning(
+                    file: file, path: delayPath,
+                    message: "a mean delay of \(Self._seconds(hop)) is not shorter than the run (\(Self._seconds(end))): "
+                        + "most transactions will become visible only after the run ends, so issuers will see little but "
+                        + "the genesis (and on a gossip network every transaction stays in flight, which makes each issue slow); "
+                        + "delays are in seconds"))
         }
         return warnings
     }
