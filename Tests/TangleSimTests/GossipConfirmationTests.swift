@@ -127,7 +127,7 @@ struct GossipConfirmationTests {
         _ = recorder.run(until: 120)
         let simulation = recorder.simulation
         let tangle = simulation.tangle
-        let milestones = simulation.coordinator!.milestones.ids.dropFirst()
+        let milestones = simulation.milestones.ids.dropFirst()
         // Which transactions each milestone's past cone holds.
         var cone: [Int32: Set<Int32>] = [:]
         for m in milestones {

@@ -1,4 +1,5 @@
-/// The milestones issued so far, and the latest one visible at every node.
+/// The milestones issued so far, and the latest one visible at every node: what the
+/// simulation knows of milestones, kept by ``TangleSimulation``.
 public struct MilestoneRecord: Sendable {
     /// The milestones' ids in issue order; the genesis (id 0) counts as milestone 0.
     public private(set) var ids: [Int32] = [0]
@@ -34,8 +35,6 @@ public struct MilestoneRecord: Sendable {
 /// through the Tangle.
 public struct Coordinator: Issuer {
     public let configuration: CoordinatorConfiguration
-    /// The milestones issued so far.
-    public private(set) var milestones = MilestoneRecord()
     @usableFromInline var _selector: any TipSelector
     @usableFromInline let _rng: RandomStream
     @usableFromInline let _repeatedPicks: RepeatedPicks
@@ -92,9 +91,8 @@ public struct Coordinator: Issuer {
         for tip in tips where tip != previous { parents.append(tip) }
     }
 
-    /// Records the milestone and schedules the next one.
+    /// Schedules the next milestone (the simulation records this one in its ``MilestoneRecord``).
     public mutating func didIssue(_ x: Int32, order: IssueOrder, engine: inout Engine<TangleEvent>) -> EngineControl {
-        milestones.append(x)
         engine.schedule(.issuer(_index), after: nextGap())
         return .proceed
     }
@@ -104,10 +102,8 @@ public struct Coordinator: Issuer {
         _selector.didIssue(x, in: tangle)
     }
 
-    /// Keeps the coordinator's strategy informed, and moves the latest milestone visible
-    /// everywhere.
+    /// Keeps the coordinator's strategy informed.
     public mutating func observeVisible(_ x: Int32, in tangle: Tangle) {
         _selector.didBecomeVisible(x, in: tangle)
-        if tangle.isMilestone(x) { milestones.didBecomeVisibleEverywhere(x) }
     }
 }

@@ -26,9 +26,9 @@ public struct RunMetrics {
         tips.deviceSaw(tips: count, now: now)
     }
 
-    /// `x` was appended to the Tangle at `now`.
-    public mutating func didIssue(_ x: Int32, in tangle: Tangle, now: Double) {
-        tips.didIssue(x, in: tangle, now: now)
+    /// A transaction approving `parents` is about to be appended to the Tangle at `now`.
+    mutating func willIssue(parents: [Int32], in tangle: Tangle, now: Double) {
+        tips.willIssue(parents: parents, in: tangle, now: now)
     }
 
     /// Appends the row of `timeseries.csv` for `time`.

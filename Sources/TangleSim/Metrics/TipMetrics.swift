@@ -32,14 +32,12 @@ public struct TipMetrics: Sendable {
         }
     }
 
-    /// `x` was just appended at `now`: it is a new tip, and every parent it is the first
-    /// approver of stops being one.
-    public mutating func didIssue(_ x: Int32, in tangle: Tangle, now: Double) {
+    /// A transaction approving `parents` is about to be appended at `now`: it is a new tip,
+    /// and every parent without an approver yet stops being one.
+    mutating func willIssue(parents: [Int32], in tangle: Tangle, now: Double) {
         accumulateTipArea(until: now)
         tipCount += 1
-        tangle.forEachParent(of: x) { parent in
-            if tangle.firstApprover(of: parent) == x { tipCount -= 1 }
-        }
+        for parent in parents where !tangle.isApproved(parent) { tipCount -= 1 }
     }
 
     /// Adds ``tipCount`` times the time since the last change, clipped to the measurement

@@ -15,6 +15,8 @@ public struct DelayNetworkModel: NetworkModel {
 
     public func node(of issuer: IssuerIdentity) -> Int { 0 }
 
+    public static var viewIsGlobal: Bool { true }
+
     public static var nodesSeeDifferently: Bool { false }
 
     public func visibilityTime(of x: Int32, at v: Int, tangle: Tangle) -> Double {

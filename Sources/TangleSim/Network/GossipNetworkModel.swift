@@ -69,6 +69,8 @@ public struct GossipNetworkModel: NetworkModel {
         }
     }
 
+    public static var viewIsGlobal: Bool { false }
+
     public static var nodesSeeDifferently: Bool { true }
 
     public func visibilityTime(of x: Int32, at v: Int, tangle: Tangle) -> Double {

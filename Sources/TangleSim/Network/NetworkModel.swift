@@ -16,6 +16,10 @@ public protocol NetworkModel {
     /// What one issuer sees: its tips and the transactions in flight that have reached it.
     associatedtype View: TangleView
 
+    /// Whether every issuer's view is the global tip set itself (``view(at:now:global:tangle:)``
+    /// returns `global`), so the simulation can lend it without building a view.
+    static var viewIsGlobal: Bool { get }
+
     /// The number of nodes issuers attach to (1 under the delay model).
     var nodes: Int { get }
 

@@ -25,6 +25,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     public private(set) var coordinator: Coordinator?
     /// Further issuers (index 2 on), each scheduling its own wake-ups.
     public private(set) var issuers: [any Issuer] = []
+    /// The milestones issued so far (the genesis first) and the latest visible everywhere.
+    public private(set) var milestones = MilestoneRecord()
     /// How transactions travel and what each node sees.
     public private(set) var network: Network
     /// The confirmation rule's state (nil without a consensus rule). Its times are those of
@@ -43,8 +45,6 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
 
     let _sampleInterval: Double
     var _parentScratch: [Int32] = []
-    /// The milestone record of a run without a coordinator: the genesis only.
-    let _noMilestones = MilestoneRecord()
 
     /// Creates a simulation holding only the genesis; call ``start(_:)`` to schedule the
     /// first events.
@@ -117,6 +117,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             devices.observeVisible(x, in: tangle)
             coordinator?.observeVisible(x, in: tangle)
             for index in issuers.indices { issuers[index].observeVisible(x, in: tangle) }
+            if tangle.isMilestone(x) { milestones.didBecomeVisibleEverywhere(x) }
             network.didReachEveryone(x)
             if !Network.issuerSeesAtOnce {
                 confirmation?.didBecomeVisible(x, isMilestone: tangle.isMilestone(x), in: tangle, now: engine.now)
@@ -153,42 +154,31 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         let node = network.node(of: order.issuer)
         let x = Int32(truncatingIfNeeded: tangle.count)
         _parentScratch.removeAll(keepingCapacity: true)
-        let view = network.view(at: node, now: now, global: visibleTips, tangle: tangle)
-        let milestones = coordinator?.milestones ?? _noMilestones
-        if order.issuer.kind == .device { metrics.deviceSaw(tips: view.tipCount, now: now) }
-        let stream: RandomStream
-        switch issuer {
-        case 0:
-            let latest = devices.needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
-            devices.chooseParents(
-                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
-                into: &_parentScratch)
-            stream = devices.delayStream
-        case 1:
-            let latest = network.latestMilestone(at: node, now: now, milestones: milestones)
-            coordinator!.chooseParents(
-                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
-                into: &_parentScratch)
-            stream = coordinator!.delayStream
-        default:
-            let index = Int(issuer) - 2
-            let latest =
-                issuers[index].needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
-            issuers[index].chooseParents(
-                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
-                into: &_parentScratch)
-            stream = issuers[index].delayStream
+        // The parts of the simulation are passed separately (disjoint stored properties), so
+        // the view, the Tangle and the milestones are borrowed, never copied: a copy of the
+        // tip set would cost reference counting on every transaction.
+        let visibleAt: Double
+        if Network.viewIsGlobal {
+            visibleAt = Self._chooseAndBroadcast(
+                order, by: issuer, x: x, node: node, now: now, view: visibleTips, tangle: tangle, milestones: milestones,
+                network: &network, devices: &devices, coordinator: &coordinator, issuers: &issuers, metrics: &metrics,
+                parents: &_parentScratch)
+        } else {
+            let view = network.view(at: node, now: now, global: visibleTips, tangle: tangle)
+            visibleAt = Self._chooseAndBroadcast(
+                order, by: issuer, x: x, node: node, now: now, view: view, tangle: tangle, milestones: milestones,
+                network: &network, devices: &devices, coordinator: &coordinator, issuers: &issuers, metrics: &metrics,
+                parents: &_parentScratch)
         }
-        // The issuer's work time (proof of work) is zero: issued when created.
-        let visibleAt = network.broadcast(x, parents: _parentScratch, from: node, at: now, stream: stream)
+        metrics.willIssue(parents: _parentScratch, in: tangle, now: now)
         tangle.append(issueTime: now, visibleTime: visibleAt, issuer: order.issuer, parents: _parentScratch)
-        metrics.didIssue(x, in: tangle, now: now)
         devices.observeIssue(x, in: tangle)
         coordinator?.observeIssue(x, in: tangle)
         for index in issuers.indices { issuers[index].observeIssue(x, in: tangle) }
         confirmation?.didIssue(x, payload: order.payload ?? x)
         nodeWeights?.didIssue(x, network: network, tangle: tangle)
         if order.issuer.kind == .coordinator {
+            milestones.append(x)
             network.didIssueMilestone(x, at: now)
             // The coordinator's node has its milestone at once where issuers see their own
             // transactions at once: confirmation there is immediate.
@@ -196,6 +186,41 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         }
         engine.schedule(.visible(x), at: visibleAt)
         return x
+    }
+
+    /// The issuer's choice of parents from its view (into `parents`) and the broadcast: the
+    /// issuer-specific half of ``issue(_:by:engine:)``. Returns when `x` is visible at every
+    /// node.
+    @inline(__always)
+    static func _chooseAndBroadcast<View: TangleView>(
+        _ order: IssueOrder, by issuer: Int32, x: Int32, node: Int, now: Double, view: View, tangle: Tangle,
+        milestones: MilestoneRecord, network: inout Network, devices: inout DeviceFleet<Selector, Arrivals>,
+        coordinator: inout Coordinator?, issuers: inout [any Issuer], metrics: inout RunMetrics, parents: inout [Int32]
+    ) -> Double {
+        if order.issuer.kind == .device { metrics.deviceSaw(tips: view.tipCount, now: now) }
+        // The issuer's work time (proof of work) is zero: broadcast when created.
+        switch issuer {
+        case 0:
+            let latest = devices.needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
+            devices.chooseParents(
+                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                into: &parents)
+            return network.broadcast(x, parents: parents, from: node, at: now, stream: devices.delayStream)
+        case 1:
+            let latest = network.latestMilestone(at: node, now: now, milestones: milestones)
+            coordinator!.chooseParents(
+                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                into: &parents)
+            return network.broadcast(x, parents: parents, from: node, at: now, stream: coordinator!.delayStream)
+        default:
+            let index = Int(issuer) - 2
+            let latest =
+                issuers[index].needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
+            issuers[index].chooseParents(
+                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                into: &parents)
+            return network.broadcast(x, parents: parents, from: node, at: now, stream: issuers[index].delayStream)
+        }
     }
 
     /// Whether `payload` is confirmed in the view of node `node` at `now`: what a device there
@@ -230,7 +255,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         var summary = RunSummary()
         summary.describe(scenario, replication: replication, duration: end)
         summary[.transactions] = .integer(devices.issued)
-        summary[.milestones] = .integer(coordinator.map { $0.milestones.ids.count - 1 } ?? 0)
+        summary[.milestones] = .integer(milestones.ids.count - 1)
         summary[.reattachments] = .integer(devices.reattachments)
         summary[.meanWalkLength] = .real(devices.selector.walkStatistics?.meanWalkLength ?? .nan)
         let nodeAverage: NodeAverage? =
