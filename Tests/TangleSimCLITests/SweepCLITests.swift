@@ -166,6 +166,24 @@ struct SweepCLITests {
             "the scenario changed since those runs. Write to another --out folder, or delete out to start over.\n"))
     }
 
+    @Test("runs recorded by another TangleSim version are never mixed in: the folder is refused")
+    func otherVersionIsRefused() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write(sweepScenario(replications: 1), to: folder.appendingPathComponent("mini.json"))
+        #expect(try TangleSimBinary.run(["sweep", "mini.json", "--out", "out"], in: folder).status == 0)
+        let manifest = folder.appendingPathComponent("out/sweep.json")
+        let text = try String(contentsOf: manifest, encoding: .utf8)
+        let version = try #require(text.range(of: #""tanglesim_version": "[^"]*""#, options: .regularExpression))
+        try text.replacingCharacters(in: version, with: #""tanglesim_version": "0.1.0""#)
+            .write(to: manifest, atomically: true, encoding: .utf8)
+        let result = try TangleSimBinary.run(["sweep", "mini.json", "--out", "out"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("error: out holds runs recorded by TangleSim 0.1.0 (this is "))
+        #expect(result.stderr.hasSuffix(
+            "runs of different versions are not mixed. Write to another --out folder, or delete out to start over.\n"))
+    }
+
     @Test("a bad sweep names the point and the field, exit status 2, nothing written")
     func badSweep() throws {
         let folder = try temporaryFolder()

@@ -113,15 +113,15 @@ extension RunEstimate {
         }
         phases.append(_Phase(name: "simulating", allocations: simulation))
 
-        // finishWithLatencies: first approvals (reserved for every transaction), propagation
-        // times and latencies (appended) in one pass over the measured transactions.
+        // finishWithLatencies: first approvals and propagation times (each reserved for every
+        // transaction) and latencies (appended) in one pass over the measured transactions.
         let full = simulation.map(\.settled)
         let statisticsKey = _ComponentKey(
             name: "end-of-run statistics", field: q.transactionsField,
             detail: "the statistics of \(_EstimateText.count(q.measured)) measured transactions")
         var statistics = [
             _Allocation(component: statisticsKey, elementBytes: 8, count: q.judged, reserved: n, fills: true),
-            _Allocation(component: statisticsKey, elementBytes: 8, count: q.measured, fills: true),
+            _Allocation(component: statisticsKey, elementBytes: 8, count: q.measured, reserved: n, fills: true),
         ]
         let confirming = scenario.consensus != .none
         let latencies = _Allocation(

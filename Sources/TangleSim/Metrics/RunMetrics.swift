@@ -63,6 +63,7 @@ public struct RunMetrics {
         issuerNodeTime: ((Int32, Double) -> Double)?, into summary: inout RunSummary
     ) -> [Double] {
         var propagation = PropagationMetrics()
+        propagation.times.reserveCapacity(tangle.count)
         var confirmations = confirmation.map { _ in
             ConfirmationMetrics(orphanTimeout: approval._orphanTimeout, nodeAverage: nodeAverage)
         }

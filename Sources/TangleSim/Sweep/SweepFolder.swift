@@ -57,6 +57,13 @@ public struct SweepFolder: Sendable {
             }
         }
         let recorded = try folder.readManifest()
+        // Another version may draw other numbers for the same scenario (a new random-stream
+        // seeding, say): its runs are never mixed with this version's.
+        guard recorded.version == RunOutput.version else {
+            throw SweepError(
+                "\(path) holds runs recorded by TangleSim \(recorded.version ?? "of an unknown version") (this is \(RunOutput.version)): "
+                    + "runs of different versions are not mixed. Write to another --out folder, or delete \(path) to start over.")
+        }
         guard recorded.fingerprint == sweep.fingerprint else {
             throw SweepError(
                 "\(path) holds runs of a different sweep (fingerprint \(recorded.fingerprint.prefix(12)) in \(manifest), "
@@ -109,6 +116,8 @@ public struct SweepFolder: Sendable {
 
     /// What merging needs from `sweep.json`.
     public struct Manifest: Sendable, Equatable {
+        /// The TangleSim version that wrote the folder (nil when not recorded).
+        public var version: String?
         public var fingerprint: String
         public var runs: Int
         public var replications: Int
@@ -139,8 +148,10 @@ public struct SweepFolder: Sendable {
             if case .string(let text) = value { return text } else { return nil }
         }
         guard columns.count == columnValues.count else { throw invalid }
+        var version: String?
+        if case .string(let text)? = object["tanglesim_version"] { version = text }
         return Manifest(
-            fingerprint: fingerprint, runs: Int(runs), replications: Int(replications), columns: columns,
+            version: version, fingerprint: fingerprint, runs: Int(runs), replications: Int(replications), columns: columns,
             parameterCount: parameters.count)
     }
 
