@@ -27,12 +27,22 @@ enum TangleSimBinary {
 
     /// Runs `tanglesim` with `arguments` in `directory`, with `environment` in place of this
     /// process's when given.
+    ///
+    /// - Parameter ulimit: shell `ulimit` options to run it under (like `-v 4194304` or
+    ///   `-f 100`), through `/bin/sh`.
     static func run(
-        _ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String]? = nil
+        _ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String]? = nil,
+        ulimit: String? = nil
     ) throws -> CommandResult {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("tanglesim")
-        process.arguments = arguments
+        let binary = productsDirectory.appendingPathComponent("tanglesim")
+        if let ulimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit \(ulimit) && exec \"$0\" \"$@\"", binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory
         if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe()

@@ -23,23 +23,7 @@ struct LimitsCLITests {
     /// `ulimit -v virtualKiB` (a shell lowers the limit, then becomes tanglesim), so that
     /// a refusal names the same limit on any machine.
     func run(_ arguments: [String], in directory: URL, virtualKiB: Int? = nil) throws -> CommandResult {
-        guard let virtualKiB else { return try TangleSimBinary.run(arguments, in: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments =
-            ["-c", "ulimit -v \(virtualKiB) && exec \"$0\" \"$@\"", TangleSimBinary.productsDirectory.appendingPathComponent("tanglesim").path]
-            + arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try TangleSimBinary.run(arguments, in: directory, ulimit: virtualKiB.map { "-v \($0)" })
     }
 
     /// Scenarios that used to abort, hang or grow without bound, each with the command that

@@ -17,21 +17,7 @@ private func scenario(_ name: String) -> String {
 /// Runs `tanglesim` under `/bin/sh` with a file-size limit of `blocks` (`ulimit -f`): a disk
 /// that is full for every file larger than that.
 private func tanglesimWithFileLimit(_ blocks: Int, _ arguments: [String], in folder: URL) throws -> CommandResult {
-    let binary = TangleSimBinary.productsDirectory.appendingPathComponent("tanglesim").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "ulimit -f \(blocks); exec \"$0\" \"$@\"", binary] + arguments
-    process.currentDirectoryURL = folder
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(
-        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-        stderr: String(decoding: stderr, as: UTF8.self))
+    try TangleSimBinary.run(arguments, in: folder, ulimit: "-f \(blocks)")
 }
 
 /// Starts `tanglesim`, sends it `signal` as soon as `ready()` holds, and waits for it.
