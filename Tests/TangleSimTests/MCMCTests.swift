@@ -156,7 +156,7 @@ struct MCMCTests {
     /// heaviest path and leave the tips beside it behind (Popov, section 4.1), so the
     /// left-behind rate rises with alpha. One-sided Welch test between consecutive alphas, each
     /// at significance 0.001; every alpha has its own seed, so the samples are independent.
-    /// 0.001 → 0.01 is left to `tanglesim check` (12 replications): both leave only a handful
+    /// 0.001 → 0.01 is left to `tanglesim check` (24 replications): both leave only a handful
     /// of transactions behind, too few to tell apart in a few short runs.
     @Test("left-behind rate rises with alpha (0.01 → 0.1 → 1)")
     func leftBehindRisesWithAlpha() {
