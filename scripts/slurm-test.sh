@@ -134,7 +134,7 @@ for file in sweep.csv aggregate.csv; do
         fail "$file from Slurm differs from the single-machine sweep"
     fi
 done
-[ "$(ls "$work/cluster/runs" | wc -l)" -eq 12 ] || fail "expected 12 run records"
+[ "$(ls "$work/cluster/runs" | grep -c '^run-[0-9]*\.csv$')" -eq 12 ] || fail "expected 12 run records"
 log "merged files equal the single-machine sweep byte for byte"
 
 # --- A failing shard cancels the merge -------------------------------------------------------
