@@ -91,6 +91,27 @@ public struct Coordinator: Issuer {
         for tip in tips where tip != previous { parents.append(tip) }
     }
 
+    /// ``chooseParents(for:now:view:tangle:latestMilestone:milestones:into:)`` where
+    /// conflicts exist: the tips must be consistent with the previous milestone, with each
+    /// other and with every milestone issued so far (the ledger's selection holds those).
+    public mutating func chooseConsistentParents<View: TangleView>(
+        for order: IssueOrder, now: Double, view: View, tangle: Tangle, latestMilestone: Int,
+        milestones: MilestoneRecord, ledger: inout ConflictLedger, into parents: inout [Int32]
+    ) {
+        let previous = milestones.ids[latestMilestone]
+        var anchor: Int32 = 0
+        if case .milestone(let depth) = configuration.tipSelection.walkStart {
+            anchor = milestones.ids[Swift.max(0, latestMilestone - depth)]
+        }
+        ledger.didChoose(previous)
+        var tips: [Int32] = []
+        _selector.selectConsistentParents(
+            SelectionRequest(now: now, parents: configuration.parents - 1, repeatedPicks: _repeatedPicks, milestoneAnchor: anchor),
+            tangle: tangle, view: view, ledger: &ledger, into: &tips, rng: _rng)
+        parents.append(previous)
+        for tip in tips where tip != previous { parents.append(tip) }
+    }
+
     /// Schedules the next milestone (the simulation records this one in its ``MilestoneRecord``).
     public mutating func didIssue(_ x: Int32, order: IssueOrder, engine: inout Engine<TangleEvent>) -> EngineControl {
         engine.schedule(.issuer(_index), after: nextGap())

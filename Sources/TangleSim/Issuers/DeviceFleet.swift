@@ -67,17 +67,32 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
             tangle: tangle, view: view, into: &parents, rng: _tipStream)
     }
 
+    /// ``chooseParents(for:now:view:tangle:latestMilestone:milestones:into:)`` where
+    /// conflicts exist: every parent consistent with the others and the new transaction's
+    /// spend (see ``TipSelector/selectConsistentParents(_:tangle:view:ledger:into:rng:)``).
+    public mutating func chooseConsistentParents<View: TangleView>(
+        for order: IssueOrder, now: Double, view: View, tangle: Tangle, latestMilestone: Int,
+        milestones: MilestoneRecord, ledger: inout ConflictLedger, into parents: inout [Int32]
+    ) {
+        var anchor: Int32 = 0
+        if let depth = _milestoneDepth { anchor = milestones.ids[Swift.max(0, latestMilestone - depth)] }
+        selector.selectConsistentParents(
+            SelectionRequest(now: now, parents: _parents, repeatedPicks: _repeatedPicks, milestoneAnchor: anchor),
+            tangle: tangle, view: view, ledger: &ledger, into: &parents, rng: _tipStream)
+    }
+
     /// After an arrival: stop at the scenario's transaction count, otherwise schedule the
     /// reattachment check (when the device's class reattaches) and the next arrival. After a
-    /// reattachment: schedule its own check.
+    /// reattachment: schedule its own check. A transaction refused at issue (`x` is −1)
+    /// counts as an arrival, is not checked, and is not retried.
     public mutating func didIssue(_ x: Int32, order: IssueOrder, engine: inout Engine<TangleEvent>) -> EngineControl {
         if order.payload == nil {
             issued += 1
             if issued >= _transactionLimit { return .stop }
-        } else {
+        } else if x >= 0 {
             reattachments += 1
         }
-        if reattaches, let after = _reattachAfter[_arrivals.deviceClass(of: order.issuer.id)] {
+        if x >= 0, reattaches, let after = _reattachAfter[_arrivals.deviceClass(of: order.issuer.id)] {
             engine.schedule(.reattach(x), after: after)
         }
         if order.payload == nil {

@@ -60,8 +60,10 @@ public struct ApprovalMetrics: Sendable {
     }
 
     /// Judges measured transaction `x` at the end of the run: returns false when it is
-    /// censored (issued after end − orphanTimeout), so that other judges skip it too.
-    mutating func judge(_ x: Int32, in tangle: Tangle, end: Double) -> Bool {
+    /// censored (issued after end − orphanTimeout), so that other judges skip it too. A
+    /// rejected transaction (in a losing side of a conflict) counts as rejected, not as left
+    /// behind.
+    mutating func judge(_ x: Int32, in tangle: Tangle, end: Double, rejected: Bool = false) -> Bool {
         measured += 1
         let issue = tangle.issueTime[Int(x)]
         if issue > end - _orphanTimeout {
@@ -70,7 +72,7 @@ public struct ApprovalMetrics: Sendable {
         }
         if isApprovedWithinTimeout(x, in: tangle) {
             firstApproval.append(tangle.issueTime[Int(tangle.firstApprover(of: x)!)] - issue)
-        } else {
+        } else if !rejected {
             leftBehind += 1
         }
         return true

@@ -2,7 +2,7 @@
 /// (and the tips its issuer saw), a sample instant, the end of the run.
 ///
 /// Each concern is its own observer — ``TipMetrics``, ``ApprovalMetrics``,
-/// ``PropagationMetrics``, ``NodeTipMetrics``, ``ConfirmationMetrics`` — declaring its
+/// ``PropagationMetrics``, ``NodeTipMetrics``, ``ConfirmationMetrics``, ``ConflictMetrics`` — declaring its
 /// `summary.csv` columns next to the code that computes them; this type only routes events
 /// to them and assembles `timeseries.csv` rows and the summary. The simulation's driver
 /// holds no counter of its own.
@@ -60,8 +60,10 @@ public struct RunMetrics {
     ///   latencies.
     mutating func finish(
         at end: Double, tangle: Tangle, confirmation: ConfirmationTracker?, nodeAverage: NodeAverage?,
-        issuerNodeTime: ((Int32, Double) -> Double)?, into summary: inout RunSummary
+        issuerNodeTime: ((Int32, Double) -> Double)?, conflicts: ConflictOutcome?, refusedDeviceTimes: [Double],
+        into summary: inout RunSummary
     ) -> [Double] {
+        var conflictMetrics = ConflictMetrics()
         var propagation = PropagationMetrics()
         propagation.times.reserveCapacity(tangle.count)
         var confirmations = confirmation.map { _ in
@@ -73,7 +75,9 @@ public struct RunMetrics {
             let x = Int32(truncatingIfNeeded: index)
             guard tangle.isDeviceTransaction(x) else { continue }
             propagation.add(x, in: tangle, end: end)
-            guard approval.judge(x, in: tangle, end: end) else { continue }
+            let isRejected = conflicts?.rejected[index] ?? false
+            guard approval.judge(x, in: tangle, end: end, rejected: isRejected) else { continue }
+            conflictMetrics.judge(rejected: isRejected)
             if let confirmation {
                 confirmations!.judge(x, in: tangle, confirmation: confirmation, issuerNodeTime: issuerNodeTime)
             }
@@ -88,6 +92,9 @@ public struct RunMetrics {
         }
         propagation.summarize(into: &summary)
         nodeTips.summarize(into: &summary)
+        conflictMetrics.summarize(
+            outcome: conflicts, refusedDeviceTimes: refusedDeviceTimes, warmup: _warmup, end: end,
+            orphanTimeout: approval._orphanTimeout, into: &summary)
         return latencies
     }
 }

@@ -26,7 +26,8 @@ public struct SummaryColumn: Sendable, Hashable {
         .latencyP90, .latencyP99, .latencyMax, .milestones, .reattachments, .network, .nodes, .topology,
         .propagationP50, .propagationP90, .propagationMax, .nodeTipsMean, .nodeTipsMin, .nodeTipsMax,
         .coordinatorLatencyMean, .coordinatorLatencyP50, .coordinatorLatencyP99, .issuerNodeLatencyMean,
-        .issuerNodeLatencyP50, .issuerNodeLatencyP99,
+        .issuerNodeLatencyP50, .issuerNodeLatencyP99, .conflicts, .conflictsSettled, .settleTimeMean,
+        .doubleConfirmations, .rejectedRate,
     ]
 
     /// Each column's position in ``all``.

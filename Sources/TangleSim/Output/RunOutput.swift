@@ -1,7 +1,8 @@
 import Foundation
 
 /// The files of one run: `summary.csv`, `timeseries.csv`, `latency.csv` (with a confirmation
-/// rule), `transactions.csv` (when the scenario asks for it) and `manifest.json`, written
+/// rule), `conflicts.csv` (when the scenario has double spends), `transactions.csv` (when
+/// the scenario asks for it) and `manifest.json`, written
 /// atomically into one folder that holds nothing else of TangleSim's but pictures
 /// (`tanglesim draw`) and figures.
 public enum RunOutput {
@@ -44,7 +45,20 @@ public enum RunOutput {
                 ("tx_per_second", .number(cost.transactionsPerSecond.isFinite ? cost.transactionsPerSecond : 0)),
                 ("peak_rss_bytes", .integer(Int64(cost.peakRSSBytes))),
                 ("walks", walkCosts(result.walkStatistics)),
+                ("payments", paymentCounts(result)),
                 ("scenario", result.scenario.resolvedJSON),
+            ]))
+    }
+
+    /// What choosing consistent parents cost (null when the scenario cannot have conflicts):
+    /// picks drawn or walked again, transactions with fewer parents, arrivals refused.
+    static func paymentCounts(_ result: RunResult) -> JSONValue {
+        guard let counts = result.paymentCounts else { return .null }
+        return .object(
+            JSONObject([
+                ("redraws", .integer(Int64(counts.redraws))),
+                ("short_transactions", .integer(Int64(counts.shortTransactions))),
+                ("refused", .integer(Int64(counts.refused))),
             ]))
     }
 
@@ -70,7 +84,7 @@ public enum RunOutput {
     /// that it did not write (an earlier run's `latency.csv`, a comparison's `compare.csv`).
     public static let fileNames = [
         "summary.csv", "timeseries.csv", "latency.csv", "transactions.csv", "manifest.json", "compare.csv",
-        "compare-latency.csv",
+        "compare-latency.csv", "conflicts.csv",
     ]
 
     /// Checks that `folder` may receive the results of a run or a comparison.
@@ -101,6 +115,10 @@ public enum RunOutput {
         if result.scenario.consensus != .none {
             names.append("latency.csv")
             try set.stage("latency.csv", contents: latencyCSV(result.latencies))
+        }
+        if result.scenario.payments.hasConflicts, let conflicts = result.conflicts {
+            names.append("conflicts.csv")
+            try set.stage("conflicts.csv", contents: conflicts.csvText)
         }
         if let tangle = result.tangle {
             names.append("transactions.csv")

@@ -119,6 +119,8 @@ public enum StreamID: UInt64, Sendable, CaseIterable {
     case processing = 7
     /// Random attachment of devices to gossip nodes.
     case attachment = 8
+    /// Payments: whether a device's new payload double spends.
+    case payments = 9
 
     /// The 64-bit key of stream `stream` of replication `replication` under master seed
     /// `seed`: SplitMix64's finaliser applied in turn to the seed, the replication and the

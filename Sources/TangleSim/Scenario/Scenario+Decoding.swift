@@ -164,6 +164,7 @@ extension _Expectation where Value == Scenario {
                 tipSelection: try reader.optional("tipSelection", .tipSelection) ?? .uniform,
                 metrics: try reader.optional("metrics", .metrics) ?? MetricsConfiguration(),
                 consensus: try reader.optional("consensus", .consensus) ?? ConsensusConfiguration.none,
+                payments: try reader.optional("payments", .payments) ?? PaymentsConfiguration(),
                 variants: try reader.optional("variants", .variants) ?? [])
             try scenario._checkCombinations(reader)
             return scenario
@@ -314,6 +315,17 @@ extension _Expectation where Value == MetricsConfiguration {
                 orphanTimeout: try reader.optional("orphanTimeout", .interval) ?? 60,
                 sampleInterval: try reader.optional("sampleInterval", .interval) ?? 1,
                 transactionLog: try reader.optional("transactionLog", .bool) ?? false)
+        }
+    }
+}
+
+extension _Expectation where Value == PaymentsConfiguration {
+    /// The `payments` section.
+    fileprivate static var payments: Self {
+        object(#"an object like {"doubleSpendRate": 0.001}"#) { reader in
+            PaymentsConfiguration(
+                doubleSpendRate: try reader.optional(
+                    "doubleSpendRate", .number("a probability from 0 to 1") { (0...1).contains($0) }) ?? 0)
         }
     }
 }

@@ -4,7 +4,8 @@ extension Scenario {
     ///
     /// Keys come in a fixed order: `name`, `description` (omitted when `nil`), `seed`,
     /// `duration` (omitted when `nil`), `transactions` (omitted when `nil`), `warmup`,
-    /// `devices`, `network`, `tangle`, `tipSelection`, `metrics`; within sections, in the
+    /// `devices`, `network`, `tangle`, `tipSelection`, `metrics`, `consensus`, `payments`,
+    /// `variants` (omitted when empty); within sections, in the
     /// order of the scenario reference. The delay is always an object with its
     /// `distribution`. Times and rates are written as numbers (`600.0`), counts as integers,
     /// so ``init(json:file:)`` gives back an equal scenario. (A `seed` above `Int64.max`,
@@ -47,6 +48,7 @@ extension Scenario {
             "transactionLog": .bool(metrics.transactionLog),
         ]
         object["consensus"] = consensus._resolvedJSON
+        object["payments"] = ["doubleSpendRate": .number(payments.doubleSpendRate)]
         if !variants.isEmpty {
             object["variants"] = .array(
                 variants.map { variant in

@@ -34,6 +34,8 @@ public struct Scenario: Sendable, Equatable {
     public var metrics: MetricsConfiguration
     /// When a transaction counts as confirmed (default: no confirmation rule).
     public var consensus: ConsensusConfiguration
+    /// What payloads spend, and how often honest devices double spend (default: never).
+    public var payments: PaymentsConfiguration
     /// Strategies `tanglesim compare` runs side by side on the same arrivals (may be empty).
     public var variants: [ScenarioVariant]
 
@@ -50,6 +52,7 @@ public struct Scenario: Sendable, Equatable {
         tipSelection: TipSelectionConfiguration = .uniform,
         metrics: MetricsConfiguration = MetricsConfiguration(),
         consensus: ConsensusConfiguration = .none,
+        payments: PaymentsConfiguration = PaymentsConfiguration(),
         variants: [ScenarioVariant] = []
     ) {
         self.name = name
@@ -64,6 +67,7 @@ public struct Scenario: Sendable, Equatable {
         self.tipSelection = tipSelection
         self.metrics = metrics
         self.consensus = consensus
+        self.payments = payments
         self.variants = variants
     }
 
@@ -286,6 +290,21 @@ public struct MetricsConfiguration: Sendable, Equatable {
         self.sampleInterval = sampleInterval
         self.transactionLog = transactionLog
     }
+}
+
+/// Payments (the model's "Payments and conflicts"): every payload spends an output; a
+/// fresh one unless it double spends.
+public struct PaymentsConfiguration: Sendable, Equatable {
+    /// The probability that a new device payload spends again the output its device spent
+    /// most recently (an accidental double spend), 0...1 (default 0).
+    public var doubleSpendRate: Double
+
+    public init(doubleSpendRate: Double = 0) {
+        self.doubleSpendRate = doubleSpendRate
+    }
+
+    /// Whether conflicts can arise: when they cannot, no conflict state is kept at all.
+    public var hasConflicts: Bool { doubleSpendRate > 0 }
 }
 
 /// One strategy of a comparison: a label and the sections it replaces.

@@ -22,6 +22,14 @@ public struct RunResult: Sendable {
     /// Each transaction's payload (the transaction that first carried it), kept with the
     /// transaction log when devices reattach.
     public var payloads: ContiguousArray<Int32>?
+    /// How each conflict ended (nil when the scenario cannot have conflicts).
+    public var conflicts: ConflictOutcome?
+    /// The run's conflict ledger, kept with the transaction log when conflicts can arise
+    /// (members and their transactions, decisions, counts).
+    public var ledger: ConflictSnapshot?
+    /// Redraws, short transactions and refusals of consistent parent choice (nil when the
+    /// scenario cannot have conflicts).
+    public var paymentCounts: (redraws: Int, shortTransactions: Int, refused: Int)?
 }
 
 /// Runs scenarios. The entry point of the simulation library.
@@ -107,7 +115,8 @@ public enum Simulation {
             until: scenario.duration ?? .infinity, handler: &simulation,
             progress: progress.map { report in { now in report(Swift.min(1, now / expectedEnd)) } })
         precondition(reason != .exhausted || scenario.duration != nil, "arrivals never run out")
-        let (summary, latencies) = simulation.finishWithLatencies(at: engine.now)
+        var (summary, latencies, outcome) = simulation.finishWithOutcome(at: engine.now)
+        if !scenario.metrics.transactionLog { outcome?.dropTransactionMarks() }
         progress?(1)
         return RunResult(
             scenario: scenario, replication: replication, summary: summary,
@@ -116,7 +125,9 @@ public enum Simulation {
             events: engine.handledEvents, walkStatistics: simulation.devices.selector.walkStatistics,
             latencies: latencies,
             confirmedAt: scenario.metrics.transactionLog ? simulation.confirmation?.confirmedAt : nil,
-            payloads: scenario.metrics.transactionLog ? simulation.confirmation?.payload : nil)
+            payloads: scenario.metrics.transactionLog ? simulation.confirmation?.payload : nil,
+            conflicts: outcome, ledger: scenario.metrics.transactionLog ? simulation.conflicts?.snapshot : nil,
+            paymentCounts: simulation.conflicts.map { ($0.redraws, $0.shortTransactions, $0.refused) })
     }
 
     /// The initial ring size of ``WindowedWeights``: the transactions expected within the

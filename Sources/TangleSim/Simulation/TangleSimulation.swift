@@ -38,6 +38,10 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     var nodeWeights: NodeWeightConfirmation?
     /// What is measured.
     public private(set) var metrics: RunMetrics
+    /// Payments, conflicts and the validity of past cones (nil when the scenario cannot
+    /// have conflicts: then no transaction carries conflict information and nothing of
+    /// this is paid for).
+    public private(set) var conflicts: ConflictLedger?
 
     /// The scenario being run and the replication number.
     public let scenario: Scenario
@@ -87,6 +91,12 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 rule: .weightThreshold(threshold), payloads: devices.reattaches, expectedTransactions: expectedTransactions)
         }
         precondition(!devices.needsLatestMilestone || coordinator != nil, "milestone walk starts need a coordinator")
+        if scenario.payments.hasConflicts {
+            conflicts = ConflictLedger(
+                doubleSpendRate: scenario.payments.doubleSpendRate, devices: scenario.deviceCount, nodes: network.nodes,
+                rng: RandomStream(seed: scenario.seed, replication: replication, stream: .payments),
+                expectedTransactions: expectedTransactions)
+        }
     }
 
     /// Schedules the first sample (at time 0) and every issuer's first wake-up.
@@ -113,7 +123,15 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             return issuers[Int(index) - 2].didIssue(x, order: order, engine: &engine)
         case .visible(let x):
             visibleTips.insert(x)
-            tangle.forEachParent(of: x) { visibleTips.remove($0) }
+            if conflicts == nil {
+                tangle.forEachParent(of: x) { visibleTips.remove($0) }
+            } else {
+                // A parent leaving the global tip set can never be chosen again, except a
+                // milestone, which the next milestone approves as the previous one.
+                tangle.forEachParent(of: x) { parent in
+                    if visibleTips.remove(parent), parent != 0, !tangle.isMilestone(parent) { conflicts!.release(parent) }
+                }
+            }
             devices.observeVisible(x, in: tangle)
             coordinator?.observeVisible(x, in: tangle)
             for index in issuers.indices { issuers[index].observeVisible(x, in: tangle) }
@@ -121,6 +139,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             network.didReachEveryone(x)
             if !Network.issuerSeesAtOnce {
                 confirmation?.didBecomeVisible(x, isMilestone: tangle.isMilestone(x), in: tangle, now: engine.now)
+                if conflicts != nil, tangle.isMilestone(x) { checkDecisions() }
             }
             return .proceed
         case .sample:
@@ -134,6 +153,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         case .reattach(let x):
             let carried = confirmation!.payload![Int(x)]
             let node = network.node(of: tangle.issuer(of: x))
+            // A payload whose spend lost a decided conflict can never be valid again.
+            if let conflicts, conflicts.isLosing(payload: carried, node: node, now: engine.now) { return .proceed }
             guard
                 let order = devices.reattachment(
                     of: x, payload: carried, isConfirmed: isConfirmed(payload: carried, at: node, now: engine.now),
@@ -150,6 +171,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// - Complexity: the strategy's selection, plus the network's view and broadcast
     ///   (O(1) under the delay model).
     mutating func issue(_ order: IssueOrder, by issuer: Int32, engine: inout Engine<TangleEvent>) -> Int32 {
+        if conflicts != nil { return _issueWithConflicts(order, by: issuer, engine: &engine) }
         let now = engine.now
         let node = network.node(of: order.issuer)
         let x = Int32(truncatingIfNeeded: tangle.count)
@@ -223,6 +245,122 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         }
     }
 
+    /// The issuing path where conflicts exist: the spend is decided first (a double spend
+    /// creates or extends a conflict set), parents are chosen consistent with it and with
+    /// each other, and a transaction for which none is found is refused — not appended,
+    /// counted — and −1 returned.
+    mutating func _issueWithConflicts(_ order: IssueOrder, by issuer: Int32, engine: inout Engine<TangleEvent>) -> Int32 {
+        let now = engine.now
+        let node = network.node(of: order.issuer)
+        let x = Int32(truncatingIfNeeded: tangle.count)
+        _parentScratch.removeAll(keepingCapacity: true)
+        var spend = conflicts!.spend(of: order, x: x, node: node, now: now, tangle: tangle)
+        if conflicts!.needsDecisionCheck {
+            checkDecisions()
+            if case .member(let member) = spend, conflicts!.isLosing(member: member, node: node, now: now) { spend = .refuse }
+        }
+        let isDevice = order.issuer.kind == .device
+        var ownMember: Int32? = nil
+        switch spend {
+        case .refuse:
+            conflicts!.didRefuse(isDevice: isDevice, now: now)
+            return -1
+        case .member(let member): ownMember = member
+        case .fresh: break
+        }
+        conflicts!.beginSelection(ownMember: ownMember, node: node, now: now, coordinator: order.issuer.kind == .coordinator)
+        if Network.viewIsGlobal {
+            Self._chooseConsistent(
+                order, by: issuer, node: node, now: now, view: visibleTips, tangle: tangle, milestones: milestones,
+                network: &network, devices: &devices, coordinator: &coordinator, issuers: &issuers, metrics: &metrics,
+                ledger: &conflicts!, parents: &_parentScratch)
+        } else {
+            let view = network.view(at: node, now: now, global: visibleTips, tangle: tangle)
+            Self._chooseConsistent(
+                order, by: issuer, node: node, now: now, view: view, tangle: tangle, milestones: milestones,
+                network: &network, devices: &devices, coordinator: &coordinator, issuers: &issuers, metrics: &metrics,
+                ledger: &conflicts!, parents: &_parentScratch)
+        }
+        if _parentScratch.isEmpty {
+            conflicts!.didRefuse(isDevice: isDevice, now: now)
+            return -1
+        }
+        let stream: RandomStream =
+            switch issuer {
+            case 0: devices.delayStream
+            case 1: coordinator!.delayStream
+            default: issuers[Int(issuer) - 2].delayStream
+            }
+        let visibleAt = network.broadcast(x, parents: _parentScratch, from: node, at: now, stream: stream)
+        metrics.willIssue(parents: _parentScratch, in: tangle, now: now)
+        tangle.append(issueTime: now, visibleTime: visibleAt, issuer: order.issuer, parents: _parentScratch)
+        conflicts!.didIssue(
+            x, parents: _parentScratch, ownMember: ownMember, payload: order.payload, now: now,
+            isMilestone: order.issuer.kind == .coordinator)
+        devices.observeIssue(x, in: tangle)
+        coordinator?.observeIssue(x, in: tangle)
+        for index in issuers.indices { issuers[index].observeIssue(x, in: tangle) }
+        confirmation?.didIssue(x, payload: order.payload ?? x)
+        nodeWeights?.didIssue(x, network: network, tangle: tangle)
+        if order.issuer.kind == .coordinator {
+            milestones.append(x)
+            network.didIssueMilestone(x, at: now)
+            if Network.issuerSeesAtOnce {
+                confirmation?.didBecomeVisible(x, isMilestone: true, in: tangle, now: now)
+                checkDecisions()
+            }
+        }
+        engine.schedule(.visible(x), at: visibleAt)
+        return x
+    }
+
+    /// The issuer's consistent choice of parents (the ledger's selection begun).
+    @inline(__always)
+    static func _chooseConsistent<View: TangleView>(
+        _ order: IssueOrder, by issuer: Int32, node: Int, now: Double, view: View, tangle: Tangle,
+        milestones: MilestoneRecord, network: inout Network, devices: inout DeviceFleet<Selector, Arrivals>,
+        coordinator: inout Coordinator?, issuers: inout [any Issuer], metrics: inout RunMetrics,
+        ledger: inout ConflictLedger, parents: inout [Int32]
+    ) {
+        if order.issuer.kind == .device { metrics.deviceSaw(tips: view.tipCount, now: now) }
+        switch issuer {
+        case 0:
+            let latest = devices.needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
+            devices.chooseConsistentParents(
+                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                ledger: &ledger, into: &parents)
+        case 1:
+            let latest = network.latestMilestone(at: node, now: now, milestones: milestones)
+            coordinator!.chooseConsistentParents(
+                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                ledger: &ledger, into: &parents)
+        default:
+            // Further issuers choose by their own rule; honest validity keeps the parents the
+            // ledger accepts, in order.
+            let index = Int(issuer) - 2
+            let latest =
+                issuers[index].needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
+            issuers[index].chooseParents(
+                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                into: &parents)
+            let chosen = parents
+            parents.removeAll(keepingCapacity: true)
+            for tip in chosen where ledger.accepts(tip) {
+                ledger.didChoose(tip)
+                parents.append(tip)
+            }
+        }
+    }
+
+    /// Decides the conflicts whose members milestones have just confirmed.
+    mutating func checkDecisions() {
+        guard let confirmation, conflicts != nil else { return }
+        let network = self.network
+        conflicts!.checkDecisions(confirmation: confirmation) { time, v in
+            network.milestoneConfirmationTime(at: v, confirmedAtCoordinator: time)
+        }
+    }
+
     /// Whether `payload` is confirmed in the view of node `node` at `now`: what a device there
     /// checks before reattaching.
     mutating func isConfirmed(payload: Int32, at node: Int, now: Double) -> Bool {
@@ -251,7 +389,21 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// Closes the run at `end`: the summary and, with a confirmation rule, the sorted
     /// latencies of the confirmed measured payloads.
     public mutating func finishWithLatencies(at end: Double) -> (summary: RunSummary, latencies: [Double]) {
+        let (summary, latencies, _) = finishWithOutcome(at: end)
+        return (summary, latencies)
+    }
+
+    /// Closes the run at `end`: the summary, the sorted latencies of the confirmed measured
+    /// payloads (with a confirmation rule) and, where conflicts can arise, how each ended.
+    public mutating func finishWithOutcome(at end: Double) -> (
+        summary: RunSummary, latencies: [Double], conflicts: ConflictOutcome?
+    ) {
         advanceNodeWeights(to: end)
+        let outcome = conflicts.map { [tangle = self.tangle, confirmation = self.confirmation] ledger in
+            ConflictOutcome(
+                ledger: ledger, tangle: tangle, confirmation: confirmation, end: end,
+                orphanTimeout: scenario.metrics.orphanTimeout)
+        }
         var summary = RunSummary()
         summary.describe(scenario, replication: replication, duration: end)
         summary[.transactions] = .integer(devices.issued)
@@ -274,7 +426,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             } : nil
         let latencies = metrics.finish(
             at: end, tangle: tangle, confirmation: confirmation, nodeAverage: nodeAverage, issuerNodeTime: issuerNodeTime,
-            into: &summary)
-        return (summary, latencies)
+            conflicts: outcome, refusedDeviceTimes: conflicts?.refusedDeviceTimes ?? [], into: &summary)
+        return (summary, latencies, outcome)
     }
 }

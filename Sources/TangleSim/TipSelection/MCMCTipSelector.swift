@@ -72,6 +72,60 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         }
     }
 
+    /// Walks with conflicts (the model's rule): k walks as before; a walk whose tip the
+    /// ledger does not accept given the tips already chosen is walked again, at most
+    /// ``maximumConsistencyRedraws`` times a parent (then fewer parents). Walks made again
+    /// count in the walk statistics; with `distinct`, only accepted or repeated ends count
+    /// toward the 16·k walks.
+    public mutating func selectConsistentParents<View: TangleView>(
+        _ request: SelectionRequest, tangle: Tangle, view: View, ledger: inout ConflictLedger, into parents: inout [Int32],
+        rng: RandomStream
+    ) {
+        let measured = request.now >= warmup
+        let k = request.parents
+        var rejected = 0
+        func consider(_ tip: Int32) -> Bool {
+            if ledger.accepts(tip) {
+                ledger.didChoose(tip)
+                parents.append(tip)
+                rejected = 0
+                return true
+            }
+            rejected += 1
+            if rejected <= maximumConsistencyRedraws { ledger.countRedraw() }
+            return false
+        }
+        switch request.repeatedPicks {
+        case .collapse:
+            for _ in 0..<k {
+                while rejected <= maximumConsistencyRedraws {
+                    let tip = walk(request, tangle: tangle, view: view, measured: measured, rng: rng)
+                    if parents.contains(tip) || consider(tip) { break }
+                }
+                if rejected > maximumConsistencyRedraws {
+                    ledger.countShort()
+                    break
+                }
+            }
+        case .distinct:
+            let target = Swift.min(k, view.tipCount)
+            var walks = 0
+            while parents.count < target, walks < Self.maximumWalksPerParent * k {
+                let tip = walk(request, tangle: tangle, view: view, measured: measured, rng: rng)
+                if parents.contains(tip) {
+                    walks += 1
+                } else if consider(tip) {
+                    walks += 1
+                } else if rejected > maximumConsistencyRedraws {
+                    ledger.countShort()
+                    break
+                }
+            }
+            if parents.count < target, rejected <= maximumConsistencyRedraws { statistics.shortTransactions += 1 }
+        }
+        statistics.selections += 1
+    }
+
     public mutating func didIssue(_ x: Int32, in tangle: Tangle) {
         weights.didIssue(x, in: tangle)
     }

@@ -14,6 +14,9 @@ public protocol TangleView {
     /// tips, `collapse` keeps the distinct results of k draws.
     func sampleUniformTips(_ k: Int, repeatedPicks: RepeatedPicks, rng: RandomStream, into parents: inout [Int32])
 
+    /// One tip drawn uniformly from the observer's tips.
+    func randomTip(rng: RandomStream) -> Int32
+
     /// The in-flight transactions the observer sees, in increasing id order (empty under
     /// the delay model).
     var inFlightVisible: ContiguousArray<Int32> { get }
@@ -31,6 +34,10 @@ extension TipSet: TangleView {
 
     @inlinable
     public func isVisibleInFlight(_ x: Int32) -> Bool { false }
+
+    /// A uniform member.
+    @inlinable
+    public func randomTip(rng: RandomStream) -> Int32 { self[rng.index(below: count)] }
 
     /// Uniform tips: `distinct` samples k members without replacement (the j-th draw uniform
     /// over the n - j not drawn yet), `collapse` makes k independent draws.
@@ -126,6 +133,17 @@ public struct NodeView: TangleView {
     public func forEachTip(_ body: (Int32) -> Void) {
         for position in 0..<_global.count where !isHidden(_global[position]) { body(_global[position]) }
         for tip in _extra { body(tip) }
+    }
+
+    /// A uniform tip of the node, by rejection (see ``sampleUniformTips(_:repeatedPicks:rng:into:)``).
+    @inlinable
+    public func randomTip(rng: RandomStream) -> Int32 {
+        let range = _global.count + _extra.count
+        while true {
+            let index = rng.index(below: range)
+            if index >= _global.count { return _extra[index - _global.count] }
+            if !isHidden(_global[index]) { return _global[index] }
+        }
     }
 
     /// Uniform tips by rejection: each accepted draw is uniform over the node's tips.

@@ -38,6 +38,16 @@ public protocol TipSelector {
     mutating func selectParents<View: TangleView>(
         _ request: SelectionRequest, tangle: Tangle, view: View, into parents: inout [Int32], rng: RandomStream)
 
+    /// ``selectParents(_:tangle:view:into:rng:)`` where conflicts exist: every parent must
+    /// be accepted by `ledger` given the parents chosen before it (and the new transaction's
+    /// own spend, set by ``ConflictLedger/beginSelection(ownMember:node:now:coordinator:)``),
+    /// and is recorded there once chosen. A pick that is not accepted is drawn (or walked)
+    /// again, at most ``maximumConsistencyRedraws`` times; then the transaction approves
+    /// fewer parents, and the ledger counts it.
+    mutating func selectConsistentParents<View: TangleView>(
+        _ request: SelectionRequest, tangle: Tangle, view: View, ledger: inout ConflictLedger, into parents: inout [Int32],
+        rng: RandomStream)
+
     /// Called after `x` is appended to the Tangle.
     mutating func didIssue(_ x: Int32, in tangle: Tangle)
 
@@ -48,7 +58,29 @@ public protocol TipSelector {
     var walkStatistics: WalkStatistics? { get }
 }
 
+/// How many times a pick inconsistent with the parents chosen so far is drawn or walked
+/// again before the transaction settles for fewer parents (the model's "Payments and
+/// conflicts").
+public let maximumConsistencyRedraws = 100
+
 extension TipSelector {
+    /// The fallback for strategies without a rule of their own: the strategy's choice, each
+    /// parent kept in order when the ledger accepts it (a dropped one counts as a short
+    /// transaction).
+    public mutating func selectConsistentParents<View: TangleView>(
+        _ request: SelectionRequest, tangle: Tangle, view: View, ledger: inout ConflictLedger, into parents: inout [Int32],
+        rng: RandomStream
+    ) {
+        selectParents(request, tangle: tangle, view: view, into: &parents, rng: rng)
+        let chosen = parents
+        parents.removeAll(keepingCapacity: true)
+        for tip in chosen where ledger.accepts(tip) {
+            ledger.didChoose(tip)
+            parents.append(tip)
+        }
+        if parents.count < chosen.count { ledger.countShort() }
+    }
+
     @inlinable
     public mutating func didIssue(_ x: Int32, in tangle: Tangle) {}
 

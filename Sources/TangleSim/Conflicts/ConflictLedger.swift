@@ -1,0 +1,521 @@
+/// Payments, conflict sets and the validity of past cones, kept incrementally (the model's
+/// "Payments and conflicts").
+///
+/// Every payload spends an output. A new payload spends a fresh output — identified by the
+/// payload itself — unless the scenario's `payments.doubleSpendRate` makes it spend again
+/// the output its device spent most recently. Reattachments carry their payload's spend:
+/// copies of one payload are one spend and never conflict with each other. All payloads
+/// spending one output form a conflict set; its *members* are those payloads, each with the
+/// transactions that carry it.
+///
+/// ## Representation
+/// A transaction's *footprint* is the set of conflict members in its past cone (itself
+/// included), as a sorted list of member indices. Footprints are interned and shared: each
+/// transaction stores only a set id (4 bytes), 0 being the empty set, and a transaction
+/// whose parents carry at most one distinct non-empty set (the common case) shares it
+/// without building anything. So a transaction downstream of no live conflict costs k reads
+/// and one append. Sets are reference counted by the transactions that can still be chosen
+/// as parents — those with no approver visible everywhere (parents are always tips of some
+/// view). When a transaction gets an approver visible everywhere its reference is released
+/// (``release(_:)``), and a set nobody references is freed: memory follows the live tips,
+/// not the run's length.
+///
+/// A payload becomes a member only when a second spend of its output appears; its own
+/// transactions and their live descendants then gain it retroactively, by one search of
+/// its future cone (``_addMember(_:toFutureConeOf:)``), before the new spender chooses its
+/// parents.
+///
+/// Sets shrink again when a conflict is *decided* by coordinator milestones and the
+/// decision binds every node: the winner's entries are dropped from every footprint built
+/// afterwards (a loser's are kept: they mark the transactions honest issuers may no longer
+/// approve). Conflicts decided by nobody — a cumulative-weight threshold binds no one —
+/// keep their entries while their sides have live transactions.
+///
+/// ## Choosing consistent parents
+/// ``beginSelection(ownMember:node:now:coordinator:)`` starts a choice; ``accepts(_:)``
+/// says whether a tip may join the parents chosen so far and ``didChoose(_:)`` records it.
+/// A tip is accepted when its footprint holds no member rival to one already chosen (or to
+/// the new transaction's own spend) and no loser of a conflict whose decision binds the
+/// issuer's node.
+///
+/// - Complexity: a transaction with no conflict in its parents' past cones: O(k). Otherwise
+///   O(k·L) for its footprint (L: the members in the parents' footprints) and O(L) per
+///   acceptance check; a new conflict costs one search of its first spender's future cone.
+///   Memory: 4 bytes a transaction, 4 a device, plus the live sets (4 bytes an entry).
+public struct ConflictLedger {
+    /// Footprint set id of each transaction: 0 the empty set, −1 once released.
+    public private(set) var footprint: ContiguousArray<Int32> = [0]
+
+    // Interned sets: members in increasing order.
+    var _sets: [ContiguousArray<Int32>] = [[]]
+    var _setReferences: ContiguousArray<Int32> = [Int32.max]
+    var _freeSets: [Int32] = []
+    var _interned: [ContiguousArray<Int32>: Int32] = [:]
+
+    // Members.
+    /// The conflict of each member.
+    public private(set) var memberConflict: ContiguousArray<Int32> = []
+    /// The payload of each member (the id of the transaction that first carried it).
+    public private(set) var memberPayload: ContiguousArray<Int32> = []
+    /// The transactions carrying each member (the payload's first transaction and copies).
+    public private(set) var memberTransactions: [[Int32]] = []
+    var _payloadMember: [Int32: Int32] = [:]
+
+    // Conflicts.
+    /// The members of each conflict, in the order they were spent.
+    public private(set) var conflictMembers: [[Int32]] = []
+    /// Per conflict: the decided winner (−1 while undecided) and the decision's time as the
+    /// confirmation tracker saw it (NaN while undecided).
+    public private(set) var decidedWinner: ContiguousArray<Int32> = []
+    public private(set) var decidedAt: ContiguousArray<Double> = []
+    /// Per conflict and node (conflict·nodes + v): when the decision binds issuers at v.
+    var _binding: ContiguousArray<Double> = []
+    /// Per conflict: when the decision binds every node (infinity while undecided).
+    var _bindingEverywhere: ContiguousArray<Double> = []
+    var _undecided: [Int32] = []
+    var _outputConflict: [Int32: Int32] = [:]
+
+    // Payments.
+    /// The probability that a new payload spends again its device's most recent output.
+    public let doubleSpendRate: Double
+    let _rng: RandomStream
+    /// The output each device spent most recently (−1: none yet).
+    var _deviceOutput: ContiguousArray<Int32>
+    /// The output of each double-spending payload (others spend their own id).
+    var _payloadOutput: [Int32: Int32] = [:]
+    /// Reattached payloads' copies, for payloads that may become members later.
+    var _payloadCopies: [Int32: [Int32]] = [:]
+    let nodes: Int
+    /// What the spend decided for the transaction being issued commits once it is issued.
+    enum _PendingSpend {
+        case fresh(device: Int)
+        case doubleSpend(member: Int32, output: Int32)
+    }
+    var _pending: _PendingSpend?
+    /// Whether the last ``spend(of:x:node:now:tangle:)`` created a conflict whose first
+    /// spender may already be confirmed (call ``checkDecisions(confirmation:milestoneBinding:)``).
+    public private(set) var needsDecisionCheck = false
+
+    // Selection scratch: per conflict, the member chosen so far (valid at `_stamp`).
+    var _chosenMember: ContiguousArray<Int32> = []
+    var _chosenStamp: ContiguousArray<UInt32> = []
+    var _stamp: UInt32 = 0
+    var _node = 0
+    var _now = 0.0
+    var _marks = StampMarks()
+    var _stack: ContiguousArray<Int32> = []
+    var _merge: ContiguousArray<Int32> = []
+    /// The members in the past cones of the coordinator's milestones (sorted).
+    var _coordinatorMembers: ContiguousArray<Int32> = []
+
+    /// Counts: redraws or walks made again because a pick was not consistent, transactions
+    /// that approved fewer parents because none was found, arrivals refused at issue.
+    public private(set) var redraws = 0
+    public private(set) var shortTransactions = 0
+    public private(set) var refused = 0
+    /// Issue times of refused device transactions, for `rejected_rate`.
+    public private(set) var refusedDeviceTimes: [Double] = []
+
+    /// - Parameters:
+    ///   - doubleSpendRate: the probability that a new payload spends again its device's
+    ///     most recent output.
+    ///   - devices: the number of devices.
+    ///   - nodes: the network's nodes (1 under the delay model).
+    public init(doubleSpendRate: Double, devices: Int, nodes: Int, rng: RandomStream, expectedTransactions: Int = 0) {
+        self.doubleSpendRate = doubleSpendRate
+        _rng = rng
+        _deviceOutput = ContiguousArray(repeating: -1, count: devices)
+        self.nodes = nodes
+        footprint.reserveCapacity(expectedTransactions)
+    }
+
+    /// The number of conflicts (sets with two or more spends, issued or refused).
+    public var conflictCount: Int { conflictMembers.count }
+
+    /// The member carried by transaction `x` with payload `payload`, if any.
+    public func member(ofPayload payload: Int32) -> Int32? { _payloadMember[payload] }
+
+    // MARK: - Payments
+
+    /// What a new transaction of `order` spends, decided before its parents are chosen: its
+    /// own member (nil for a fresh spend with no conflict), or `.refuse` when the spend is
+    /// invalid for its issuer (a copy of a losing payload, or a new spend of an output whose
+    /// conflict is decided at the issuer's node).
+    ///
+    /// A double spend draws from the payments stream; one draw per new device payload.
+    public enum Spend: Equatable {
+        case fresh
+        case member(Int32)
+        case refuse
+    }
+
+    /// Decides the spend of the transaction `x` about to be issued for `order` at `node`,
+    /// creating or extending a conflict (and marking the first spender's future cone) when
+    /// it double spends.
+    public mutating func spend(of order: IssueOrder, x: Int32, node: Int, now: Double, tangle: Tangle) -> Spend {
+        _pending = nil
+        needsDecisionCheck = false
+        if let payload = order.payload {
+            guard let member = _payloadMember[payload] else { return .fresh }
+            let conflict = Int(memberConflict[Int(member)])
+            if decidedWinner[conflict] >= 0, decidedWinner[conflict] != member,
+                _binding[conflict * nodes + node] <= now
+            {
+                return .refuse
+            }
+            return .member(member)
+        }
+        guard order.issuer.kind == .device else { return .fresh }
+        let device = Int(order.issuer.id)
+        let previous = _deviceOutput[device]
+        guard doubleSpendRate > 0, _rng.uniform() < doubleSpendRate, previous >= 0 else {
+            _pending = .fresh(device: device)
+            return .fresh
+        }
+        // A double spend of `previous`.
+        var conflict: Int
+        if let existing = _outputConflict[previous] {
+            conflict = Int(existing)
+        } else {
+            conflict = conflictMembers.count
+            _outputConflict[previous] = Int32(conflict)
+            conflictMembers.append([])
+            decidedWinner.append(-1)
+            decidedAt.append(.nan)
+            _binding.append(contentsOf: repeatElement(.infinity, count: nodes))
+            _bindingEverywhere.append(.infinity)
+            _chosenMember.append(-1)
+            _chosenStamp.append(0)
+            _undecided.append(Int32(conflict))
+            let first = _newMember(payload: previous, conflict: conflict)
+            _addMember(first, toFutureConeOf: previous, tangle: tangle)
+            // The first spender may be confirmed already: the caller checks decisions.
+            needsDecisionCheck = true
+        }
+        let member = _newMember(payload: x, conflict: conflict)
+        _pending = .doubleSpend(member: member, output: previous)
+        if decidedWinner[conflict] >= 0, _binding[conflict * nodes + node] <= now { return .refuse }
+        return .member(member)
+    }
+
+    mutating func _newMember(payload: Int32, conflict: Int) -> Int32 {
+        let member = Int32(memberConflict.count)
+        memberConflict.append(Int32(conflict))
+        memberPayload.append(payload)
+        memberTransactions.append([])
+        _payloadMember[payload] = member
+        conflictMembers[conflict].append(member)
+        return member
+    }
+
+    /// Makes `member` (carried by payload `payload`, already issued) part of the footprint
+    /// of each of the payload's transactions and their live descendants.
+    ///
+    /// - Complexity: O(size of the payload's transactions' future cones).
+    mutating func _addMember(_ member: Int32, toFutureConeOf payload: Int32, tangle: Tangle) {
+        var carriers = [payload]
+        carriers += _payloadCopies[payload] ?? []
+        _marks.clear()
+        _stack.removeAll(keepingCapacity: true)
+        var replaced: [Int32: Int32] = [:]
+        for x in carriers where Int(x) < footprint.count {
+            memberTransactions[Int(member)].append(x)
+            if _marks.insert(x) { _stack.append(x) }
+        }
+        while let y = _stack.popLast() {
+            let old = footprint[Int(y)]
+            if old >= 0 {
+                let new: Int32
+                if let known = replaced[old] {
+                    new = known
+                } else {
+                    _merge.removeAll(keepingCapacity: true)
+                    _merge.append(contentsOf: _sets[Int(old)])
+                    _insertSorted(member, into: &_merge)
+                    new = _intern(_merge)
+                    replaced[old] = new
+                }
+                _retain(new)
+                _releaseSet(old)
+                footprint[Int(y)] = new
+            }
+            tangle.forEachApprover(of: y) { approver in
+                if _marks.insert(approver) { _stack.append(approver) }
+            }
+        }
+    }
+
+    // MARK: - Decisions (coordinator milestones)
+
+    /// Whether `member` lost a conflict whose decision binds issuers at `node` at `now`.
+    public func isLosing(member: Int32, node: Int, now: Double) -> Bool {
+        let conflict = Int(memberConflict[Int(member)])
+        let winner = decidedWinner[conflict]
+        return winner >= 0 && winner != member && _binding[conflict * nodes + node] <= now
+    }
+
+    /// Whether the payload first carried by `payload` is a member that lost a conflict whose
+    /// decision binds issuers at `node` at `now`.
+    public func isLosing(payload: Int32, node: Int, now: Double) -> Bool {
+        guard let member = _payloadMember[payload] else { return false }
+        return isLosing(member: member, node: node, now: now)
+    }
+
+    /// Decides every undecided conflict one of whose members is now confirmed by milestones:
+    /// the member confirmed first wins (ties: the member spent first), at its confirmation
+    /// time; `milestoneBinding(time, v)` gives when node v sees a confirmation made at
+    /// `time` at the coordinator's node.
+    ///
+    /// - Complexity: O(members of the undecided conflicts).
+    public mutating func checkDecisions(confirmation: ConfirmationTracker, milestoneBinding: (Double, Int) -> Double) {
+        guard confirmation.rule == .milestones, !_undecided.isEmpty else { return }
+        var index = 0
+        while index < _undecided.count {
+            let conflict = Int(_undecided[index])
+            var winner: Int32 = -1
+            var time = Double.infinity
+            for member in conflictMembers[conflict] {
+                // A spend not issued yet (or refused) has no confirmation.
+                let payload = memberPayload[Int(member)]
+                guard payload >= 0, Int(payload) < confirmation.confirmedAt.count else { continue }
+                let confirmed = confirmation.payloadConfirmationTime(memberPayload[Int(member)])
+                if !confirmed.isNaN, confirmed < time {
+                    time = confirmed
+                    winner = member
+                }
+            }
+            guard winner >= 0 else {
+                index += 1
+                continue
+            }
+            decidedWinner[conflict] = winner
+            decidedAt[conflict] = time
+            var everywhere = -Double.infinity
+            for v in 0..<nodes {
+                let binding = milestoneBinding(time, v)
+                _binding[conflict * nodes + v] = binding
+                everywhere = Swift.max(everywhere, binding)
+            }
+            _bindingEverywhere[conflict] = everywhere
+            _undecided.swapAt(index, _undecided.count - 1)
+            _undecided.removeLast()
+        }
+    }
+
+    // MARK: - Choosing parents
+
+    /// Starts choosing the parents of a transaction spending `ownMember` (nil: a fresh
+    /// spend) at `node` at `now`; with `coordinator`, the choice must also be consistent
+    /// with every milestone issued so far.
+    public mutating func beginSelection(ownMember: Int32?, node: Int, now: Double, coordinator: Bool = false) {
+        _stamp &+= 1
+        if _stamp == 0 {
+            for index in _chosenStamp.indices { _chosenStamp[index] = 0 }
+            _stamp = 1
+        }
+        _node = node
+        _now = now
+        if let ownMember { _choose(ownMember) }
+        if coordinator { for member in _coordinatorMembers { _choose(member) } }
+    }
+
+    @inline(__always)
+    mutating func _choose(_ member: Int32) {
+        let conflict = Int(memberConflict[Int(member)])
+        _chosenMember[conflict] = member
+        _chosenStamp[conflict] = _stamp
+    }
+
+    /// Whether `tip` may join the parents chosen so far: its footprint holds no rival of a
+    /// member chosen so far and no loser of a conflict decided at the issuer's node.
+    ///
+    /// - Complexity: O(1) for an empty footprint, O(its size) otherwise.
+    public func accepts(_ tip: Int32) -> Bool {
+        let set = footprint[Int(tip)]
+        if set == 0 { return true }
+        return _accepts(set: set)
+    }
+
+    func _accepts(set: Int32) -> Bool {
+        precondition(set > 0, "a released transaction is never a tip")
+        for member in _sets[Int(set)] {
+            let conflict = Int(memberConflict[Int(member)])
+            if _chosenStamp[conflict] == _stamp, _chosenMember[conflict] != member { return false }
+            let winner = decidedWinner[conflict]
+            if winner >= 0, winner != member, _binding[conflict * nodes + _node] <= _now { return false }
+        }
+        return true
+    }
+
+    /// Records `tip` as chosen.
+    public mutating func didChoose(_ tip: Int32) {
+        let set = footprint[Int(tip)]
+        if set > 0 { for member in _sets[Int(set)] { _choose(member) } }
+    }
+
+    /// Counts a pick drawn or walked again.
+    public mutating func countRedraw() { redraws += 1 }
+
+    /// Counts a transaction that approves fewer parents than asked because no consistent
+    /// pick was found in time.
+    public mutating func countShort() { shortTransactions += 1 }
+
+    // MARK: - Recording transactions
+
+    /// Records transaction `x` (just appended with `parents`) carrying `ownMember`: its
+    /// footprint is the union of its parents' and its own member, without the winners of
+    /// conflicts whose decision binds every node.
+    ///
+    /// - Complexity: O(k) when at most one distinct non-empty set is among the parents and
+    ///   `x` spends no member; O(k·L) otherwise.
+    public mutating func didIssue(
+        _ x: Int32, parents: [Int32], ownMember: Int32?, payload: Int32?, now: Double, isMilestone: Bool
+    ) {
+        precondition(Int(x) == footprint.count, "transactions are recorded in issue order")
+        switch _pending {
+        case .fresh(let device): _deviceOutput[device] = x
+        case .doubleSpend(_, let output): _payloadOutput[x] = output
+        case nil: break
+        }
+        _pending = nil
+        if let payload { _payloadCopies[payload, default: []].append(x) }
+        var shared: Int32 = 0
+        var several = false
+        for parent in parents {
+            let set = footprint[Int(parent)]
+            precondition(set >= 0, "a released transaction is never chosen as a parent")
+            if set == 0 || set == shared { continue }
+            if shared == 0 { shared = set } else { several = true }
+        }
+        if let ownMember { memberTransactions[Int(ownMember)].append(x) }
+        var result: Int32
+        if !several, ownMember == nil {
+            result = shared
+        } else {
+            _merge.removeAll(keepingCapacity: true)
+            for parent in parents where footprint[Int(parent)] > 0 {
+                _merge.append(contentsOf: _sets[Int(footprint[Int(parent)])])
+            }
+            if let ownMember { _merge.append(ownMember) }
+            _merge.sort()
+            var write = 0
+            for read in _merge.indices {
+                let member = _merge[read]
+                if write > 0, _merge[write - 1] == member { continue }
+                let conflict = Int(memberConflict[Int(member)])
+                if decidedWinner[conflict] == member, _bindingEverywhere[conflict] <= now { continue }
+                _merge[write] = member
+                write += 1
+            }
+            _merge.removeLast(_merge.count - write)
+            result = _intern(_merge)
+        }
+        _retain(result)
+        footprint.append(result)
+        if isMilestone, result > 0 {
+            _merge.removeAll(keepingCapacity: true)
+            _merge.append(contentsOf: _coordinatorMembers)
+            _merge.append(contentsOf: _sets[Int(result)])
+            _merge.sort()
+            _coordinatorMembers.removeAll(keepingCapacity: true)
+            for member in _merge where _coordinatorMembers.last != member {
+                let conflict = Int(memberConflict[Int(member)])
+                if decidedWinner[conflict] == member, _bindingEverywhere[conflict] <= now { continue }
+                _coordinatorMembers.append(member)
+            }
+        }
+    }
+
+    /// A refused transaction: counted, not issued.
+    public mutating func didRefuse(isDevice: Bool, now: Double) {
+        if case .doubleSpend(let member, _) = _pending {
+            // The spend never entered the Tangle: the member keeps no payload, so that the
+            // id goes to the next transaction untouched.
+            _payloadMember.removeValue(forKey: memberPayload[Int(member)])
+            memberPayload[Int(member)] = -1
+        }
+        _pending = nil
+        refused += 1
+        if isDevice { refusedDeviceTimes.append(now) }
+    }
+
+    /// `x` has an approver visible at every node: no view can offer it as a tip again, so
+    /// its footprint is released. (Milestones are never released: the coordinator approves
+    /// its previous milestone whatever approves it; nor is the genesis, milestone 0.)
+    public mutating func release(_ x: Int32) {
+        let set = footprint[Int(x)]
+        footprint[Int(x)] = -1
+        if set > 0 { _releaseSet(set) }
+    }
+
+    // MARK: - Sets
+
+    mutating func _intern(_ members: ContiguousArray<Int32>) -> Int32 {
+        if members.isEmpty { return 0 }
+        if let known = _interned[members] { return known }
+        let id: Int32
+        if let free = _freeSets.popLast() {
+            id = free
+            _sets[Int(id)] = members
+            _setReferences[Int(id)] = 0
+        } else {
+            id = Int32(_sets.count)
+            _sets.append(members)
+            _setReferences.append(0)
+        }
+        _interned[members] = id
+        return id
+    }
+
+    @inline(__always)
+    mutating func _retain(_ set: Int32) {
+        if set > 0 { _setReferences[Int(set)] += 1 }
+    }
+
+    mutating func _releaseSet(_ set: Int32) {
+        guard set > 0 else { return }
+        _setReferences[Int(set)] -= 1
+        if _setReferences[Int(set)] == 0 {
+            _interned.removeValue(forKey: _sets[Int(set)])
+            _sets[Int(set)] = []
+            _freeSets.append(set)
+        }
+    }
+
+    func _insertSorted(_ member: Int32, into array: inout ContiguousArray<Int32>) {
+        var index = array.count
+        while index > 0, array[index - 1] > member { index -= 1 }
+        if index > 0, array[index - 1] == member { return }
+        array.insert(member, at: index)
+    }
+
+    /// The live interned sets and their total entries (for tests and the estimate).
+    public var liveSets: (count: Int, entries: Int) {
+        var count = 0, entries = 0
+        for (index, set) in _sets.enumerated() where index > 0 && !set.isEmpty {
+            count += 1
+            entries += set.count
+        }
+        return (count, entries)
+    }
+
+    /// The ledger's members and decisions, for the transaction log and tests.
+    public var snapshot: ConflictSnapshot {
+        ConflictSnapshot(
+            conflictMembers: conflictMembers, memberPayload: memberPayload, memberTransactions: memberTransactions,
+            decidedWinner: decidedWinner, decidedAt: decidedAt)
+    }
+}
+
+/// The members and decisions of a run's conflicts (see ``ConflictLedger``).
+public struct ConflictSnapshot: Sendable {
+    /// The members of each conflict, in the order they were spent.
+    public var conflictMembers: [[Int32]]
+    /// Each member's payload (−1: a spend refused at issue).
+    public var memberPayload: ContiguousArray<Int32>
+    /// The transactions carrying each member.
+    public var memberTransactions: [[Int32]]
+    /// Each conflict's decided winner (−1: undecided) and the decision's time (NaN).
+    public var decidedWinner: ContiguousArray<Int32>
+    public var decidedAt: ContiguousArray<Double>
+}
