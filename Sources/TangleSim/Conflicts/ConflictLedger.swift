@@ -503,7 +503,7 @@ public struct ConflictLedger {
     public var snapshot: ConflictSnapshot {
         ConflictSnapshot(
             conflictMembers: conflictMembers, memberPayload: memberPayload, memberTransactions: memberTransactions,
-            decidedWinner: decidedWinner, decidedAt: decidedAt)
+            decidedWinner: decidedWinner, decidedAt: decidedAt, payloadOutput: _payloadOutput)
     }
 }
 
@@ -518,4 +518,6 @@ public struct ConflictSnapshot: Sendable {
     /// Each conflict's decided winner (−1: undecided) and the decision's time (NaN).
     public var decidedWinner: ContiguousArray<Int32>
     public var decidedAt: ContiguousArray<Double>
+    /// The output each double-spending payload spends (other payloads spend their own id).
+    public var payloadOutput: [Int32: Int32]
 }

@@ -123,7 +123,9 @@ public enum RunOutput {
         if let tangle = result.tangle {
             names.append("transactions.csv")
             try set.stage("transactions.csv") {
-                try TransactionLog.write(tangle, confirmedAt: result.confirmedAt, payloads: result.payloads, to: $0)
+                try TransactionLog.write(
+                    tangle, confirmedAt: result.confirmedAt, payloads: result.payloads,
+                    doubleSpends: result.ledger?.payloadOutput ?? [:], rejected: result.conflicts?.rejected, to: $0)
             }
         }
         names.append("manifest.json")
