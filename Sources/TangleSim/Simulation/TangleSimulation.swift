@@ -165,17 +165,25 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         }
     }
 
-    /// The one issuing path: the issuer's node's view, the issuer's choice of parents, the
-    /// broadcast, the new transaction's record and its visibility event.
+    /// The one issuing path: where conflicts can arise, the spend first (a double spend
+    /// creates or extends a conflict set); then the issuer's node's view, the issuer's choice
+    /// of parents (consistent with each other and with the spend, when conflicts can arise),
+    /// the broadcast, the new transaction's record and its visibility event. A transaction
+    /// for which no consistent parents are found is refused — counted, not appended — and −1
+    /// returned.
     ///
     /// - Complexity: the strategy's selection, plus the network's view and broadcast
-    ///   (O(1) under the delay model).
+    ///   (O(1) under the delay model); see ``ConflictLedger`` for what conflicts add.
     mutating func issue(_ order: IssueOrder, by issuer: Int32, engine: inout Engine<TangleEvent>) -> Int32 {
-        if conflicts != nil { return _issueWithConflicts(order, by: issuer, engine: &engine) }
         let now = engine.now
         let node = network.node(of: order.issuer)
         let x = Int32(truncatingIfNeeded: tangle.count)
         _parentScratch.removeAll(keepingCapacity: true)
+        var ownMember: Int32? = nil
+        if conflicts != nil {
+            guard let member = beginConsistentChoice(order, x: x, node: node, now: now) else { return -1 }
+            ownMember = member
+        }
         // The parts of the simulation are passed separately (disjoint stored properties), so
         // the view, the Tangle and the milestones are borrowed, never copied: a copy of the
         // tip set would cost reference counting on every transaction.
@@ -184,16 +192,23 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             visibleAt = Self._chooseAndBroadcast(
                 order, by: issuer, x: x, node: node, now: now, view: visibleTips, tangle: tangle, milestones: milestones,
                 network: &network, devices: &devices, coordinator: &coordinator, issuers: &issuers, metrics: &metrics,
-                parents: &_parentScratch)
+                ledger: &conflicts, parents: &_parentScratch)
         } else {
             let view = network.view(at: node, now: now, global: visibleTips, tangle: tangle)
             visibleAt = Self._chooseAndBroadcast(
                 order, by: issuer, x: x, node: node, now: now, view: view, tangle: tangle, milestones: milestones,
                 network: &network, devices: &devices, coordinator: &coordinator, issuers: &issuers, metrics: &metrics,
-                parents: &_parentScratch)
+                ledger: &conflicts, parents: &_parentScratch)
+        }
+        if visibleAt.isNaN {
+            conflicts!.didRefuse(isDevice: order.issuer.kind == .device, now: now)
+            return -1
         }
         metrics.willIssue(parents: _parentScratch, in: tangle, now: now)
         tangle.append(issueTime: now, visibleTime: visibleAt, issuer: order.issuer, parents: _parentScratch)
+        conflicts?.didIssue(
+            x, parents: _parentScratch, ownMember: ownMember == -1 ? nil : ownMember, payload: order.payload, now: now,
+            isMilestone: order.issuer.kind == .coordinator)
         devices.observeIssue(x, in: tangle)
         coordinator?.observeIssue(x, in: tangle)
         for index in issuers.indices { issuers[index].observeIssue(x, in: tangle) }
@@ -204,35 +219,74 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             network.didIssueMilestone(x, at: now)
             // The coordinator's node has its milestone at once where issuers see their own
             // transactions at once: confirmation there is immediate.
-            if Network.issuerSeesAtOnce { confirmation?.didBecomeVisible(x, isMilestone: true, in: tangle, now: now) }
+            if Network.issuerSeesAtOnce {
+                confirmation?.didBecomeVisible(x, isMilestone: true, in: tangle, now: now)
+                if conflicts != nil { checkDecisions() }
+            }
         }
         engine.schedule(.visible(x), at: visibleAt)
         return x
     }
 
-    /// The issuer's choice of parents from its view (into `parents`) and the broadcast: the
-    /// issuer-specific half of ``issue(_:by:engine:)``. Returns when `x` is visible at every
-    /// node.
+    /// Decides the spend of the transaction `x` about to be issued for `order` and begins the
+    /// ledger's consistent choice: returns the member it spends (−1 for a fresh spend), or
+    /// nil when it is refused (a spend of an output decided against it at the issuer's node).
+    mutating func beginConsistentChoice(_ order: IssueOrder, x: Int32, node: Int, now: Double) -> Int32? {
+        var spend = conflicts!.spend(of: order, x: x, node: node, now: now, tangle: tangle)
+        if conflicts!.needsDecisionCheck {
+            checkDecisions()
+            if case .member(let member) = spend, conflicts!.isLosing(member: member, node: node, now: now) { spend = .refuse }
+        }
+        let ownMember: Int32?
+        switch spend {
+        case .refuse:
+            conflicts!.didRefuse(isDevice: order.issuer.kind == .device, now: now)
+            return nil
+        case .member(let member): ownMember = member
+        case .fresh: ownMember = nil
+        }
+        conflicts!.beginSelection(ownMember: ownMember, node: node, now: now, coordinator: order.issuer.kind == .coordinator)
+        return ownMember ?? -1
+    }
+
+    /// The issuer's choice of parents from its view (into `parents`; consistent ones when
+    /// there is a `ledger`) and the broadcast: the issuer-specific half of
+    /// ``issue(_:by:engine:)``. Returns when `x` is visible at every node, or NaN when no
+    /// consistent parent was found (nothing broadcast).
     @inline(__always)
     static func _chooseAndBroadcast<View: TangleView>(
         _ order: IssueOrder, by issuer: Int32, x: Int32, node: Int, now: Double, view: View, tangle: Tangle,
         milestones: MilestoneRecord, network: inout Network, devices: inout DeviceFleet<Selector, Arrivals>,
-        coordinator: inout Coordinator?, issuers: inout [any Issuer], metrics: inout RunMetrics, parents: inout [Int32]
+        coordinator: inout Coordinator?, issuers: inout [any Issuer], metrics: inout RunMetrics,
+        ledger: inout ConflictLedger?, parents: inout [Int32]
     ) -> Double {
         if order.issuer.kind == .device { metrics.deviceSaw(tips: view.tipCount, now: now) }
         // The issuer's work time (proof of work) is zero: broadcast when created.
         switch issuer {
         case 0:
             let latest = devices.needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
-            devices.chooseParents(
-                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
-                into: &parents)
+            if ledger == nil {
+                devices.chooseParents(
+                    for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                    into: &parents)
+            } else {
+                devices.chooseConsistentParents(
+                    for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                    ledger: &ledger!, into: &parents)
+                if parents.isEmpty { return .nan }
+            }
             return network.broadcast(x, parents: parents, from: node, at: now, stream: devices.delayStream)
         case 1:
             let latest = network.latestMilestone(at: node, now: now, milestones: milestones)
-            coordinator!.chooseParents(
-                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
-                into: &parents)
+            if ledger == nil {
+                coordinator!.chooseParents(
+                    for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                    into: &parents)
+            } else {
+                coordinator!.chooseConsistentParents(
+                    for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                    ledger: &ledger!, into: &parents)
+            }
             return network.broadcast(x, parents: parents, from: node, at: now, stream: coordinator!.delayStream)
         default:
             let index = Int(issuer) - 2
@@ -241,114 +295,18 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             issuers[index].chooseParents(
                 for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
                 into: &parents)
+            if ledger != nil {
+                // Further honest issuers choose by their own rule; validity keeps the parents
+                // the ledger accepts, in order.
+                let chosen = parents
+                parents.removeAll(keepingCapacity: true)
+                for tip in chosen where ledger!.accepts(tip) {
+                    ledger!.didChoose(tip)
+                    parents.append(tip)
+                }
+                if parents.isEmpty { return .nan }
+            }
             return network.broadcast(x, parents: parents, from: node, at: now, stream: issuers[index].delayStream)
-        }
-    }
-
-    /// The issuing path where conflicts exist: the spend is decided first (a double spend
-    /// creates or extends a conflict set), parents are chosen consistent with it and with
-    /// each other, and a transaction for which none is found is refused — not appended,
-    /// counted — and −1 returned.
-    mutating func _issueWithConflicts(_ order: IssueOrder, by issuer: Int32, engine: inout Engine<TangleEvent>) -> Int32 {
-        let now = engine.now
-        let node = network.node(of: order.issuer)
-        let x = Int32(truncatingIfNeeded: tangle.count)
-        _parentScratch.removeAll(keepingCapacity: true)
-        var spend = conflicts!.spend(of: order, x: x, node: node, now: now, tangle: tangle)
-        if conflicts!.needsDecisionCheck {
-            checkDecisions()
-            if case .member(let member) = spend, conflicts!.isLosing(member: member, node: node, now: now) { spend = .refuse }
-        }
-        let isDevice = order.issuer.kind == .device
-        var ownMember: Int32? = nil
-        switch spend {
-        case .refuse:
-            conflicts!.didRefuse(isDevice: isDevice, now: now)
-            return -1
-        case .member(let member): ownMember = member
-        case .fresh: break
-        }
-        conflicts!.beginSelection(ownMember: ownMember, node: node, now: now, coordinator: order.issuer.kind == .coordinator)
-        if Network.viewIsGlobal {
-            Self._chooseConsistent(
-                order, by: issuer, node: node, now: now, view: visibleTips, tangle: tangle, milestones: milestones,
-                network: &network, devices: &devices, coordinator: &coordinator, issuers: &issuers, metrics: &metrics,
-                ledger: &conflicts!, parents: &_parentScratch)
-        } else {
-            let view = network.view(at: node, now: now, global: visibleTips, tangle: tangle)
-            Self._chooseConsistent(
-                order, by: issuer, node: node, now: now, view: view, tangle: tangle, milestones: milestones,
-                network: &network, devices: &devices, coordinator: &coordinator, issuers: &issuers, metrics: &metrics,
-                ledger: &conflicts!, parents: &_parentScratch)
-        }
-        if _parentScratch.isEmpty {
-            conflicts!.didRefuse(isDevice: isDevice, now: now)
-            return -1
-        }
-        let stream: RandomStream =
-            switch issuer {
-            case 0: devices.delayStream
-            case 1: coordinator!.delayStream
-            default: issuers[Int(issuer) - 2].delayStream
-            }
-        let visibleAt = network.broadcast(x, parents: _parentScratch, from: node, at: now, stream: stream)
-        metrics.willIssue(parents: _parentScratch, in: tangle, now: now)
-        tangle.append(issueTime: now, visibleTime: visibleAt, issuer: order.issuer, parents: _parentScratch)
-        conflicts!.didIssue(
-            x, parents: _parentScratch, ownMember: ownMember, payload: order.payload, now: now,
-            isMilestone: order.issuer.kind == .coordinator)
-        devices.observeIssue(x, in: tangle)
-        coordinator?.observeIssue(x, in: tangle)
-        for index in issuers.indices { issuers[index].observeIssue(x, in: tangle) }
-        confirmation?.didIssue(x, payload: order.payload ?? x)
-        nodeWeights?.didIssue(x, network: network, tangle: tangle)
-        if order.issuer.kind == .coordinator {
-            milestones.append(x)
-            network.didIssueMilestone(x, at: now)
-            if Network.issuerSeesAtOnce {
-                confirmation?.didBecomeVisible(x, isMilestone: true, in: tangle, now: now)
-                checkDecisions()
-            }
-        }
-        engine.schedule(.visible(x), at: visibleAt)
-        return x
-    }
-
-    /// The issuer's consistent choice of parents (the ledger's selection begun).
-    @inline(__always)
-    static func _chooseConsistent<View: TangleView>(
-        _ order: IssueOrder, by issuer: Int32, node: Int, now: Double, view: View, tangle: Tangle,
-        milestones: MilestoneRecord, network: inout Network, devices: inout DeviceFleet<Selector, Arrivals>,
-        coordinator: inout Coordinator?, issuers: inout [any Issuer], metrics: inout RunMetrics,
-        ledger: inout ConflictLedger, parents: inout [Int32]
-    ) {
-        if order.issuer.kind == .device { metrics.deviceSaw(tips: view.tipCount, now: now) }
-        switch issuer {
-        case 0:
-            let latest = devices.needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
-            devices.chooseConsistentParents(
-                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
-                ledger: &ledger, into: &parents)
-        case 1:
-            let latest = network.latestMilestone(at: node, now: now, milestones: milestones)
-            coordinator!.chooseConsistentParents(
-                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
-                ledger: &ledger, into: &parents)
-        default:
-            // Further issuers choose by their own rule; honest validity keeps the parents the
-            // ledger accepts, in order.
-            let index = Int(issuer) - 2
-            let latest =
-                issuers[index].needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
-            issuers[index].chooseParents(
-                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
-                into: &parents)
-            let chosen = parents
-            parents.removeAll(keepingCapacity: true)
-            for tip in chosen where ledger.accepts(tip) {
-                ledger.didChoose(tip)
-                parents.append(tip)
-            }
         }
     }
 
