@@ -7,7 +7,7 @@ import Foundation
 /// (`tanglesim draw`) and figures.
 public enum RunOutput {
     /// The version written into every manifest.
-    public static let version = "0.2.0"
+    public static let version = "0.3.0"
 
     /// `summary.csv` for the given runs, one row each.
     public static func summaryCSV(_ summaries: [RunSummary]) -> String {
