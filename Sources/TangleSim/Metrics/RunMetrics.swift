@@ -71,11 +71,12 @@ public struct RunMetrics {
         }
         approval.beginJudging(count: tangle.count)
         let issueTime = tangle.issueTime
+        let rejectedMarks = conflicts?.rejected ?? []
         for index in 1..<tangle.count where issueTime[index] >= _warmup {
             let x = Int32(truncatingIfNeeded: index)
             guard tangle.isDeviceTransaction(x) else { continue }
             propagation.add(x, in: tangle, end: end)
-            let isRejected = conflicts?.rejected[index] ?? false
+            let isRejected = !rejectedMarks.isEmpty && rejectedMarks[index]
             guard approval.judge(x, in: tangle, end: end, rejected: isRejected) else { continue }
             conflictMetrics.judge(rejected: isRejected)
             if let confirmation {

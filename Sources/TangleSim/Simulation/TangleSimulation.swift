@@ -42,6 +42,9 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// have conflicts: then no transaction carries conflict information and nothing of
     /// this is paid for).
     public private(set) var conflicts: ConflictLedger?
+    /// Whether ``conflicts`` exists: a stored flag, because testing a large optional struct
+    /// for nil costs an outlined call on every transaction.
+    let _hasConflicts: Bool
 
     /// The scenario being run and the replication number.
     public let scenario: Scenario
@@ -91,6 +94,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 rule: .weightThreshold(threshold), payloads: devices.reattaches, expectedTransactions: expectedTransactions)
         }
         precondition(!devices.needsLatestMilestone || coordinator != nil, "milestone walk starts need a coordinator")
+        _hasConflicts = scenario.payments.hasConflicts
         if scenario.payments.hasConflicts {
             conflicts = ConflictLedger(
                 doubleSpendRate: scenario.payments.doubleSpendRate, devices: scenario.deviceCount, nodes: network.nodes,
@@ -123,7 +127,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             return issuers[Int(index) - 2].didIssue(x, order: order, engine: &engine)
         case .visible(let x):
             visibleTips.insert(x)
-            if conflicts == nil {
+            if !_hasConflicts {
                 tangle.forEachParent(of: x) { visibleTips.remove($0) }
             } else {
                 // A parent leaving the global tip set can never be chosen again, except a
@@ -139,7 +143,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             network.didReachEveryone(x)
             if !Network.issuerSeesAtOnce {
                 confirmation?.didBecomeVisible(x, isMilestone: tangle.isMilestone(x), in: tangle, now: engine.now)
-                if conflicts != nil, tangle.isMilestone(x) { checkDecisions() }
+                if _hasConflicts, tangle.isMilestone(x) { checkDecisions() }
             }
             return .proceed
         case .sample:
@@ -180,7 +184,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         let x = Int32(truncatingIfNeeded: tangle.count)
         _parentScratch.removeAll(keepingCapacity: true)
         var ownMember: Int32? = nil
-        if conflicts != nil {
+        if _hasConflicts {
             guard let member = beginConsistentChoice(order, x: x, node: node, now: now) else { return -1 }
             ownMember = member
         }
@@ -206,9 +210,11 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         }
         metrics.willIssue(parents: _parentScratch, in: tangle, now: now)
         tangle.append(issueTime: now, visibleTime: visibleAt, issuer: order.issuer, parents: _parentScratch)
-        conflicts?.didIssue(
+        if _hasConflicts {
+            conflicts!.didIssue(
             x, parents: _parentScratch, ownMember: ownMember == -1 ? nil : ownMember, payload: order.payload, now: now,
             isMilestone: order.issuer.kind == .coordinator)
+        }
         devices.observeIssue(x, in: tangle)
         coordinator?.observeIssue(x, in: tangle)
         for index in issuers.indices { issuers[index].observeIssue(x, in: tangle) }
@@ -221,7 +227,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             // transactions at once: confirmation there is immediate.
             if Network.issuerSeesAtOnce {
                 confirmation?.didBecomeVisible(x, isMilestone: true, in: tangle, now: now)
-                if conflicts != nil { checkDecisions() }
+                if _hasConflicts { checkDecisions() }
             }
         }
         engine.schedule(.visible(x), at: visibleAt)
