@@ -108,6 +108,10 @@ public struct ConflictLedger {
     /// The members in the past cones of the coordinator's milestones (sorted).
     var _coordinatorMembers: ContiguousArray<Int32> = []
 
+    /// Per transaction: the conflict whose decision made it invalid (it is in the future cone
+    /// of a losing member; the first such decision), or −1.
+    var _invalidBy: ContiguousArray<Int32> = [-1]
+
     /// Counts: redraws or walks made again because a pick was not consistent, transactions
     /// that approved fewer parents because none was found, arrivals refused at issue.
     public private(set) var redraws = 0
@@ -127,6 +131,13 @@ public struct ConflictLedger {
         _deviceOutput = ContiguousArray(repeating: -1, count: devices)
         self.nodes = nodes
         footprint.reserveCapacity(expectedTransactions)
+        _invalidBy.reserveCapacity(expectedTransactions)
+    }
+
+    /// What a walk at the node and time of the current selection may step onto: transactions
+    /// not invalidated by a decision that binds there already.
+    public var validApprovers: ValidApprovers {
+        ValidApprovers(invalidBy: _invalidBy, binding: _binding, nodes: nodes, node: _node, now: _now)
     }
 
     /// The number of conflicts (sets with two or more spends, issued or refused).
@@ -267,7 +278,9 @@ public struct ConflictLedger {
     /// `time` at the coordinator's node.
     ///
     /// - Complexity: O(members of the undecided conflicts).
-    public mutating func checkDecisions(confirmation: ConfirmationTracker, milestoneBinding: (Double, Int) -> Double) {
+    public mutating func checkDecisions(
+        confirmation: ConfirmationTracker, tangle: Tangle, milestoneBinding: (Double, Int) -> Double
+    ) {
         guard confirmation.rule == .milestones, !_undecided.isEmpty else { return }
         var index = 0
         while index < _undecided.count {
@@ -290,6 +303,7 @@ public struct ConflictLedger {
             }
             decidedWinner[conflict] = winner
             decidedAt[conflict] = time
+            _invalidate(conflict: conflict, winner: winner, tangle: tangle)
             var everywhere = -Double.infinity
             for v in 0..<nodes {
                 let binding = milestoneBinding(time, v)
@@ -299,6 +313,21 @@ public struct ConflictLedger {
             _bindingEverywhere[conflict] = everywhere
             _undecided.swapAt(index, _undecided.count - 1)
             _undecided.removeLast()
+        }
+    }
+
+    /// Marks the future cones of `conflict`'s losing members invalid (where not already).
+    ///
+    /// - Complexity: O(size of those future cones).
+    mutating func _invalidate(conflict: Int, winner: Int32, tangle: Tangle) {
+        _marks.clear()
+        _stack.removeAll(keepingCapacity: true)
+        for member in conflictMembers[conflict] where member != winner {
+            for x in memberTransactions[Int(member)] where _marks.insert(x) { _stack.append(x) }
+        }
+        while let y = _stack.popLast() {
+            if _invalidBy[Int(y)] < 0 { _invalidBy[Int(y)] = Int32(conflict) }
+            tangle.forEachApprover(of: y) { if _marks.insert($0) { _stack.append($0) } }
         }
     }
 
@@ -412,6 +441,12 @@ public struct ConflictLedger {
         }
         _retain(result)
         footprint.append(result)
+        var invalidBy: Int32 = -1
+        for parent in parents where _invalidBy[Int(parent)] >= 0 {
+            invalidBy = _invalidBy[Int(parent)]
+            break
+        }
+        _invalidBy.append(invalidBy)
         if isMilestone, result > 0 {
             _merge.removeAll(keepingCapacity: true)
             _merge.append(contentsOf: _coordinatorMembers)
@@ -520,4 +555,20 @@ public struct ConflictSnapshot: Sendable {
     public var decidedAt: ContiguousArray<Double>
     /// The output each double-spending payload spends (other payloads spend their own id).
     public var payloadOutput: [Int32: Int32]
+}
+
+/// The approvers a walk may step onto where conflicts exist: those not invalidated by a
+/// decision that binds the walker's node already.
+public struct ValidApprovers: ApproverFilter {
+    let invalidBy: ContiguousArray<Int32>
+    let binding: ContiguousArray<Double>
+    let nodes: Int
+    let node: Int
+    let now: Double
+
+    @inline(__always)
+    public func admits(_ x: Int32) -> Bool {
+        let conflict = invalidBy[Int(x)]
+        return conflict < 0 || binding[Int(conflict) * nodes + node] > now
+    }
 }

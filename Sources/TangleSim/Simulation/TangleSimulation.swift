@@ -45,6 +45,11 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// Whether ``conflicts`` exists: a stored flag, because testing a large optional struct
     /// for nil costs an outlined call on every transaction.
     let _hasConflicts: Bool
+    /// Whether a transaction's footprint is released once it has an approver visible
+    /// everywhere. Not where milestones decide conflicts and walks choose parents: a walk
+    /// stops where every approver is invalid, so it can end on a transaction that is no
+    /// longer a tip, whose footprint must still be there.
+    let _releasesFootprints: Bool
 
     /// The scenario being run and the replication number.
     public let scenario: Scenario
@@ -95,6 +100,11 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         }
         precondition(!devices.needsLatestMilestone || coordinator != nil, "milestone walk starts need a coordinator")
         _hasConflicts = scenario.payments.hasConflicts
+        let walks = { (selection: TipSelectionConfiguration) in
+            if case .mcmc = selection { return true } else { return false }
+        }
+        _releasesFootprints =
+            scenario.consensus.coordinator.map { !walks(scenario.tipSelection) && !walks($0.tipSelection) } ?? true
         if scenario.payments.hasConflicts {
             conflicts = ConflictLedger(
                 doubleSpendRate: scenario.payments.doubleSpendRate, devices: scenario.deviceCount, nodes: network.nodes,
@@ -133,7 +143,9 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 // A parent leaving the global tip set can never be chosen again, except a
                 // milestone, which the next milestone approves as the previous one.
                 tangle.forEachParent(of: x) { parent in
-                    if visibleTips.remove(parent), parent != 0, !tangle.isMilestone(parent) { conflicts!.release(parent) }
+                    if visibleTips.remove(parent), _releasesFootprints, parent != 0, !tangle.isMilestone(parent) {
+                        conflicts!.release(parent)
+                    }
                 }
             }
             devices.observeVisible(x, in: tangle)
@@ -320,7 +332,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     mutating func checkDecisions() {
         guard let confirmation, conflicts != nil else { return }
         let network = self.network
-        conflicts!.checkDecisions(confirmation: confirmation) { time, v in
+        conflicts!.checkDecisions(confirmation: confirmation, tangle: tangle) { time, v in
             network.milestoneConfirmationTime(at: v, confirmedAtCoordinator: time)
         }
     }

@@ -83,6 +83,9 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     ) {
         let measured = request.now >= warmup
         let k = request.parents
+        // A walk never steps onto a transaction that lost a conflict decided at the issuer's
+        // node: honest nodes know it is invalid.
+        let valid = ledger.validApprovers
         var rejected = 0
         func consider(_ tip: Int32) -> Bool {
             if ledger.accepts(tip) {
@@ -99,7 +102,7 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         case .collapse:
             for _ in 0..<k {
                 while rejected <= maximumConsistencyRedraws {
-                    let tip = walk(request, tangle: tangle, view: view, measured: measured, rng: rng)
+                    let tip = walk(request, tangle: tangle, view: view, measured: measured, rng: rng, filter: valid)
                     if parents.contains(tip) || consider(tip) { break }
                 }
                 if rejected > maximumConsistencyRedraws {
@@ -111,7 +114,7 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
             let target = Swift.min(k, view.tipCount)
             var walks = 0
             while parents.count < target, walks < Self.maximumWalksPerParent * k {
-                let tip = walk(request, tangle: tangle, view: view, measured: measured, rng: rng)
+                let tip = walk(request, tangle: tangle, view: view, measured: measured, rng: rng, filter: valid)
                 if parents.contains(tip) {
                     walks += 1
                 } else if consider(tip) {
@@ -143,13 +146,14 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
 
     /// One walk from a start chosen by the start rule to a tip; returns the tip.
     @usableFromInline
-    mutating func walk<View: TangleView>(
-        _ request: SelectionRequest, tangle: Tangle, view: View, measured: Bool, rng: RandomStream
+    mutating func walk<View: TangleView, Filter: ApproverFilter>(
+        _ request: SelectionRequest, tangle: Tangle, view: View, measured: Bool, rng: RandomStream,
+        filter: Filter = AllApprovers()
     ) -> Int32 {
         var x = startingPoint(request, tangle: tangle, view: view, rng: rng)
         weights.prepareWalk(from: x, in: tangle, now: request.now)
         var steps = 0
-        while let next = step(from: x, tangle: tangle, view: view, rng: rng) {
+        while let next = step(from: x, tangle: tangle, view: view, rng: rng, filter: filter) {
             x = next
             steps += 1
         }
@@ -173,9 +177,19 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     /// ``step(from:tangle:rng:)`` as an observer with `view` sees it: approvers visible to it,
     /// and each approver's weight counting the in-flight descendants visible to it.
     public mutating func step<View: TangleView>(from x: Int32, tangle: Tangle, view: View, rng: RandomStream) -> Int32? {
+        step(from: x, tangle: tangle, view: view, rng: rng, filter: AllApprovers())
+    }
+
+    /// ``step(from:tangle:view:rng:)`` among the approvers `filter` admits (where conflicts
+    /// exist: those still valid at the walker's node).
+    public mutating func step<View: TangleView, Filter: ApproverFilter>(
+        from x: Int32, tangle: Tangle, view: View, rng: RandomStream, filter: Filter
+    ) -> Int32? {
         _approvers.removeAll(keepingCapacity: true)
         tangle.forEachApprover(of: x) { approver in
-            if weights.visible.contains(approver) || view.isVisibleInFlight(approver) { _approvers.append(approver) }
+            if weights.visible.contains(approver) || view.isVisibleInFlight(approver), filter.admits(approver) {
+                _approvers.append(approver)
+            }
         }
         switch _approvers.count {
         case 0: return nil

@@ -89,3 +89,15 @@ extension TipSelector {
 
     public var walkStatistics: WalkStatistics? { nil }
 }
+
+/// Which approvers a walk may step onto.
+public protocol ApproverFilter {
+    func admits(_ x: Int32) -> Bool
+}
+
+/// Every approver (no conflicts): specialised away.
+public struct AllApprovers: ApproverFilter {
+    public init() {}
+    @inline(__always)
+    public func admits(_ x: Int32) -> Bool { true }
+}
