@@ -176,6 +176,7 @@ public struct ConflictLedger {
             }
             return .member(member)
         }
+        if let output = order.spends { return _spendAgain(output, x: x, node: node, now: now, tangle: tangle) }
         guard order.issuer.kind == .device else { return .fresh }
         let device = Int(order.issuer.id)
         let previous = _deviceOutput[device]
@@ -183,7 +184,12 @@ public struct ConflictLedger {
             _pending = .fresh(device: device)
             return .fresh
         }
-        // A double spend of `previous`.
+        return _spendAgain(previous, x: x, node: node, now: now, tangle: tangle)
+    }
+
+    /// The spend of `x` spending `previous` again: creates its conflict (marking the first
+    /// spender's future cone) or joins it.
+    mutating func _spendAgain(_ previous: Int32, x: Int32, node: Int, now: Double, tangle: Tangle) -> Spend {
         var conflict: Int
         if let existing = _outputConflict[previous] {
             conflict = Int(existing)
@@ -481,6 +487,24 @@ public struct ConflictLedger {
         let set = footprint[Int(x)]
         footprint[Int(x)] = -1
         if set > 0 { _releaseSet(set) }
+    }
+
+    /// Makes the footprint of `x` available again if it was released: attackers approve old
+    /// transactions. Recomputed from the Tangle: the members one of whose transactions is
+    /// `x` or an ancestor of `x`.
+    ///
+    /// - Complexity: O(1) when `x` was not released; otherwise a search of `x`'s past cone
+    ///   above each member's first transaction.
+    public mutating func restoreFootprint(of x: Int32, in tangle: Tangle) {
+        guard footprint[Int(x)] < 0 else { return }
+        _merge.removeAll(keepingCapacity: true)
+        for member in memberTransactions.indices {
+            let carriers = memberTransactions[member]
+            if carriers.contains(where: { $0 == x || tangle.isAncestor($0, of: x) }) { _merge.append(Int32(member)) }
+        }
+        let set = _intern(_merge)
+        _retain(set)
+        footprint[Int(x)] = set
     }
 
     // MARK: - Sets

@@ -73,6 +73,13 @@ public struct ConflictOutcome: Sendable {
             for index in joined.indices where joined[index] > joined[best] { best = index }
             var losing = -Double.infinity
             for index in joined.indices where index != best { losing = Swift.max(losing, joined[index]) }
+            if losing == -.infinity {
+                // No honest transaction ever joined a losing side (an attacker's branch
+                // nobody approved): the conflict settled when its last losing member was issued.
+                for index in joined.indices where index != best {
+                    for x in ledger.memberTransactions[Int(members[index])] { losing = Swift.max(losing, tangle.issueTime[Int(x)]) }
+                }
+            }
             let settled = joined[best] > losing && losing + orphanTimeout <= end
             var winner: Int32? = settled ? members[best] : nil
             let decided = ledger.decidedWinner[conflict]

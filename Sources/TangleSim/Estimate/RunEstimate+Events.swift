@@ -46,6 +46,13 @@ extension RunEstimate {
                     detail: "reattaching after \(_EstimateText.number(after)) s with about \(_EstimateText.approximate(q.confirmationLatency)) s to confirmation",
                     events: arrivals + 3 * reattachments))
         }
+        for (index, adversary) in scenario.adversaries.enumerated() {
+            counts.append(
+                EventCount(
+                    name: "adversary transactions", field: "adversaries[\(index)].rate",
+                    detail: "\(_EstimateText.count(q.adversaryTransactions[index])) transactions at \(_EstimateText.number(adversary.rate))/s",
+                    events: 2 * q.adversaryTransactions[index]))
+        }
         return counts
     }
 }

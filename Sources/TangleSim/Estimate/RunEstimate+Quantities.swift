@@ -24,7 +24,11 @@ struct _RunQuantities: Sendable {
     let reattachmentsByClass: [Double]
     /// Expected confirmation latency behind the reattachment count (NaN without reattachment).
     let confirmationLatency: Double
-    /// Transactions in the Tangle at the end: genesis, arrivals, milestones, reattachments.
+    /// Each adversary's transactions (its rate over the run from its start, plus a parasite
+    /// chain's extra tips).
+    let adversaryTransactions: [Double]
+    /// Transactions in the Tangle at the end: genesis, arrivals, milestones, reattachments,
+    /// adversaries'.
     let transactions: Double
     /// Storage the run reserves up front (``Simulation/expectedTransactions(of:)``).
     let reserved: Double
@@ -87,7 +91,12 @@ struct _RunQuantities: Sendable {
             return share * arrivalCount * Swift.min(latency, end) / after
         }
         reattachments = _sum(reattachmentsByClass)
-        transactions = 1 + arrivals + milestones + reattachments
+        adversaryTransactions = scenario.adversaries.map { adversary in
+            var count = adversary.rate * Swift.max(0, end - adversary.start)
+            if case .parasiteChain(_, _, let tips) = adversary.attack { count += Double(tips) }
+            return count
+        }
+        transactions = 1 + arrivals + milestones + reattachments + _sum(adversaryTransactions)
         reserved = Double(Simulation.expectedTransactions(of: scenario))
         slots = Double(scenario.parentSlots)
         samples = (end / scenario.metrics.sampleInterval).rounded(.down) + 1

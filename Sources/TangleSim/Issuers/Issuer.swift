@@ -8,10 +8,25 @@ public struct IssueOrder: Sendable {
     /// The transaction that first carried this payload, for a reattachment (nil: a new
     /// payload, carried first by the transaction about to be issued).
     public var payload: Int32?
+    /// The output this transaction spends again (an adversary's deliberate double spend;
+    /// nil: a fresh spend, or the device's own choice under `payments.doubleSpendRate`).
+    public var spends: Int32?
+    /// Whether the transaction is withheld: in the Tangle, seen by nobody but its issuer
+    /// until the issuer releases it (``Issuer/withheldToRelease(now:tangle:confirmation:)``).
+    public var withheld: Bool
+    /// Whether the parents are chosen as an honest device would (the devices' strategy),
+    /// not by the issuer's own rule: an attacker's payment that must look ordinary.
+    public var honestChoice: Bool
 
-    public init(issuer: IssuerIdentity, payload: Int32? = nil) {
+    public init(
+        issuer: IssuerIdentity, payload: Int32? = nil, spends: Int32? = nil, withheld: Bool = false,
+        honestChoice: Bool = false
+    ) {
         self.issuer = issuer
         self.payload = payload
+        self.spends = spends
+        self.withheld = withheld
+        self.honestChoice = honestChoice
     }
 }
 
@@ -63,10 +78,21 @@ public protocol Issuer {
 
     /// Every transaction's visibility at every node.
     mutating func observeVisible(_ x: Int32, in tangle: Tangle)
+
+    /// Whether the issuer holds withheld transactions it may release: while true, the
+    /// simulation asks ``withheldToRelease(now:tangle:confirmation:)`` after every event.
+    var awaitsRelease: Bool { get }
+
+    /// The withheld transactions to broadcast now, in issue order (empty: not yet).
+    mutating func withheldToRelease(now: Double, tangle: Tangle, confirmation: ConfirmationTracker?) -> [Int32]
 }
 
 extension Issuer {
     public var needsLatestMilestone: Bool { false }
     public mutating func observeIssue(_ x: Int32, in tangle: Tangle) {}
     public mutating func observeVisible(_ x: Int32, in tangle: Tangle) {}
+    public var awaitsRelease: Bool { false }
+    public mutating func withheldToRelease(now: Double, tangle: Tangle, confirmation: ConfirmationTracker?) -> [Int32] {
+        []
+    }
 }

@@ -27,7 +27,7 @@ public struct SummaryColumn: Sendable, Hashable {
         .propagationP50, .propagationP90, .propagationMax, .nodeTipsMean, .nodeTipsMin, .nodeTipsMax,
         .coordinatorLatencyMean, .coordinatorLatencyP50, .coordinatorLatencyP99, .issuerNodeLatencyMean,
         .issuerNodeLatencyP50, .issuerNodeLatencyP99, .conflicts, .conflictsSettled, .settleTimeMean,
-        .doubleConfirmations, .rejectedRate,
+        .doubleConfirmations, .attacks, .attackSuccesses, .rejectedRate,
     ]
 
     /// Each column's position in ``all``.

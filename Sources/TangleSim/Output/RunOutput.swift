@@ -84,7 +84,7 @@ public enum RunOutput {
     /// that it did not write (an earlier run's `latency.csv`, a comparison's `compare.csv`).
     public static let fileNames = [
         "summary.csv", "timeseries.csv", "latency.csv", "transactions.csv", "manifest.json", "compare.csv",
-        "compare-latency.csv", "conflicts.csv",
+        "compare-latency.csv", "conflicts.csv", "attacks.csv",
     ]
 
     /// Checks that `folder` may receive the results of a run or a comparison.
@@ -116,9 +116,13 @@ public enum RunOutput {
             names.append("latency.csv")
             try set.stage("latency.csv", contents: latencyCSV(result.latencies))
         }
-        if result.scenario.payments.hasConflicts, let conflicts = result.conflicts {
+        if result.scenario.hasConflicts, let conflicts = result.conflicts {
             names.append("conflicts.csv")
             try set.stage("conflicts.csv", contents: conflicts.csvText)
+        }
+        if !result.scenario.adversaries.isEmpty {
+            names.append("attacks.csv")
+            try set.stage("attacks.csv", contents: AttackRecord.csvText(result.attacks))
         }
         if let tangle = result.tangle {
             names.append("transactions.csv")

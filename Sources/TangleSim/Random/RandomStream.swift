@@ -121,6 +121,9 @@ public enum StreamID: UInt64, Sendable, CaseIterable {
     case attachment = 8
     /// Payments: whether a device's new payload double spends.
     case payments = 9
+    /// Adversaries: each adversary's streams are derived from this one and its index
+    /// (``adversaryKey(seed:replication:adversary:delays:)``).
+    case adversaries = 10
 
     /// The 64-bit key of stream `stream` of replication `replication` under master seed
     /// `seed`: SplitMix64's finaliser applied in turn to the seed, the replication and the
@@ -128,6 +131,13 @@ public enum StreamID: UInt64, Sendable, CaseIterable {
     /// probability about 2⁻⁶⁴ per pair.
     public static func derivedKey(seed: UInt64, replication: Int, stream: StreamID) -> UInt64 {
         splitMix(splitMix(splitMix(seed) ^ UInt64(truncatingIfNeeded: replication)) ^ stream.rawValue)
+    }
+
+    /// The key of adversary `adversary`'s stream: its arrivals and choices, or (`delays`)
+    /// the delays of its transactions.
+    public static func adversaryKey(seed: UInt64, replication: Int, adversary: Int, delays: Bool) -> UInt64 {
+        let base = derivedKey(seed: seed, replication: replication, stream: .adversaries)
+        return splitMix(base ^ (UInt64(truncatingIfNeeded: adversary) << 1 | (delays ? 1 : 0)))
     }
 
     /// SplitMix64's output function (Steele, Lea, Flood 2014): a bijective 64-bit mixer.

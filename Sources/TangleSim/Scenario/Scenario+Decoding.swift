@@ -165,6 +165,7 @@ extension _Expectation where Value == Scenario {
                 metrics: try reader.optional("metrics", .metrics) ?? MetricsConfiguration(),
                 consensus: try reader.optional("consensus", .consensus) ?? ConsensusConfiguration.none,
                 payments: try reader.optional("payments", .payments) ?? PaymentsConfiguration(),
+                adversaries: try reader.optional("adversaries", .adversaries) ?? [],
                 variants: try reader.optional("variants", .variants) ?? [])
             try scenario._checkCombinations(reader)
             return scenario
@@ -397,6 +398,17 @@ extension Scenario {
                     ?? reader.member("devices")?.elements?[index] ?? reader.field
                 throw field.failure(
                     #"reattachAfter needs a confirmation rule: set "consensus" to a coordinator or a cumulativeWeight threshold"#)
+            }
+        }
+        for (index, adversary) in adversaries.enumerated() {
+            let field = reader.member("adversaries")?.elements?[index] ?? reader.field
+            if network.gossip != nil {
+                throw field.failure(
+                    #"adversaries run on the delay network only, for now ("network": {"model": "delay", ...})"#)
+            }
+            if case .doubleSpend(nil, _, _) = adversary.attack, consensus == .none {
+                throw field.failure(
+                    #"the merchant accepts P once it is confirmed: set "acceptWeight" (P's cumulative weight) or a consensus rule"#)
             }
         }
         // A milestone start is named at its `kind`, where the user wrote it.

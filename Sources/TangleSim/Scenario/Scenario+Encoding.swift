@@ -5,7 +5,7 @@ extension Scenario {
     /// Keys come in a fixed order: `name`, `description` (omitted when `nil`), `seed`,
     /// `duration` (omitted when `nil`), `transactions` (omitted when `nil`), `warmup`,
     /// `devices`, `network`, `tangle`, `tipSelection`, `metrics`, `consensus`, `payments`,
-    /// `variants` (omitted when empty); within sections, in the
+    /// `adversaries` and `variants` (each omitted when empty); within sections, in the
     /// order of the scenario reference. The delay is always an object with its
     /// `distribution`. Times and rates are written as numbers (`600.0`), counts as integers,
     /// so ``init(json:file:)`` gives back an equal scenario. (A `seed` above `Int64.max`,
@@ -49,6 +49,7 @@ extension Scenario {
         ]
         object["consensus"] = consensus._resolvedJSON
         object["payments"] = ["doubleSpendRate": .number(payments.doubleSpendRate)]
+        if !adversaries.isEmpty { object["adversaries"] = .array(adversaries.map(\._resolvedJSON)) }
         if !variants.isEmpty {
             object["variants"] = .array(
                 variants.map { variant in

@@ -36,6 +36,8 @@ public struct Scenario: Sendable, Equatable {
     public var consensus: ConsensusConfiguration
     /// What payloads spend, and how often honest devices double spend (default: never).
     public var payments: PaymentsConfiguration
+    /// The attackers, each an issuer of its own (default: none).
+    public var adversaries: [AdversaryConfiguration]
     /// Strategies `tanglesim compare` runs side by side on the same arrivals (may be empty).
     public var variants: [ScenarioVariant]
 
@@ -53,6 +55,7 @@ public struct Scenario: Sendable, Equatable {
         metrics: MetricsConfiguration = MetricsConfiguration(),
         consensus: ConsensusConfiguration = .none,
         payments: PaymentsConfiguration = PaymentsConfiguration(),
+        adversaries: [AdversaryConfiguration] = [],
         variants: [ScenarioVariant] = []
     ) {
         self.name = name
@@ -68,6 +71,7 @@ public struct Scenario: Sendable, Equatable {
         self.metrics = metrics
         self.consensus = consensus
         self.payments = payments
+        self.adversaries = adversaries
         self.variants = variants
     }
 
@@ -303,8 +307,6 @@ public struct PaymentsConfiguration: Sendable, Equatable {
         self.doubleSpendRate = doubleSpendRate
     }
 
-    /// Whether conflicts can arise: when they cannot, no conflict state is kept at all.
-    public var hasConflicts: Bool { doubleSpendRate > 0 }
 }
 
 /// One strategy of a comparison: a label and the sections it replaces.
@@ -320,5 +322,13 @@ public struct ScenarioVariant: Sendable, Equatable {
         self.label = label
         self.tipSelection = tipSelection
         self.consensus = consensus
+    }
+}
+
+extension Scenario {
+    /// Whether conflicts can arise (honest double spends, or an attack that creates a
+    /// conflict): when they cannot, no conflict state is kept at all.
+    public var hasConflicts: Bool {
+        payments.doubleSpendRate > 0 || adversaries.contains { $0.attack.createsConflict }
     }
 }

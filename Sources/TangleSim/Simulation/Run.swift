@@ -30,6 +30,8 @@ public struct RunResult: Sendable {
     /// Redraws, short transactions and refusals of consistent parent choice (nil when the
     /// scenario cannot have conflicts).
     public var paymentCounts: (redraws: Int, shortTransactions: Int, refused: Int)?
+    /// How each adversary's attack went, in the scenario's order (empty without adversaries).
+    public var attacks: [AttackRecord] = []
 }
 
 /// Runs scenarios. The entry point of the simulation library.
@@ -108,14 +110,15 @@ public enum Simulation {
         var simulation = TangleSimulation(
             scenario: scenario, replication: replication, devices: consume devices, network: consume network,
             expectedTransactions: expectedTransactions(of: scenario),
-            coordinatorSelector: scenario.consensus.coordinator.map { $0.tipSelection.coordinatorSelector(scenario: scenario) })
+            coordinatorSelector: scenario.consensus.coordinator.map { $0.tipSelection.coordinatorSelector(scenario: scenario) },
+            issuers: scenario.adversaries.indices.map { Adversary(scenario: scenario, replication: replication, number: $0) })
         var engine = Engine<TangleEvent>()
         simulation.start(&engine)
         let reason = engine.run(
             until: scenario.duration ?? .infinity, handler: &simulation,
             progress: progress.map { report in { now in report(Swift.min(1, now / expectedEnd)) } })
         precondition(reason != .exhausted || scenario.duration != nil, "arrivals never run out")
-        var (summary, latencies, outcome) = simulation.finishWithOutcome(at: engine.now)
+        var (summary, latencies, outcome, attacks) = simulation.finishWithOutcome(at: engine.now)
         if !scenario.metrics.transactionLog { outcome?.dropTransactionMarks() }
         progress?(1)
         return RunResult(
@@ -127,7 +130,7 @@ public enum Simulation {
             confirmedAt: scenario.metrics.transactionLog ? simulation.confirmation?.confirmedAt : nil,
             payloads: scenario.metrics.transactionLog ? simulation.confirmation?.payload : nil,
             conflicts: outcome, ledger: scenario.metrics.transactionLog ? simulation.conflicts?.snapshot : nil,
-            paymentCounts: simulation.conflicts.map { ($0.redraws, $0.shortTransactions, $0.refused) })
+            paymentCounts: simulation.conflicts.map { ($0.redraws, $0.shortTransactions, $0.refused) }, attacks: attacks)
     }
 
     /// The initial ring size of ``WindowedWeights``: the transactions expected within the
@@ -184,6 +187,7 @@ extension TangleSimulation where Arrivals == PoissonArrivals {
             scenario: scenario, replication: replication,
             devices: DeviceFleet(scenario: scenario, replication: replication, selector: selector, arrivals: arrivals),
             network: network, expectedTransactions: expectedTransactions,
-            coordinatorSelector: scenario.consensus.coordinator.map { $0.tipSelection.coordinatorSelector(scenario: scenario) })
+            coordinatorSelector: scenario.consensus.coordinator.map { $0.tipSelection.coordinatorSelector(scenario: scenario) },
+            issuers: scenario.adversaries.indices.map { Adversary(scenario: scenario, replication: replication, number: $0) })
     }
 }

@@ -99,13 +99,13 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 rule: .weightThreshold(threshold), payloads: devices.reattaches, expectedTransactions: expectedTransactions)
         }
         precondition(!devices.needsLatestMilestone || coordinator != nil, "milestone walk starts need a coordinator")
-        _hasConflicts = scenario.payments.hasConflicts
+        _hasConflicts = scenario.hasConflicts
         let walks = { (selection: TipSelectionConfiguration) in
             if case .mcmc = selection { return true } else { return false }
         }
         _releasesFootprints =
             scenario.consensus.coordinator.map { !walks(scenario.tipSelection) && !walks($0.tipSelection) } ?? true
-        if scenario.payments.hasConflicts {
+        if scenario.hasConflicts {
             conflicts = ConflictLedger(
                 doubleSpendRate: scenario.payments.doubleSpendRate, devices: scenario.deviceCount, nodes: network.nodes,
                 rng: RandomStream(seed: scenario.seed, replication: replication, stream: .payments),
@@ -132,9 +132,13 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             let x = issue(order, by: 1, engine: &engine)
             return coordinator!.didIssue(x, order: order, engine: &engine)
         case .issuer(let index):
-            guard let order = issuers[Int(index) - 2].wake(now: engine.now) else { return .proceed }
-            let x = issue(order, by: index, engine: &engine)
-            return issuers[Int(index) - 2].didIssue(x, order: order, engine: &engine)
+            var control = EngineControl.proceed
+            if let order = issuers[Int(index) - 2].wake(now: engine.now) {
+                let x = issue(order, by: index, engine: &engine)
+                control = issuers[Int(index) - 2].didIssue(x, order: order, engine: &engine)
+            }
+            releaseWithheld(engine: &engine)
+            return control
         case .visible(let x):
             visibleTips.insert(x)
             if !_hasConflicts {
@@ -157,6 +161,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 confirmation?.didBecomeVisible(x, isMilestone: tangle.isMilestone(x), in: tangle, now: engine.now)
                 if _hasConflicts, tangle.isMilestone(x) { checkDecisions() }
             }
+            if !issuers.isEmpty { releaseWithheld(engine: &engine) }
             return .proceed
         case .sample:
             advanceNodeWeights(to: engine.now)
@@ -220,6 +225,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             conflicts!.didRefuse(isDevice: order.issuer.kind == .device, now: now)
             return -1
         }
+        precondition(visibleAt.isFinite || order.withheld, "only a withheld transaction waits for its release")
         metrics.willIssue(parents: _parentScratch, in: tangle, now: now)
         tangle.append(issueTime: now, visibleTime: visibleAt, issuer: order.issuer, parents: _parentScratch)
         if _hasConflicts {
@@ -242,8 +248,30 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 if _hasConflicts { checkDecisions() }
             }
         }
-        engine.schedule(.visible(x), at: visibleAt)
+        if !order.withheld { engine.schedule(.visible(x), at: visibleAt) }
         return x
+    }
+
+    /// Broadcasts what issuers release now: each released transaction becomes visible at a
+    /// delay from its release (drawn from its issuer's stream), and never before its parents.
+    mutating func releaseWithheld(engine: inout Engine<TangleEvent>) {
+        for index in issuers.indices where issuers[index].awaitsRelease {
+            let released = issuers[index].withheldToRelease(now: engine.now, tangle: tangle, confirmation: confirmation)
+            for x in released {
+                var parents: [Int32] = []
+                var visibleAt = -Double.infinity
+                tangle.forEachParent(of: x) { parent in
+                    parents.append(parent)
+                    visibleAt = Swift.max(visibleAt, tangle.visibleTime[Int(parent)])
+                }
+                let node = network.node(of: tangle.issuer(of: x))
+                visibleAt = Swift.max(
+                    visibleAt,
+                    network.broadcast(x, parents: parents, from: node, at: engine.now, stream: issuers[index].delayStream))
+                tangle.setVisibleTime(of: x, to: visibleAt)
+                engine.schedule(.visible(x), at: visibleAt)
+            }
+        }
     }
 
     /// Decides the spend of the transaction `x` about to be issued for `order` and begins the
@@ -308,11 +336,35 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             return network.broadcast(x, parents: parents, from: node, at: now, stream: coordinator!.delayStream)
         default:
             let index = Int(issuer) - 2
-            let latest =
-                issuers[index].needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
-            issuers[index].chooseParents(
-                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
-                into: &parents)
+            if order.honestChoice {
+                let latest = devices.needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
+                if ledger == nil {
+                    devices.chooseParents(
+                        for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                        into: &parents)
+                } else {
+                    devices.chooseConsistentParents(
+                        for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                        ledger: &ledger!, into: &parents)
+                }
+            } else {
+                let latest =
+                    issuers[index].needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
+                issuers[index].chooseParents(
+                    for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                    into: &parents)
+            }
+            if parents.isEmpty { return .nan }
+            if order.issuer.kind == .adversary {
+                // An attacker approves what it likes, old transactions included; it may even
+                // approve its own transactions nobody sees yet, which then makes this one
+                // wait for them.
+                if ledger != nil { for parent in parents { ledger!.restoreFootprint(of: parent, in: tangle) } }
+                if order.withheld { return .infinity }
+                var visibleAt = network.broadcast(x, parents: parents, from: node, at: now, stream: issuers[index].delayStream)
+                for parent in parents { visibleAt = Swift.max(visibleAt, tangle.visibleTime[Int(parent)]) }
+                return visibleAt
+            }
             if ledger != nil {
                 // Further honest issuers choose by their own rule; validity keeps the parents
                 // the ledger accepts, in order.
@@ -365,14 +417,14 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// Closes the run at `end`: the summary and, with a confirmation rule, the sorted
     /// latencies of the confirmed measured payloads.
     public mutating func finishWithLatencies(at end: Double) -> (summary: RunSummary, latencies: [Double]) {
-        let (summary, latencies, _) = finishWithOutcome(at: end)
+        let (summary, latencies, _, _) = finishWithOutcome(at: end)
         return (summary, latencies)
     }
 
     /// Closes the run at `end`: the summary, the sorted latencies of the confirmed measured
     /// payloads (with a confirmation rule) and, where conflicts can arise, how each ended.
     public mutating func finishWithOutcome(at end: Double) -> (
-        summary: RunSummary, latencies: [Double], conflicts: ConflictOutcome?
+        summary: RunSummary, latencies: [Double], conflicts: ConflictOutcome?, attacks: [AttackRecord]
     ) {
         advanceNodeWeights(to: end)
         let outcome = conflicts.map { [tangle = self.tangle, confirmation = self.confirmation] ledger in
@@ -403,6 +455,11 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         let latencies = metrics.finish(
             at: end, tangle: tangle, confirmation: confirmation, nodeAverage: nodeAverage, issuerNodeTime: issuerNodeTime,
             conflicts: outcome, refusedDeviceTimes: conflicts?.refusedDeviceTimes ?? [], into: &summary)
-        return (summary, latencies, outcome)
+        let attacks = issuers.compactMap { issuer in
+            (issuer as? Adversary).map { AttackRecord(adversary: $0, outcome: outcome, tangle: tangle) }
+        }
+        summary[.attacks] = .integer(attacks.count)
+        summary[.attackSuccesses] = .integer(attacks.filter { $0.success == true }.count)
+        return (summary, latencies, outcome, attacks)
     }
 }

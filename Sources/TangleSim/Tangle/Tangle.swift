@@ -41,6 +41,11 @@ public struct Tangle: Sendable {
     }
 
     /// Reserves storage for `capacity` transactions in every column.
+    /// Sets when withheld transaction `x`, released, becomes visible everywhere.
+    public mutating func setVisibleTime(of x: Int32, to time: Double) {
+        visibleTime[Int(x)] = time
+    }
+
     public mutating func reserveCapacity(_ capacity: Int) {
         guard capacity > 0 else { return }
         issueTime.reserveCapacity(capacity)

@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+
+@testable import TangleSim
+
+/// Decodes a scenario from JSON text.
+private func scenario(_ text: String, file: String = "attack.json") throws -> Scenario {
+    try Scenario.decode(Array(text.utf8), file: file)
+}
+
+/// The error decoding `text` throws, as the user sees it.
+private func decodeError(_ text: String) -> String? {
+    do {
+        _ = try scenario(text, file: "bad.json")
+        return nil
+    } catch {
+        return (error as? ScenarioError)?.description ?? "unexpected error \(error)"
+    }
+}
+
+/// A 100-device URTS scenario (lambda 50/s, h = 1 s) with `adversaries` and `extra` members.
+private func attackScenario(_ adversaries: String, extra: String = "", duration: Double = 400, seed: Int = 1) -> String {
+    #"{"seed": \#(seed), "duration": \#(duration), "warmup": 20, "devices": [{"count": 100, "rate": 0.5}], "metrics": {"transactionLog": true, "orphanTimeout": 30}, "adversaries": [\#(adversaries)]"#
+        + (extra.isEmpty ? "" : ", " + extra) + "}"
+}
+
+@Suite("Adversaries")
+struct AdversaryTests {
+    @Test func decodesEveryKindWithDefaults() throws {
+        let decoded = try scenario(
+            attackScenario(
+                #"""
+                {"kind": "doubleSpend", "start": 100, "rate": 60, "acceptWeight": 20},
+                {"kind": "parasiteChain", "start": 100, "rate": 20},
+                {"kind": "splitting", "rate": 10},
+                {"kind": "tipInflation", "rate": 25, "target": {"age": 60}}
+                """#))
+        #expect(
+            decoded.adversaries == [
+                AdversaryConfiguration(attack: .doubleSpend(acceptWeight: 20, releaseAfter: 60, persist: 60), start: 100, rate: 60),
+                AdversaryConfiguration(attack: .parasiteChain(depth: 30, releaseAfter: 60, tips: 10), start: 100, rate: 20),
+                AdversaryConfiguration(attack: .splitting, start: 0, rate: 10),
+                AdversaryConfiguration(attack: .tipInflation(target: .age(60)), start: 0, rate: 25),
+            ])
+        // The resolved form decodes to the same scenario.
+        let again = try Scenario.decode(Array(decoded.resolvedJSON.prettyPrinted.utf8), file: "resolved.json")
+        #expect(again == decoded)
+    }
+
+    @Test(arguments: [
+        (
+            #"{"kind": "flood", "rate": 1}"#,
+            #"bad.json: adversaries[0].kind: expected one of "doubleSpend", "parasiteChain", "splitting", "tipInflation", got "flood""#
+        ),
+        (
+            #"{"kind": "tipInflation", "rate": 0}"#,
+            "bad.json: adversaries[0].rate: expected a positive number of transactions per second, at most 1e7, got 0"
+        ),
+        (
+            #"{"kind": "tipInflation", "rate": 5, "target": "root"}"#,
+            #"bad.json: adversaries[0].target: expected "genesis" or an object like {"age": 60}, got "root""#
+        ),
+        (
+            #"{"kind": "doubleSpend", "rate": 5}"#,
+            #"bad.json: adversaries[0]: the merchant accepts P once it is confirmed: set "acceptWeight" (P's cumulative weight) or a consensus rule"#
+        ),
+    ])
+    func refusesBadAdversaries(adversary: String, message: String) {
+        #expect(decodeError(attackScenario(adversary)) == message)
+    }
+
+    @Test func refusedOnGossipForNow() {
+        let text = attackScenario(
+            #"{"kind": "tipInflation", "rate": 5}"#,
+            extra: #""network": {"model": "gossip", "nodes": 4, "topology": "fullMesh", "linkLatency": 0.1}"#)
+        #expect(decodeError(text)?.contains("adversaries run on the delay network only") == true)
+    }
+
+    /// Tip inflation: every attacker transaction approves the genesis only, there are about
+    /// rate·(duration − start) of them, and the honest devices' arrivals are untouched.
+    @Test func tipInflationApprovesTheGenesis() throws {
+        let attacked = try scenario(attackScenario(#"{"kind": "tipInflation", "start": 100, "rate": 10}"#))
+        let result = Simulation.run(attacked, replication: 0)
+        let tangle = try #require(result.tangle)
+        var attackerTransactions = 0
+        for index in 1..<tangle.count where tangle.issuerKind[index] == .adversary {
+            attackerTransactions += 1
+            var parents: [Int32] = []
+            tangle.forEachParent(of: Int32(index)) { parents.append($0) }
+            #expect(parents == [0])
+            #expect(tangle.issueTime[index] >= 100)
+        }
+        // Poisson count of mean 3,000: within 4 standard deviations (p ≈ 6e-5 two-sided).
+        #expect(abs(Double(attackerTransactions) - 3000) < 4 * 3000.0.squareRoot())
+        #expect(result.attacks.count == 1 && result.attacks[0].attackerTransactions == attackerTransactions)
+        #expect(result.attacks[0].success == nil && result.attacks[0].settled == nil)
+        var honest = attacked
+        honest.adversaries = []
+        let baseline = Simulation.run(honest, replication: 0)
+        #expect(result.summary[.transactions] == baseline.summary[.transactions], "the devices' arrivals are their own")
+    }
+
+    /// Withheld transactions: nobody but the attacker approves one before it is visible,
+    /// released ones become visible no earlier than their release and never before their
+    /// parents, and the conflict between P and P′ is recorded.
+    @Test(arguments: [
+        #"{"kind": "doubleSpend", "start": 100, "rate": 100, "acceptWeight": 20, "releaseAfter": 60, "persist": 30}"#,
+        #"{"kind": "parasiteChain", "start": 100, "rate": 20, "depth": 30, "releaseAfter": 60, "tips": 5}"#,
+    ])
+    func withheldTransactionsStayHidden(adversary: String) throws {
+        for strategy in [#"{"strategy": "uniform"}"#, #"{"strategy": "mcmc", "alpha": 0.5, "start": {"kind": "window", "W": 5}}"#] {
+            let attacked = try scenario(attackScenario(adversary, extra: #""tipSelection": \#(strategy)"#))
+            let result = Simulation.run(attacked, replication: 0)
+            let tangle = try #require(result.tangle)
+            let attack = try #require(result.attacks.first)
+            #expect(!attack.release.isNaN, "the branch was released")
+            for index in 1..<tangle.count {
+                let x = Int32(index)
+                var latestParentVisible = 0.0
+                tangle.forEachParent(of: x) { parent in
+                    latestParentVisible = max(latestParentVisible, tangle.visibleTime[Int(parent)])
+                    if tangle.issuerKind[index] != .adversary {
+                        #expect(tangle.visibleTime[Int(parent)] <= tangle.issueTime[index], "an honest transaction approves only visible ones")
+                    }
+                }
+                #expect(tangle.visibleTime[index] >= latestParentVisible)
+                #expect(tangle.visibleTime[index].isFinite, "everything withheld was released")
+            }
+            let conflicts = try #require(result.conflicts)
+            #expect(conflicts.records.count == 1)
+            #expect(conflicts.records[0].members.count == 2)
+        }
+    }
+
+    /// With a coordinator, a double spend never succeeds and no conflict is ever double
+    /// confirmed, whatever the attacker's rate.
+    @Test(arguments: [10.0, 100.0])
+    func coordinatorStopsDoubleSpends(rate: Double) throws {
+        for seed in 1...4 {
+            let attacked = try scenario(
+                attackScenario(
+                    #"{"kind": "doubleSpend", "start": 100, "rate": \#(rate), "releaseAfter": 60, "persist": 60}"#,
+                    extra: #""consensus": {"kind": "coordinator", "interval": 5}"#, seed: seed))
+            let result = Simulation.run(attacked, replication: 0)
+            let attack = try #require(result.attacks.first)
+            #expect(attack.success == false)
+            #expect(result.conflicts?.records.allSatisfy { !$0.doubleConfirmed } == true)
+            #expect(result.summary[.doubleConfirmations] == .integer(0))
+        }
+    }
+}
