@@ -186,11 +186,11 @@ struct CLITests {
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.isEmpty, "no progress bar when stderr is not a terminal")
             let directory = folder.appendingPathComponent(out)
-            outputs.append(try ["summary.csv", "timeseries.csv", "transactions.csv"].map {
+            outputs.append(try ["summary.csv", "timeseries.csv", "classes.csv", "transactions.csv"].map {
                 try Data(contentsOf: directory.appendingPathComponent($0))
             })
             let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-            #expect(names == ["manifest.json", "summary.csv", "timeseries.csv", "transactions.csv"], "no temporary file left")
+            #expect(names == ["classes.csv", "manifest.json", "summary.csv", "timeseries.csv", "transactions.csv"], "no temporary file left")
         }
         #expect(outputs[0] == outputs[1])
         #expect(outputs[0][0] != outputs[2][0])

@@ -169,12 +169,12 @@ struct OutputCLITests {
         #expect(plotted.stdout.hasPrefix("wrote r/figures/{r-tips.svg,r-latency-cdf.svg,r-weight-growth.svg}\n"))
         let r = folder.appendingPathComponent("r")
         try write("mine", r, "notes.txt")
-        #expect(listing(r) == ["figures", "latency.csv", "manifest.json", "notes.txt", "summary.csv", "timeseries.csv", "transactions.csv"])
+        #expect(listing(r) == ["classes.csv", "figures", "latency.csv", "manifest.json", "notes.txt", "summary.csv", "timeseries.csv", "transactions.csv"])
 
         let second = try TangleSimBinary.run(["run", "plain.json", "--out", "r"], in: folder)
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(second.stdout.hasSuffix("  wrote r/{summary.csv,timeseries.csv,manifest.json}\n"))
-        #expect(listing(r) == ["figures", "manifest.json", "notes.txt", "summary.csv", "timeseries.csv"], "no stale latency.csv, transactions.csv")
+        #expect(second.stdout.hasSuffix("  wrote r/{summary.csv,timeseries.csv,classes.csv,manifest.json}\n"))
+        #expect(listing(r) == ["classes.csv", "figures", "manifest.json", "notes.txt", "summary.csv", "timeseries.csv"], "no stale latency.csv, transactions.csv")
         let replotted = try TangleSimBinary.run(["plot", "r"], in: folder)
         #expect(replotted.stdout.hasPrefix("wrote r/figures/{r-tips.svg}\n"))
         #expect(listing(r.appendingPathComponent("figures")) == ["r-tips.dat", "r-tips.gp", "r-tips.svg"], "no stale figures")
@@ -241,7 +241,7 @@ struct OutputCLITests {
         let again = try tanglesimWithFileLimit(100, ["run", "r.json", "--out", "out"], in: folder)
         #expect(again.status == 1)
         #expect(again.stderr == "error: cannot write out/transactions.csv: File too large\n")
-        #expect(listing(out) == ["latency.csv", "manifest.json", "summary.csv", "timeseries.csv", "transactions.csv"])
+        #expect(listing(out) == ["classes.csv", "latency.csv", "manifest.json", "summary.csv", "timeseries.csv", "transactions.csv"])
         #expect(try listing(out).map { try Data(contentsOf: out.appendingPathComponent($0)) } == before, "the earlier run's files, unchanged")
         #expect(listing(folder) == ["out", "r.json"])
     }
@@ -331,7 +331,7 @@ struct OutputCLITests {
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         for name in [dead, otherHost, alive] { try write("x", out, name) }
         #expect(try TangleSimBinary.run(["run", "r.json", "--out", "out"], in: folder).status == 0)
-        #expect(listing(out) == [alive, otherHost, "manifest.json", "summary.csv", "timeseries.csv"].sorted())
+        #expect(listing(out) == [alive, otherHost, "classes.csv", "manifest.json", "summary.csv", "timeseries.csv"].sorted())
     }
 
     @Test("two sweeps into one folder share the work: every run is simulated once, both write the full files")

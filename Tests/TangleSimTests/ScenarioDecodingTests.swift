@@ -124,6 +124,7 @@ struct ScenarioDecodingTests {
             network: .delay(.uniform(min: 0, max: 2.5)),
             tangle: TangleConfiguration(parents: 8, repeatedPicks: .collapse),
             metrics: MetricsConfiguration(orphanTimeout: 0.5, sampleInterval: 3, transactionLog: true)),
+        Scenario(name: "lazy", duration: 10, devices: [DeviceClass(count: 1, rate: 1), DeviceClass(count: 3, rate: 2, behaviour: .lazy(age: 60))]),
         Scenario(name: "tx", seed: 0, transactions: 1, devices: [DeviceClass(count: 2, rate: 0.5)],
                  network: .delay(.exponential(mean: 0.7))),
         Scenario(name: "ln", duration: 100, devices: [DeviceClass(count: 2, rate: 0.5)],
@@ -151,7 +152,8 @@ struct ScenarioDecodingTests {
               "devices": [
                 {
                   "count": 1000,
-                  "rate": 0.05
+                  "rate": 0.05,
+                  "behaviour": "honest"
                 }
               ],
               "network": {
@@ -214,6 +216,20 @@ struct ScenarioDecodingTests {
         #expect(scenario.applying(scenario.variants[1]).consensus == .cumulativeWeight(threshold: 50))
         #expect(scenario.applying(scenario.variants[0]).consensus == scenario.consensus)
         #expect(try Scenario(json: scenario.resolvedJSON, file: "bad.json") == scenario)
+    }
+
+    @Test func lazyDevicesRoundTrip() throws {
+        let scenario = try decode(
+            #"{"duration": 600, "devices": [{"count": 10, "rate": 1}, {"count": 2, "rate": 0.5, "behaviour": "lazy", "lazyAge": 60}, {"count": 1, "rate": 1, "behaviour": "honest"}]}"#)
+        #expect(scenario.devices.map(\.behaviour) == [.honest, .lazy(age: 60), .honest])
+        #expect(try Scenario(json: scenario.resolvedJSON, file: "bad.json") == scenario)
+        guard case .object(let object) = scenario.resolvedJSON, case .array(let devices) = object["devices"],
+              case .object(let lazy) = devices[1]
+        else {
+            Issue.record("devices is not a list of objects")
+            return
+        }
+        #expect(lazy.keys == ["count", "rate", "behaviour", "lazyAge"])
     }
 
     /// Every class of scenario error, with its exact text.
@@ -342,6 +358,14 @@ struct ScenarioDecodingTests {
         (minimal(#""consensus": {"kind": "pow"}"#), #"bad.json: consensus.kind: expected one of "none", "coordinator", "cumulativeWeight", got "pow""#),
         (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "reattachAfter": 30}]}"#, #"bad.json: devices[0]: reattachAfter needs a confirmation rule: set "consensus" to a coordinator or a cumulativeWeight threshold"#),
         (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "reattachAfter": 0}]}"#, "bad.json: devices[0].reattachAfter: expected a number of seconds, at least 1e-6, got 0"),
+        // Lazy devices.
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "behaviour": "lazy"}]}"#, "bad.json: devices[0].lazyAge: required key is missing (expected a number of seconds, at least 1e-6)"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1}, {"count": 1, "rate": 1, "behaviour": "lazy", "lazyAge": 0}]}"#, "bad.json: devices[1].lazyAge: expected a number of seconds, at least 1e-6, got 0"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "behaviour": "lazy", "lazyAge": 5e-7}]}"#, "bad.json: devices[0].lazyAge: expected a number of seconds, at least 1e-6, got 5e-07"),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "behaviour": "lazy", "lazyAge": "60"}]}"#, #"bad.json: devices[0].lazyAge: expected a number of seconds, at least 1e-6, got "60""#),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "behaviour": "sleepy"}]}"#, #"bad.json: devices[0].behaviour: expected one of "honest", "lazy", got "sleepy""#),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "lazyAge": 60}]}"#, #"bad.json: devices[0].lazyAge: lazyAge applies to lazy devices only: add "behaviour": "lazy""#),
+        (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "behaviour": "lazy", "lazyage": 60}]}"#, #"bad.json: devices[0].lazyage: unknown key "lazyage"; did you mean "lazyAge"?"#),
         (minimal(#""variants": [{"tipSelection": {"strategy": "uniform"}}]"#), "bad.json: variants[0].label: required key is missing (expected a non-empty string)"),
         (minimal(#""variants": [{"label": "a"}, {"label": "a"}]"#), #"bad.json: variants[1].label: duplicate label "a"; labels name the rows of the comparison"#),
         (minimal(#""variants": [{"label": "a", "tipSelection": {"strategy": "mcmc", "start": {"kind": "milestone", "depth": 2}}}]"#), #"bad.json: variants[0].tipSelection.start.kind: a "milestone" walk start needs coordinator milestones: add "consensus": {"kind": "coordinator", "interval": 10}"#),

@@ -117,8 +117,14 @@ public struct ConflictLedger {
     public private(set) var redraws = 0
     public private(set) var shortTransactions = 0
     public private(set) var refused = 0
+    /// The refused transactions of devices and adversaries, in order, for `rejected_rate`
+    /// and the rows of `classes.csv`.
+    public private(set) var refusedTransactions: [RefusedTransaction] = []
+
     /// Issue times of refused device transactions, for `rejected_rate`.
-    public private(set) var refusedDeviceTimes: [Double] = []
+    public var refusedDeviceTimes: [Double] {
+        refusedTransactions.lazy.filter { $0.issuer.kind == .device }.map(\.time)
+    }
 
     /// - Parameters:
     ///   - doubleSpendRate: the probability that a new payload spends again its device's
@@ -467,8 +473,9 @@ public struct ConflictLedger {
         }
     }
 
-    /// A refused transaction: counted, not issued.
-    public mutating func didRefuse(isDevice: Bool, now: Double) {
+    /// A refused transaction: counted, not issued. `isArrival`: a new payload, not a
+    /// reattachment.
+    public mutating func didRefuse(issuer: IssuerIdentity, isArrival: Bool, now: Double) {
         if case .doubleSpend(let member, _) = _pending {
             // The spend never entered the Tangle: the member keeps no payload, so that the
             // id goes to the next transaction untouched.
@@ -477,7 +484,9 @@ public struct ConflictLedger {
         }
         _pending = nil
         refused += 1
-        if isDevice { refusedDeviceTimes.append(now) }
+        if issuer.kind == .device || issuer.kind == .adversary {
+            refusedTransactions.append(RefusedTransaction(time: now, issuer: issuer, isArrival: isArrival))
+        }
     }
 
     /// `x` has an approver visible at every node: no view can offer it as a tip again, so
@@ -595,4 +604,15 @@ public struct ValidApprovers: ApproverFilter {
         let conflict = invalidBy[Int(x)]
         return conflict < 0 || binding[Int(conflict) * nodes + node] > now
     }
+}
+
+/// A device or adversary transaction refused at issue (no consistent parents, or an invalid
+/// spend): never appended to the Tangle, judged as rejected.
+public struct RefusedTransaction: Sendable, Equatable {
+    /// When it would have been issued.
+    public var time: Double
+    /// Who would have issued it.
+    public var issuer: IssuerIdentity
+    /// Whether it was a new payload (an arrival, counted as issued) rather than a reattachment.
+    public var isArrival: Bool
 }

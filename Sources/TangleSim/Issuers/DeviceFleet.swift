@@ -5,6 +5,10 @@
 /// Generic over the strategy and the arrival process so that the hot path (one arrival per
 /// transaction) is specialised. Draws: the arrival process from the arrivals stream, tip
 /// selection from the tip-selection stream, delays (delay model) from the delays stream.
+///
+/// A lazy class (`"behaviour": "lazy"`) approves the parents its ``LazyApproval`` holds
+/// instead of asking the strategy; a fleet without one pays one well-predicted branch per
+/// transaction for the possibility.
 public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issuer {
     /// The scenario's tip-selection strategy, with whatever state it keeps.
     public private(set) var selector: Selector
@@ -20,6 +24,11 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
     public let reattaches: Bool
     let _milestoneDepth: Int?
     var _index: Int32 = 0
+    /// Each device class's lazy parents (nil for an honest class); empty when every class
+    /// is honest.
+    var _lazy: [LazyApproval?]
+    /// Whether any class is lazy.
+    let _hasLazy: Bool
 
     /// Arrivals so far: new transactions (not reattachments).
     public private(set) var issued = 0
@@ -38,6 +47,8 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
         _transactionLimit = scenario.transactions ?? Int.max
         _reattachAfter = scenario.devices.map(\.reattachAfter)
         reattaches = _reattachAfter.contains { $0 != nil }
+        _hasLazy = scenario.devices.contains { $0.behaviour != .honest }
+        _lazy = _hasLazy ? scenario.devices.map { $0.behaviour.lazyAge.map(LazyApproval.init(age:)) } : []
         if case .milestone(let depth) = scenario.tipSelection.walkStart { _milestoneDepth = depth } else { _milestoneDepth = nil }
     }
 
@@ -60,6 +71,7 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
         for order: IssueOrder, now: Double, view: View, tangle: Tangle, latestMilestone: Int,
         milestones: MilestoneRecord, into parents: inout [Int32]
     ) {
+        if _hasLazy, _lazyParents(for: order, now: now, tangle: tangle, into: &parents) { return }
         var anchor: Int32 = 0
         if let depth = _milestoneDepth { anchor = milestones.ids[Swift.max(0, latestMilestone - depth)] }
         selector.selectParents(
@@ -70,16 +82,41 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
     /// ``chooseParents(for:now:view:tangle:latestMilestone:milestones:into:)`` where
     /// conflicts exist: every parent consistent with the others and the new transaction's
     /// spend (see ``TipSelector/selectConsistentParents(_:tangle:view:ledger:into:rng:)``).
+    /// A lazy class keeps, in order, those of its parents the ledger accepts.
     public mutating func chooseConsistentParents<View: TangleView>(
         for order: IssueOrder, now: Double, view: View, tangle: Tangle, latestMilestone: Int,
         milestones: MilestoneRecord, ledger: inout ConflictLedger, into parents: inout [Int32]
     ) {
+        if _hasLazy, _lazyParents(for: order, now: now, tangle: tangle, into: &parents) {
+            let chosen = parents
+            parents.removeAll(keepingCapacity: true)
+            for tip in chosen where ledger.accepts(tip) {
+                ledger.didChoose(tip)
+                parents.append(tip)
+            }
+            if !parents.isEmpty, parents.count < chosen.count { ledger.countShort() }
+            return
+        }
         var anchor: Int32 = 0
         if let depth = _milestoneDepth { anchor = milestones.ids[Swift.max(0, latestMilestone - depth)] }
         selector.selectConsistentParents(
             SelectionRequest(now: now, parents: _parents, repeatedPicks: _repeatedPicks, milestoneAnchor: anchor),
             tangle: tangle, view: view, ledger: &ledger, into: &parents, rng: _tipStream)
     }
+
+    /// Whether the device issuing `order` is lazy; if so, appends its class's parents to
+    /// `parents`.
+    @inline(never)
+    mutating func _lazyParents(for order: IssueOrder, now: Double, tangle: Tangle, into parents: inout [Int32]) -> Bool {
+        let deviceClass = _arrivals.deviceClass(of: order.issuer.id)
+        guard _lazy[deviceClass] != nil else { return false }
+        parents.append(contentsOf: _lazy[deviceClass]!.parents(k: _parents, now: now, tangle: tangle))
+        return true
+    }
+
+    /// Whether any device class is lazy: its transactions may approve transactions that are
+    /// no longer tips anywhere.
+    public var hasLazyClass: Bool { _hasLazy }
 
     /// After an arrival: stop at the scenario's transaction count, otherwise schedule the
     /// reattachment check (when the device's class reattaches) and the next arrival. After a

@@ -12,10 +12,14 @@ public struct RunMetrics {
     var nodeTips: NodeTipMetrics
     /// The rows of `timeseries.csv` so far.
     public private(set) var timeseries: [TimeseriesRow] = []
+    /// The rows of `classes.csv`, set by ``finish(at:tangle:confirmation:nodeAverage:issuerNodeTime:conflicts:refused:adversaryBehaviours:into:)``.
+    public private(set) var classes: [ClassRow] = []
     let _warmup: Double
+    let _devices: [DeviceClass]
 
     public init(scenario: Scenario) {
         _warmup = scenario.warmup
+        _devices = scenario.devices
         tips = TipMetrics(warmup: scenario.warmup)
         approval = ApprovalMetrics(orphanTimeout: scenario.metrics.orphanTimeout)
         nodeTips = NodeTipMetrics(warmup: scenario.warmup)
@@ -51,8 +55,14 @@ public struct RunMetrics {
     }
 
     /// Closes the run at `end` and computes its summary, judging every measured device
-    /// transaction once (in id order) for approval, propagation and confirmation.
+    /// transaction once (in id order) for approval, propagation and confirmation; and the
+    /// rows of `classes.csv` (``classes``), judging each measured device or adversary
+    /// transaction again within its class with the same judges.
     ///
+    /// - Parameters:
+    ///   - refused: the device and adversary transactions refused at issue.
+    ///   - adversaryBehaviours: each adversary's behaviour, for its row of `classes.csv`
+    ///     (transactions of adversaries beyond this list have no row).
     /// - Returns: the summary's measured columns (the caller adds what describes the run)
     ///   and, with a confirmation rule, the sorted latencies of the confirmed measured
     ///   payloads.
@@ -60,8 +70,8 @@ public struct RunMetrics {
     ///   latencies.
     mutating func finish(
         at end: Double, tangle: Tangle, confirmation: ConfirmationTracker?, nodeAverage: NodeAverage?,
-        issuerNodeTime: ((Int32, Double) -> Double)?, conflicts: ConflictOutcome?, refusedDeviceTimes: [Double],
-        into summary: inout RunSummary
+        issuerNodeTime: ((Int32, Double) -> Double)?, conflicts: ConflictOutcome?, refused: [RefusedTransaction],
+        adversaryBehaviours: [String], into summary: inout RunSummary
     ) -> [Double] {
         var conflictMetrics = ConflictMetrics()
         var propagation = PropagationMetrics()
@@ -69,20 +79,32 @@ public struct RunMetrics {
         var confirmations = confirmation.map { _ in
             ConfirmationMetrics(orphanTimeout: approval._orphanTimeout, nodeAverage: nodeAverage)
         }
+        var classMetrics = ClassMetrics(
+            devices: _devices, adversaryBehaviours: adversaryBehaviours, orphanTimeout: approval._orphanTimeout,
+            confirmation: confirmation != nil, nodeAverage: nodeAverage)
         approval.beginJudging(count: tangle.count)
         let issueTime = tangle.issueTime
         let rejectedMarks = conflicts?.rejected ?? []
-        for index in 1..<tangle.count where issueTime[index] >= _warmup {
+        for index in 1..<tangle.count {
             let x = Int32(truncatingIfNeeded: index)
-            guard tangle.isDeviceTransaction(x) else { continue }
-            propagation.add(x, in: tangle, end: end)
+            let issuer = tangle.issuer(of: x)
+            let row = classMetrics.row(of: issuer)
+            guard row >= 0 else { continue }
+            classMetrics.countIssued(row: row)
+            guard issueTime[index] >= _warmup else { continue }
             let isRejected = !rejectedMarks.isEmpty && rejectedMarks[index]
+            classMetrics.judge(
+                x, row: row, in: tangle, end: end, rejected: isRejected, confirmation: confirmation,
+                issuerNodeTime: issuerNodeTime)
+            guard issuer.kind == .device else { continue }
+            propagation.add(x, in: tangle, end: end)
             guard approval.judge(x, in: tangle, end: end, rejected: isRejected) else { continue }
             conflictMetrics.judge(rejected: isRejected)
             if let confirmation {
                 confirmations!.judge(x, in: tangle, confirmation: confirmation, issuerNodeTime: issuerNodeTime)
             }
         }
+        classes = classMetrics.rows(refused: refused, warmup: _warmup, end: end)
         tips.summarize(into: &summary, end: end)
         approval.summarize(into: &summary)
         var latencies: [Double] = []
@@ -94,7 +116,8 @@ public struct RunMetrics {
         propagation.summarize(into: &summary)
         nodeTips.summarize(into: &summary)
         conflictMetrics.summarize(
-            outcome: conflicts, refusedDeviceTimes: refusedDeviceTimes, warmup: _warmup, end: end,
+            outcome: conflicts, refusedDeviceTimes: refused.filter { $0.issuer.kind == .device }.map(\.time),
+            warmup: _warmup, end: end,
             orphanTimeout: approval._orphanTimeout, into: &summary)
         return latencies
     }

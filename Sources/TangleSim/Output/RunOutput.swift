@@ -1,6 +1,6 @@
 import Foundation
 
-/// The files of one run: `summary.csv`, `timeseries.csv`, `latency.csv` (with a confirmation
+/// The files of one run: `summary.csv`, `timeseries.csv`, `classes.csv`, `latency.csv` (with a confirmation
 /// rule), `conflicts.csv` (when the scenario has double spends), `transactions.csv` (when
 /// the scenario asks for it) and `manifest.json`, written
 /// atomically into one folder that holds nothing else of TangleSim's but pictures
@@ -17,6 +17,11 @@ public enum RunOutput {
     /// `timeseries.csv` of one run.
     public static func timeseriesCSV(_ rows: [TimeseriesRow]) -> String {
         CSVTable(header: TimeseriesRow.csvHeader, rows: rows.map(\.csvFields)).csvText
+    }
+
+    /// `classes.csv` of one run: a row per device class, then per adversary.
+    public static func classesCSV(_ rows: [ClassRow]) -> String {
+        CSVTable(header: ClassRow.csvHeader, rows: rows.map(\.csvFields)).csvText
     }
 
     /// The probabilities of `latency.csv`: 0, 0.01, ..., 0.99, 0.999, 1.
@@ -84,7 +89,7 @@ public enum RunOutput {
     /// that it did not write (an earlier run's `latency.csv`, a comparison's `compare.csv`).
     public static let fileNames = [
         "summary.csv", "timeseries.csv", "latency.csv", "transactions.csv", "manifest.json", "compare.csv",
-        "compare-latency.csv", "conflicts.csv", "attacks.csv",
+        "compare-latency.csv", "conflicts.csv", "attacks.csv", "classes.csv",
     ]
 
     /// Checks that `folder` may receive the results of a run or a comparison.
@@ -109,9 +114,10 @@ public enum RunOutput {
     public static func write(_ result: RunResult, scenarioFile: String, cost: RunCost, to folder: String) throws -> [String] {
         try checkFolder(folder)
         let set = try AtomicFileSet(folder: folder, owning: fileNames)
-        var names = ["summary.csv", "timeseries.csv"]
+        var names = ["summary.csv", "timeseries.csv", "classes.csv"]
         try set.stage("summary.csv", contents: summaryCSV([result.summary]))
         try set.stage("timeseries.csv", contents: timeseriesCSV(result.timeseries))
+        try set.stage("classes.csv", contents: classesCSV(result.classes))
         if result.scenario.consensus != .none {
             names.append("latency.csv")
             try set.stage("latency.csv", contents: latencyCSV(result.latencies))

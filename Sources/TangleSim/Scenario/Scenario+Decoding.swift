@@ -120,6 +120,11 @@ private enum _TopologyKind: String, CaseIterable {
     case fullMesh, randomRegular, wattsStrogatz, barabasiAlbert, edges
 }
 
+/// The behaviours a scenario can name in `devices[i].behaviour`.
+private enum _BehaviourName: String, CaseIterable {
+    case honest, lazy
+}
+
 /// The automatic attachments a scenario can name in `devices[i].nodes`.
 private enum _NodeAssignment: String, CaseIterable {
     case roundRobin, random
@@ -220,6 +225,7 @@ extension _Expectation where Value == DeviceClass {
                 rate: try reader.required(
                     "rate", .number("a positive number of transactions per second, at most 1e7") { $0 > 0 && $0 <= Scenario.highestDeviceRate }),
                 reattachAfter: try reader.optional("reattachAfter", .interval),
+                behaviour: try reader.deviceBehaviour(),
                 attachment: try reader.nodeAttachment())
         }
     }
@@ -435,6 +441,19 @@ private enum _ObjectReaderLookup {
 }
 
 extension _ObjectReader {
+    /// A device class's `behaviour` (`"honest"`, the default, or `"lazy"`) and, for a lazy
+    /// class, its required `lazyAge` (refused on an honest class).
+    mutating func deviceBehaviour() throws -> DeviceBehaviour {
+        switch try optional("behaviour", .oneOf(_BehaviourName.self)) ?? .honest {
+        case .honest:
+            if let age = member("lazyAge") {
+                throw age.failure(#"lazyAge applies to lazy devices only: add "behaviour": "lazy""#)
+            }
+            return .honest
+        case .lazy: return .lazy(age: try required("lazyAge", .interval))
+        }
+    }
+
     /// A device class's `node` (one node) or `nodes` (`"roundRobin"` or `"random"`); at most
     /// one of the two. Round robin when neither is given.
     mutating func nodeAttachment() throws -> NodeAttachment {

@@ -27,6 +27,8 @@ extension Scenario {
             devices.map { device in
                 var entry: JSONObject = ["count": .integer(Int64(device.count)), "rate": .number(device.rate)]
                 if let reattachAfter = device.reattachAfter { entry["reattachAfter"] = .number(reattachAfter) }
+                entry["behaviour"] = .string(device.behaviour.name)
+                if let lazyAge = device.behaviour.lazyAge { entry["lazyAge"] = .number(lazyAge) }
                 if network.gossip != nil {
                     switch device.attachment {
                     case .node(let node): entry["node"] = .integer(Int64(node))

@@ -121,14 +121,46 @@ public struct DeviceClass: Sendable, Equatable {
     /// Seconds after which a device issues an unconfirmed transaction again (same payload,
     /// new parents), or nil for never. Needs a consensus rule.
     public var reattachAfter: Double?
+    /// How the class's devices choose parents: by the scenario's strategy (honest, the
+    /// default) or lazily.
+    public var behaviour: DeviceBehaviour
     /// The gossip node the class's devices attach to (gossip networks only).
     public var attachment: NodeAttachment
 
-    public init(count: Int, rate: Double, reattachAfter: Double? = nil, attachment: NodeAttachment = .roundRobin) {
+    public init(
+        count: Int, rate: Double, reattachAfter: Double? = nil, behaviour: DeviceBehaviour = .honest,
+        attachment: NodeAttachment = .roundRobin
+    ) {
         self.count = count
         self.rate = rate
         self.reattachAfter = reattachAfter
+        self.behaviour = behaviour
         self.attachment = attachment
+    }
+}
+
+/// How a device class chooses the parents of its transactions (the model's "Adversaries",
+/// lazy devices).
+public enum DeviceBehaviour: Sendable, Equatable {
+    /// By the scenario's tip-selection strategy.
+    case honest
+    /// A fixed set of k transactions issued about `age` seconds earlier, chosen again every
+    /// `age` seconds (seconds, at least 1e-6): the k latest transactions visible to the
+    /// issuer among those issued at or before the choice's time − `age`.
+    case lazy(age: Double)
+
+    /// The behaviour's name as written in scenarios and in `classes.csv`.
+    public var name: String {
+        switch self {
+        case .honest: "honest"
+        case .lazy: "lazy"
+        }
+    }
+
+    /// The lazy age, for a lazy class.
+    public var lazyAge: Double? {
+        if case .lazy(let age) = self { return age }
+        return nil
     }
 }
 

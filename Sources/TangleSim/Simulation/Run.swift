@@ -7,6 +7,8 @@ public struct RunResult: Sendable {
     public var summary: RunSummary
     /// The rows of `timeseries.csv`.
     public var timeseries: [TimeseriesRow]
+    /// The rows of `classes.csv`: each device class, then each adversary.
+    public var classes: [ClassRow] = []
     /// The whole Tangle, kept only when the scenario asks for a transaction log.
     public var tangle: Tangle?
     /// Events the engine handled.
@@ -123,7 +125,7 @@ public enum Simulation {
         progress?(1)
         return RunResult(
             scenario: scenario, replication: replication, summary: summary,
-            timeseries: simulation.metrics.timeseries,
+            timeseries: simulation.metrics.timeseries, classes: simulation.metrics.classes,
             tangle: scenario.metrics.transactionLog ? simulation.tangle : nil,
             events: engine.handledEvents, walkStatistics: simulation.devices.selector.walkStatistics,
             latencies: latencies,

@@ -56,6 +56,9 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     public let replication: Int
 
     let _sampleInterval: Double
+    /// Whether the conflict ledger keeps every footprint (lazy devices approve transactions
+    /// that are no longer tips).
+    let _keepsFootprints: Bool
     var _parentScratch: [Int32] = []
 
     /// Creates a simulation holding only the genesis; call ``start(_:)`` to schedule the
@@ -78,6 +81,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         visibleTips.insert(0)
         metrics = RunMetrics(scenario: scenario)
         _sampleInterval = scenario.metrics.sampleInterval
+        _keepsFootprints = devices.hasLazyClass
         _parentScratch.reserveCapacity(TangleConfiguration.maximumParents)
         switch scenario.consensus {
         case .none:
@@ -104,7 +108,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             if case .mcmc = selection { return true } else { return false }
         }
         _releasesFootprints =
-            scenario.consensus.coordinator.map { !walks(scenario.tipSelection) && !walks($0.tipSelection) } ?? true
+            !_keepsFootprints
+            && (scenario.consensus.coordinator.map { !walks(scenario.tipSelection) && !walks($0.tipSelection) } ?? true)
         if scenario.hasConflicts {
             conflicts = ConflictLedger(
                 doubleSpendRate: scenario.payments.doubleSpendRate, devices: scenario.deviceCount, nodes: network.nodes,
@@ -145,7 +150,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 tangle.forEachParent(of: x) { visibleTips.remove($0) }
             } else {
                 // A parent leaving the global tip set can never be chosen again, except a
-                // milestone, which the next milestone approves as the previous one.
+                // milestone, which the next milestone approves as the previous one — and any
+                // transaction, when lazy devices approve old ones: then nothing is released.
                 tangle.forEachParent(of: x) { parent in
                     if visibleTips.remove(parent), _releasesFootprints, parent != 0, !tangle.isMilestone(parent) {
                         conflicts!.release(parent)
@@ -222,7 +228,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 ledger: &conflicts, parents: &_parentScratch)
         }
         if visibleAt.isNaN {
-            conflicts!.didRefuse(isDevice: order.issuer.kind == .device, now: now)
+            conflicts!.didRefuse(issuer: order.issuer, isArrival: order.payload == nil, now: now)
             return -1
         }
         precondition(visibleAt.isFinite || order.withheld, "only a withheld transaction waits for its release")
@@ -286,7 +292,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         let ownMember: Int32?
         switch spend {
         case .refuse:
-            conflicts!.didRefuse(isDevice: order.issuer.kind == .device, now: now)
+            conflicts!.didRefuse(issuer: order.issuer, isArrival: order.payload == nil, now: now)
             return nil
         case .member(let member): ownMember = member
         case .fresh: ownMember = nil
@@ -454,7 +460,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             } : nil
         let latencies = metrics.finish(
             at: end, tangle: tangle, confirmation: confirmation, nodeAverage: nodeAverage, issuerNodeTime: issuerNodeTime,
-            conflicts: outcome, refusedDeviceTimes: conflicts?.refusedDeviceTimes ?? [], into: &summary)
+            conflicts: outcome, refused: conflicts?.refusedTransactions ?? [],
+            adversaryBehaviours: issuers.compactMap { ($0 as? Adversary)?.configuration.attack.kindName }, into: &summary)
         let attacks = issuers.compactMap { issuer in
             (issuer as? Adversary).map { AttackRecord(adversary: $0, outcome: outcome, tangle: tangle) }
         }

@@ -1,0 +1,141 @@
+/// One row of `classes.csv`: what one device class or adversary issued and how its
+/// transactions fared, with the definitions `summary.csv` uses for all devices.
+public struct ClassRow: Sendable, Equatable {
+    /// `devices[i]` or `adversaries[i]`, as in the scenario.
+    public var label: String
+    /// `honest`, `lazy`, or an adversary's attack kind.
+    public var behaviour: String
+    /// Transactions issued: arrivals (those refused at issue included) and reattachments.
+    public var issued: Int
+    /// Transactions in the Tangle issued at or after `warmup` (as `measured_transactions`).
+    public var measured: Int
+    /// As `left_behind_rate`, over the class's transactions.
+    public var leftBehindRate: Double
+    /// As `rejected_rate`, over the class's transactions and refusals.
+    public var rejectedRate: Double
+    /// As `latency_mean`, `latency_p50`, `latency_p99`, over the class's payloads (NaN
+    /// without a confirmation rule).
+    public var latencyMean: Double
+    public var latencyP50: Double
+    public var latencyP99: Double
+
+    /// The columns of `classes.csv`, in order.
+    public static let csvHeader = [
+        "class", "behaviour", "issued", "measured", "left_behind_rate", "rejected_rate", "latency_mean", "latency_p50",
+        "latency_p99",
+    ]
+
+    /// This row's fields, in the order of ``csvHeader``.
+    public var csvFields: [CSVValue] {
+        [
+            .text(label), .text(behaviour), .integer(issued), .integer(measured), .real(leftBehindRate),
+            .real(rejectedRate), .real(latencyMean), .real(latencyP50), .real(latencyP99),
+        ]
+    }
+}
+
+/// The end-of-run judging of ``RunMetrics`` split by issuer: one ``ApprovalMetrics``,
+/// ``ConflictMetrics`` and ``ConfirmationMetrics`` per device class and per adversary, fed
+/// the same transactions in the same order as the run's own, so that every column of
+/// `classes.csv` has exactly the definition of the `summary.csv` column it is named after.
+///
+/// Rows: the device classes in scenario order, then the adversaries by index.
+struct ClassMetrics {
+    /// The first device of each class (classes number devices consecutively).
+    let _classFirstDevice: [Int32]
+    let _labels: [String]
+    let _behaviours: [String]
+    var _issued: [Int]
+    var _approval: [ApprovalMetrics]
+    var _conflicts: [ConflictMetrics]
+    var _confirmations: [ConfirmationMetrics]?
+
+    /// Rows for the classes of `devices` and for adversaries with the given behaviours.
+    init(
+        devices: [DeviceClass], adversaryBehaviours: [String], orphanTimeout: Double, confirmation: Bool,
+        nodeAverage: NodeAverage?
+    ) {
+        var first: [Int32] = []
+        var next: Int32 = 0
+        for deviceClass in devices {
+            first.append(next)
+            next += Int32(deviceClass.count)
+        }
+        _classFirstDevice = first
+        _labels = devices.indices.map { "devices[\($0)]" } + adversaryBehaviours.indices.map { "adversaries[\($0)]" }
+        _behaviours = devices.map(\.behaviour.name) + adversaryBehaviours
+        let rows = _labels.count
+        _issued = Array(repeating: 0, count: rows)
+        _approval = Array(repeating: ApprovalMetrics(orphanTimeout: orphanTimeout), count: rows)
+        _conflicts = Array(repeating: ConflictMetrics(), count: rows)
+        _confirmations =
+            confirmation
+            ? Array(repeating: ConfirmationMetrics(orphanTimeout: orphanTimeout, nodeAverage: nodeAverage), count: rows) : nil
+    }
+
+    /// The row of `issuer`'s transactions, or −1 (the genesis, the coordinator).
+    ///
+    /// - Complexity: O(log classes).
+    func row(of issuer: IssuerIdentity) -> Int {
+        switch issuer.kind {
+        case .device:
+            var low = 0, high = _classFirstDevice.count - 1
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if _classFirstDevice[middle] <= issuer.id { low = middle } else { high = middle - 1 }
+            }
+            return low
+        case .adversary:
+            let row = _classFirstDevice.count + Int(issuer.id)
+            return row < _labels.count ? row : -1
+        case .genesis, .coordinator:
+            return -1
+        }
+    }
+
+    /// Counts a transaction of `row` in the Tangle, issued at any time.
+    mutating func countIssued(row: Int) {
+        _issued[row] += 1
+    }
+
+    /// Judges measured transaction `x` of `row`, as the run's own judging does.
+    mutating func judge(
+        _ x: Int32, row: Int, in tangle: Tangle, end: Double, rejected: Bool, confirmation: ConfirmationTracker?,
+        issuerNodeTime: ((Int32, Double) -> Double)?
+    ) {
+        guard _approval[row].judge(x, in: tangle, end: end, rejected: rejected) else { return }
+        _conflicts[row].judge(rejected: rejected)
+        if let confirmation {
+            _confirmations![row].judge(x, in: tangle, confirmation: confirmation, issuerNodeTime: issuerNodeTime)
+        }
+    }
+
+    /// The rows of `classes.csv`; `refused` transactions count as issued (arrivals) and as
+    /// judged and rejected (as in `rejected_rate`).
+    mutating func rows(refused: [RefusedTransaction], warmup: Double, end: Double) -> [ClassRow] {
+        var refusedTimes = Array(repeating: [Double](), count: _labels.count)
+        for transaction in refused {
+            let row = row(of: transaction.issuer)
+            guard row >= 0 else { continue }
+            refusedTimes[row].append(transaction.time)
+            if transaction.isArrival { _issued[row] += 1 }
+        }
+        return _labels.indices.map { row in
+            var summary = RunSummary()
+            _approval[row].summarize(into: &summary)
+            _conflicts[row].summarize(
+                outcome: nil, refusedDeviceTimes: refusedTimes[row], warmup: warmup, end: end,
+                orphanTimeout: _approval[row]._orphanTimeout, into: &summary)
+            if _confirmations != nil {
+                _ = _confirmations![row].summarize(into: &summary)
+            } else {
+                ConfirmationMetrics.summarizeWithoutRule(into: &summary)
+            }
+            return ClassRow(
+                label: _labels[row], behaviour: _behaviours[row], issued: _issued[row],
+                measured: summary.integer(.measuredTransactions), leftBehindRate: summary.number(.leftBehindRate),
+                rejectedRate: summary.number(.rejectedRate), latencyMean: summary.number(.latencyMean),
+                latencyP50: summary.number(.latencyP50), latencyP99: summary.number(.latencyP99))
+        }
+    }
+}
