@@ -31,9 +31,14 @@ public struct ApprovalMetrics: Sendable {
     var censored = 0
     var leftBehind = 0
     var firstApproval: [Double] = []
+    /// Whether the end-of-run judgement keeps first-approval times (for their quantiles).
+    let _keepsFirstApprovals: Bool
 
-    public init(orphanTimeout: Double) {
+    /// - Parameter keepsFirstApprovals: false for a judge that needs only the left-behind
+    ///   counts (a row of `classes.csv`): its first-approval columns are then undefined.
+    public init(orphanTimeout: Double, keepsFirstApprovals: Bool = true) {
         _orphanTimeout = orphanTimeout
+        _keepsFirstApprovals = keepsFirstApprovals
     }
 
     /// Whether `x`'s first approver was issued within `orphanTimeout` of `x`.
@@ -71,7 +76,7 @@ public struct ApprovalMetrics: Sendable {
             return false
         }
         if isApprovedWithinTimeout(x, in: tangle) {
-            firstApproval.append(tangle.issueTime[Int(tangle.firstApprover(of: x)!)] - issue)
+            if _keepsFirstApprovals { firstApproval.append(tangle.issueTime[Int(tangle.firstApprover(of: x)!)] - issue) }
         } else if !rejected {
             leftBehind += 1
         }

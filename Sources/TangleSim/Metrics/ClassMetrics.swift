@@ -39,7 +39,9 @@ public struct ClassRow: Sendable, Equatable {
 /// the same transactions in the same order as the run's own, so that every column of
 /// `classes.csv` has exactly the definition of the `summary.csv` column it is named after.
 ///
-/// Rows: the device classes in scenario order, then the adversaries by index.
+/// Rows: the device classes in scenario order, then the adversaries by index. A single row
+/// (one device class, no adversary) is the summary's own judgement: it is not judged again,
+/// so that a run with one class pays only for counting.
 struct ClassMetrics {
     /// The first device of each class (classes number devices consecutively).
     let _classFirstDevice: [Int32]
@@ -66,12 +68,22 @@ struct ClassMetrics {
         _behaviours = devices.map(\.behaviour.name) + adversaryBehaviours
         let rows = _labels.count
         _issued = Array(repeating: 0, count: rows)
-        _approval = Array(repeating: ApprovalMetrics(orphanTimeout: orphanTimeout), count: rows)
+        guard rows > 1 else {
+            _approval = []
+            _conflicts = []
+            _confirmations = nil
+            return
+        }
+        _approval = Array(repeating: ApprovalMetrics(orphanTimeout: orphanTimeout, keepsFirstApprovals: false), count: rows)
         _conflicts = Array(repeating: ConflictMetrics(), count: rows)
         _confirmations =
             confirmation
             ? Array(repeating: ConfirmationMetrics(orphanTimeout: orphanTimeout, nodeAverage: nodeAverage), count: rows) : nil
     }
+
+    /// Whether the rows are judged here: more than one row (otherwise the summary's values
+    /// are the row's, see ``rows(summary:refused:)``).
+    var judgesRows: Bool { _labels.count > 1 }
 
     /// The row of `issuer`'s transactions, or −1 (the genesis, the coordinator).
     ///
@@ -93,9 +105,9 @@ struct ClassMetrics {
         }
     }
 
-    /// Counts a transaction of `row` in the Tangle, issued at any time.
-    mutating func countIssued(row: Int) {
-        _issued[row] += 1
+    /// Counts `count` transactions of `row` in the Tangle, issued at any time.
+    mutating func countIssued(row: Int, _ count: Int = 1) {
+        _issued[row] += count
     }
 
     /// Judges measured transaction `x` of `row`, as the run's own judging does.
@@ -111,8 +123,9 @@ struct ClassMetrics {
     }
 
     /// The rows of `classes.csv`; `refused` transactions count as issued (arrivals) and as
-    /// judged and rejected (as in `rejected_rate`).
-    mutating func rows(refused: [RefusedTransaction], warmup: Double, end: Double) -> [ClassRow] {
+    /// judged and rejected (as in `rejected_rate`). With a single row, `summary` (the run's
+    /// summary, complete) gives its measured columns.
+    mutating func rows(summary runSummary: RunSummary, refused: [RefusedTransaction], warmup: Double, end: Double) -> [ClassRow] {
         var refusedTimes = Array(repeating: [Double](), count: _labels.count)
         for transaction in refused {
             let row = row(of: transaction.issuer)
@@ -121,6 +134,7 @@ struct ClassMetrics {
             if transaction.isArrival { _issued[row] += 1 }
         }
         return _labels.indices.map { row in
+            guard judgesRows else { return _row(row, summary: runSummary) }
             var summary = RunSummary()
             _approval[row].summarize(into: &summary)
             _conflicts[row].summarize(
@@ -131,11 +145,16 @@ struct ClassMetrics {
             } else {
                 ConfirmationMetrics.summarizeWithoutRule(into: &summary)
             }
-            return ClassRow(
-                label: _labels[row], behaviour: _behaviours[row], issued: _issued[row],
-                measured: summary.integer(.measuredTransactions), leftBehindRate: summary.number(.leftBehindRate),
-                rejectedRate: summary.number(.rejectedRate), latencyMean: summary.number(.latencyMean),
-                latencyP50: summary.number(.latencyP50), latencyP99: summary.number(.latencyP99))
+            return _row(row, summary: summary)
         }
+    }
+
+    /// Row `row` with the measured columns of `summary`.
+    func _row(_ row: Int, summary: RunSummary) -> ClassRow {
+        ClassRow(
+            label: _labels[row], behaviour: _behaviours[row], issued: _issued[row],
+            measured: summary.integer(.measuredTransactions), leftBehindRate: summary.number(.leftBehindRate),
+            rejectedRate: summary.number(.rejectedRate), latencyMean: summary.number(.latencyMean),
+            latencyP50: summary.number(.latencyP50), latencyP99: summary.number(.latencyP99))
     }
 }

@@ -85,18 +85,24 @@ public struct RunMetrics {
         approval.beginJudging(count: tangle.count)
         let issueTime = tangle.issueTime
         let rejectedMarks = conflicts?.rejected ?? []
+        let judgesClasses = classMetrics.judgesRows
+        var deviceTransactions = 0
         for index in 1..<tangle.count {
             let x = Int32(truncatingIfNeeded: index)
-            let issuer = tangle.issuer(of: x)
-            let row = classMetrics.row(of: issuer)
-            guard row >= 0 else { continue }
-            classMetrics.countIssued(row: row)
-            guard issueTime[index] >= _warmup else { continue }
+            let isDevice = tangle.isDeviceTransaction(x)
+            if isDevice { deviceTransactions += 1 }
+            guard issueTime[index] >= _warmup || judgesClasses else { continue }
             let isRejected = !rejectedMarks.isEmpty && rejectedMarks[index]
-            classMetrics.judge(
-                x, row: row, in: tangle, end: end, rejected: isRejected, confirmation: confirmation,
-                issuerNodeTime: issuerNodeTime)
-            guard issuer.kind == .device else { continue }
+            if judgesClasses {
+                let row = classMetrics.row(of: tangle.issuer(of: x))
+                guard row >= 0 else { continue }
+                classMetrics.countIssued(row: row)
+                guard issueTime[index] >= _warmup else { continue }
+                classMetrics.judge(
+                    x, row: row, in: tangle, end: end, rejected: isRejected, confirmation: confirmation,
+                    issuerNodeTime: issuerNodeTime)
+            }
+            guard isDevice else { continue }
             propagation.add(x, in: tangle, end: end)
             guard approval.judge(x, in: tangle, end: end, rejected: isRejected) else { continue }
             conflictMetrics.judge(rejected: isRejected)
@@ -104,7 +110,6 @@ public struct RunMetrics {
                 confirmations!.judge(x, in: tangle, confirmation: confirmation, issuerNodeTime: issuerNodeTime)
             }
         }
-        classes = classMetrics.rows(refused: refused, warmup: _warmup, end: end)
         tips.summarize(into: &summary, end: end)
         approval.summarize(into: &summary)
         var latencies: [Double] = []
@@ -119,6 +124,8 @@ public struct RunMetrics {
             outcome: conflicts, refusedDeviceTimes: refused.filter { $0.issuer.kind == .device }.map(\.time),
             warmup: _warmup, end: end,
             orphanTimeout: approval._orphanTimeout, into: &summary)
+        if !judgesClasses { classMetrics.countIssued(row: 0, deviceTransactions) }
+        classes = classMetrics.rows(summary: summary, refused: refused, warmup: _warmup, end: end)
         return latencies
     }
 }
