@@ -18,7 +18,8 @@
 /// as parents — those with no approver visible everywhere (parents are always tips of some
 /// view). When a transaction gets an approver visible everywhere its reference is released
 /// (``release(_:)``), and a set nobody references is freed: memory follows the live tips,
-/// not the run's length.
+/// not the run's length. (Lazy devices approve transactions that are no longer tips; with
+/// them the simulation releases nothing, and memory follows the run's length.)
 ///
 /// A payload becomes a member only when a second spend of its output appears; its own
 /// transactions and their live descendants then gain it retroactively, by one search of
