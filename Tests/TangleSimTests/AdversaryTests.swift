@@ -72,7 +72,7 @@ struct AdversaryTests {
     @Test func refusedOnGossipForNow() {
         let text = attackScenario(
             #"{"kind": "tipInflation", "rate": 5}"#,
-            extra: #""network": {"model": "gossip", "nodes": 4, "topology": "fullMesh", "linkLatency": 0.1}"#)
+            extra: #""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1}"#)
         #expect(decodeError(text)?.contains("adversaries run on the delay network only") == true)
     }
 
@@ -147,5 +147,50 @@ struct AdversaryTests {
             #expect(result.conflicts?.records.allSatisfy { !$0.doubleConfirmed } == true)
             #expect(result.summary[.doubleConfirmations] == .integer(0))
         }
+    }
+
+    /// The weights walks read stay exact when a whole withheld branch becomes visible at once
+    /// (its transactions issued long before, some of their ancestors far outside a small
+    /// ring): checked against the brute-force count at random moments, before and after the
+    /// release, for the windowed tracker and the genesis tracker.
+    @Test(arguments: 1...4)
+    func weightsStayExactAcrossReleases(seed: UInt64) throws {
+        let rng = RandomStream(gslSeed: UInt(seed))
+        let adversaries = [
+            AdversaryConfiguration(attack: .doubleSpend(acceptWeight: 1_000_000, releaseAfter: 30, persist: 10), start: 40, rate: 8),
+            AdversaryConfiguration(attack: .parasiteChain(depth: 20, releaseAfter: 25, tips: 4), start: 45, rate: 5),
+        ]
+        let w = 2.0 + rng.uniform() * 3
+        var scenario = Scenario(
+            name: "weights", seed: seed, duration: 120, devices: [DeviceClass(count: 10, rate: 2 + rng.uniform() * 3)],
+            network: .delay(.exponential(mean: 0.5 + rng.uniform())),
+            tipSelection: .mcmc(alpha: rng.uniform(), start: .window(W: w)), adversaries: adversaries)
+        scenario.tangle.parents = 2
+        func check<W: CumulativeWeights>(_ weights: W, exactFor: (Int32, Tangle, W) -> Bool) {
+            let selector = MCMCTipSelector(alpha: scenario.tipSelection.alpha, start: .window(W: w), weights: weights)
+            var simulation = delaySimulation(scenario, selector: selector)
+            var engine = Engine<TangleEvent>()
+            simulation.start(&engine)
+            var moment = 0.0
+            var checked = 0
+            while moment < 110 {
+                moment += 3 + rng.uniform() * 8
+                _ = engine.run(until: moment, handler: &simulation)
+                let tangle = simulation.tangle
+                let weights = simulation.devices.selector.weights
+                for x in 0..<tangle.count where exactFor(Int32(x), tangle, weights) {
+                    let expected = bruteForceWeight(of: Int32(x), in: tangle, visible: { tangle.visibleTime[Int($0)] <= moment })
+                    #expect(weights.weight(of: Int32(x)) == expected, "transaction \(x) at \(moment)")
+                    checked += 1
+                }
+            }
+            #expect(checked > 0)
+            #expect(simulation.issuers.allSatisfy { ($0 as? Adversary)?.releaseTime.isNaN == false }, "both branches released")
+        }
+        // A ring of 64 wraps many times; walks need the transactions issued after now − 2W.
+        check(WindowedWeights(initialCapacity: 64)) { x, tangle, weights in
+            tangle.count - 1 - Int(x) < weights.capacity
+        }
+        check(PastConeWeights(cacheLimitWords: 1 << 12)) { _, _, _ in true }
     }
 }

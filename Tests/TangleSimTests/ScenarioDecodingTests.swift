@@ -238,7 +238,7 @@ struct ScenarioDecodingTests {
         ("[]", #"bad.json: expected a JSON object with the scenario's keys, like {"duration": 600, "devices": [...]}, got an array"#),
         (#"{"devices": [{"count": 1, "rate": 1}]}"#, #"bad.json: no stop condition: set "duration" (seconds) or "transactions" (a count), or both"#),
         (minimal(#""sed": 3"#), #"bad.json: sed: unknown key "sed"; did you mean "seed"?"#),
-        (minimal(#""zzz": 3"#), "bad.json: zzz: unknown key \"zzz\"; known keys: name, description, seed, duration, transactions, warmup, devices, network, tangle, tipSelection, metrics, consensus, payments, variants"),
+        (minimal(#""zzz": 3"#), "bad.json: zzz: unknown key \"zzz\"; known keys: name, description, seed, duration, transactions, warmup, devices, network, tangle, tipSelection, metrics, consensus, payments, adversaries, variants"),
         // Top-level fields.
         (minimal(#""name": "my run""#), #"bad.json: name: expected a name of 1 to 100 characters from A-Z, a-z, 0-9, ".", "_" and "-", other than "." and "..", got "my run""#),
         (minimal(#""name": "..""#), #"bad.json: name: expected a name of 1 to 100 characters from A-Z, a-z, 0-9, ".", "_" and "-", other than "." and "..", got "..""#),
