@@ -109,4 +109,9 @@ public struct RunSummary: Sendable, Equatable {
     public var propagationMax: Double { number(.propagationMax) }
     public var coordinatorLatencyMean: Double { number(.coordinatorLatencyMean) }
     public var issuerNodeLatencyMean: Double { number(.issuerNodeLatencyMean) }
+    public var conflictsSettled: Int { integer(.conflictsSettled) }
+    public var settleTimeMean: Double { number(.settleTimeMean) }
+    public var doubleConfirmations: Int { integer(.doubleConfirmations) }
+    public var attackSuccesses: Int { integer(.attackSuccesses) }
+    public var rejectedRate: Double { number(.rejectedRate) }
 }

@@ -90,4 +90,21 @@ public enum CheckStatistics {
         guard se > 0 else { return (difference, 0, .nan, difference > 0 ? 0 : 1) }
         return (difference, se, df, gsl_cdf_tdist_Q(difference / se, df))
     }
+
+    /// Fisher's exact test that group `a`'s success probability exceeds group `b`'s: the
+    /// probability, given both groups' sizes and the total of successes, of `a` having at
+    /// least its successes (hypergeometric, `gsl_cdf_hypergeometric_Q`).
+    public static func fisherGreater(_ a: (successes: Int, runs: Int), _ b: (successes: Int, runs: Int)) -> Double {
+        let total = a.successes + b.successes
+        guard a.successes > 0 else { return 1 }
+        return gsl_cdf_hypergeometric_Q(
+            UInt32(a.successes - 1), UInt32(total), UInt32(a.runs + b.runs - total), UInt32(a.runs))
+    }
+
+    /// The one-sided Clopper–Pearson upper bound, at `significance`, of a success probability
+    /// from `successes` in `trials`: the p with P(X ≤ successes | p) = significance.
+    public static func binomialUpperBound(successes: Int, trials: Int, significance: Double) -> Double {
+        guard successes < trials else { return 1 }
+        return gsl_cdf_beta_Qinv(significance, Double(successes + 1), Double(trials - successes))
+    }
 }

@@ -7,7 +7,8 @@ import Foundation
 /// its standard error over independent replications, a slope its weighted least-squares
 /// standard error, and the half-width is Student's t quantile times that error. Each check is
 /// made at significance ``significance`` (0.1%), so a correct simulator fails one of the
-/// thirteen checks with probability at most about 1.3% (Bonferroni). Seeds are the
+/// eighteen checks with probability at most about 1.8% (Bonferroni; the coordinator attack
+/// check is exact and cannot fail by chance). Seeds are the
 /// scenarios' own, so a given version of the code always prints the same table.
 ///
 /// The simulations run on ``jobs`` threads; nothing here prints or writes files.
@@ -17,7 +18,9 @@ public struct PaperChecks: Sendable {
     public static let significance = 0.001
 
     /// The scenario files the checks read, in the order they run.
-    public static let files = [tipsFile, weightFile, alphaFile, coordinatorFile]
+    public static let files = [
+        tipsFile, weightFile, alphaFile, coordinatorFile, tipInflationFile, doubleSpendFile, coordinatorAttackFile,
+    ]
     /// Uniform selection over a sweep of lambda·h (tips, first approval, Little's law).
     public static let tipsFile = "urts-tips.json"
     /// Uniform selection, one run with a transaction log (cumulative weight growth).
@@ -26,6 +29,13 @@ public struct PaperChecks: Sendable {
     public static let alphaFile = "mcmc-alpha.json"
     /// A coordinator over a sweep of milestone intervals and loads.
     public static let coordinatorFile = "coordinator-latency.json"
+
+    /// Tip inflation below and above lambda·(k − 1).
+    public static let tipInflationFile = "attacks-tip-inflation.json"
+    /// The large-weight double spend without a coordinator, over strategies and attacker rates.
+    public static let doubleSpendFile = "attacks-double-spend.json"
+    /// The same attack against a coordinator.
+    public static let coordinatorAttackFile = "attacks-coordinator.json"
 
     /// The folder holding the paper scenarios (`Scenarios/papers`).
     public var folder: String
@@ -50,6 +60,9 @@ public struct PaperChecks: Sendable {
         checks += try weightChecks(progress)
         checks += try alphaChecks(progress)
         checks += try coordinatorChecks(progress)
+        checks += try tipInflationChecks(progress)
+        checks += try doubleSpendChecks(progress)
+        checks += try coordinatorAttackChecks(progress)
         return checks
     }
 
@@ -228,6 +241,141 @@ public struct PaperChecks: Sendable {
             }
         }
         return checks
+    }
+
+    // MARK: - Attacks (Popov, section 4)
+
+    /// Tip inflation against URTS: each tip is chosen by an honest transaction at rate
+    /// k·lambda/L and stays a visible tip until h after that, while tips arrive at lambda + r
+    /// (honest and attacker); Little's law gives L = (lambda + r)·(L/(k·lambda) + h), so
+    /// L = k·lambda·h·(lambda + r)/(lambda·(k − 1) − r), finite only below r = lambda·(k − 1)
+    /// (it is 2·lambda·h at r = 0, Popov's L0). Above it, each honest transaction removes k
+    /// tips and adds one while the attacker adds r a second: the tips grow by at least
+    /// r − lambda·(k − 1) a second, so their average over [warmup, end] is at least that
+    /// growth times (warmup + end)/2. `mean_tips` counts from issue: by Little's law the
+    /// same L.
+    func tipInflationChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
+        let sweep = try loadSweep(Self.tipInflationFile, quickReplications: 5)
+        for point in sweep.points {
+            let scenario = point.scenario
+            guard scenario.tipSelection == .uniform, case .delay(.constant) = scenario.network, scenario.consensus == .none,
+                scenario.adversaries.count == 1, case .tipInflation(.genesis) = scenario.adversaries[0].attack,
+                scenario.adversaries[0].start == 0, scenario.tangle.repeatedPicks == .distinct
+            else {
+                throw ScenarioError(
+                    file: sweep.file, path: "adversaries",
+                    message: "the check's formula needs uniform selection with distinct picks, a constant delay, no consensus rule and one tipInflation adversary on the genesis from time 0")
+            }
+        }
+        progress("\(sweep.file): \(sweep.runCount) runs (tip inflation, attacker rate swept)")
+        let runs = try summaries(of: sweep)
+        let r = sweep.replications
+        let tTwo = CheckStatistics.t(1 - Self.significance / 2, degreesOfFreedom: r - 1)
+        let tOne = CheckStatistics.t(1 - Self.significance, degreesOfFreedom: r - 1)
+        var checks: [PaperCheck] = []
+        for (point, summaries) in zip(sweep.points, runs) {
+            let scenario = point.scenario
+            let lambda = scenario.lambda
+            let k = Double(scenario.tangle.parents)
+            let rate = scenario.adversaries[0].rate
+            guard case .delay(.constant(let h)) = scenario.network else { continue }
+            let threshold = lambda * (k - 1)
+            let tips = CheckStatistics.meanAndStandardError(summaries.map(\.meanTips))
+            if rate < threshold {
+                let expected = k * lambda * h * (lambda + rate) / (threshold - rate)
+                checks.append(
+                    PaperCheck(
+                        name: "tip inflation at r = \(Self.compact(rate))/s < lambda·(k−1): stationary tips [§4, res-sim-tangle]",
+                        measured: Self.fixed(tips.mean, 1), expected: Self.fixed(expected, 1),
+                        tolerance: "±" + Self.fixed(tTwo * tips.standardError, 1),
+                        basis: "k·lambda·h·(lambda+r)/(lambda(k−1)−r); t(\(Self.level(two: true)), \(r - 1))·SE",
+                        passed: abs(tips.mean - expected) <= tTwo * tips.standardError))
+            } else {
+                let bound = (rate - threshold) * (scenario.warmup + summaries[0].duration) / 2
+                let lowest = tips.mean - tOne * tips.standardError
+                checks.append(
+                    PaperCheck(
+                        name: "tip inflation at r = \(Self.compact(rate))/s > lambda·(k−1): tips grow by r − lambda·(k−1) a second",
+                        measured: Self.fixed(lowest, 1), expected: "> " + Self.fixed(bound, 1), tolerance: "lower bound",
+                        basis: "mean − t(\(Self.level(two: false)), \(r - 1))·SE against (r − lambda(k−1))·(warmup + end)/2",
+                        passed: lowest > bound))
+            }
+        }
+        return checks
+    }
+
+    /// The large-weight double spend against walks from the genesis, no coordinator: the
+    /// attacker at the highest swept rate (above lambda) against the one at the lowest, over
+    /// every point with walks of alpha ≥ 0.1 pooled. Success counts are compared by Fisher's
+    /// exact test (one-sided), and the slow attacker's success probability is bounded by its
+    /// one-sided Clopper–Pearson bound.
+    func doubleSpendChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
+        let sweep = try loadSweep(Self.doubleSpendFile, quickReplications: 14)
+        for point in sweep.points {
+            guard point.scenario.adversaries.count == 1, case .doubleSpend = point.scenario.adversaries[0].attack,
+                point.scenario.consensus == .none
+            else {
+                throw ScenarioError(
+                    file: sweep.file, path: "adversaries", message: "the check needs one doubleSpend adversary and no consensus rule")
+            }
+        }
+        progress("\(sweep.file): \(sweep.runCount) runs (double spend, strategy and attacker rate swept)")
+        let runs = try summaries(of: sweep)
+        let walks = zip(sweep.points, runs).filter { point, _ in
+            if case .mcmc(let alpha, .genesis) = point.scenario.tipSelection { return alpha >= 0.1 }
+            return false
+        }
+        let rates = walks.map { $0.0.scenario.adversaries[0].rate }
+        guard let slowest = rates.min(), let fastest = rates.max(), slowest < fastest else {
+            throw ScenarioError(
+                file: sweep.file, path: "sweep", message: "the check needs walks from the genesis (alpha ≥ 0.1) at two or more attacker rates")
+        }
+        func successes(at rate: Double) -> (successes: Int, runs: Int) {
+            let group = walks.filter { $0.0.scenario.adversaries[0].rate == rate }.flatMap(\.1)
+            return (group.map(\.attackSuccesses).reduce(0, +), group.count)
+        }
+        let fast = successes(at: fastest), slow = successes(at: slowest)
+        let lambda = walks[0].0.scenario.lambda
+        let p = CheckStatistics.fisherGreater(fast, slow)
+        let upper = CheckStatistics.binomialUpperBound(successes: slow.successes, trials: slow.runs, significance: Self.significance)
+        return [
+            PaperCheck(
+                name: "double spend vs walks from genesis (alpha ≥ 0.1): r = \(Self.compact(fastest / lambda))·lambda beats \(Self.compact(slowest / lambda))·lambda [§4.1]",
+                measured: "\(fast.successes)/\(fast.runs) vs \(slow.successes)/\(slow.runs)", expected: "more successes",
+                tolerance: "p < \(Self.compact(Self.significance))", basis: "one-sided Fisher exact test; p = \(String(format: "%.1e", p))",
+                passed: p < Self.significance),
+            PaperCheck(
+                name: "double spend vs walks from genesis (alpha ≥ 0.1): r = \(Self.compact(slowest / lambda))·lambda rarely succeeds",
+                measured: "\(slow.successes)/\(slow.runs) (≤ " + Self.fixed(upper, 3) + ")", expected: "< 0.5",
+                tolerance: "upper bound", basis: "one-sided Clopper–Pearson bound at \(Self.level(two: false))",
+                passed: upper < 0.5),
+        ]
+    }
+
+    /// The large-weight double spend against a coordinator whose milestones the merchant
+    /// waits for: a milestone decides the conflict for P before P′ is ever seen, so no attack
+    /// succeeds and no conflict is confirmed twice — in every run, not on average.
+    func coordinatorAttackChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
+        let sweep = try loadSweep(Self.coordinatorAttackFile, quickReplications: 3)
+        for point in sweep.points {
+            guard point.scenario.consensus.coordinator != nil, point.scenario.adversaries.count == 1,
+                case .doubleSpend(nil, _, _) = point.scenario.adversaries[0].attack
+            else {
+                throw ScenarioError(
+                    file: sweep.file, path: "adversaries",
+                    message: "the check needs a coordinator and one doubleSpend adversary whose merchant waits for confirmation (no acceptWeight)")
+            }
+        }
+        progress("\(sweep.file): \(sweep.runCount) runs (double spend against a coordinator)")
+        let all = try summaries(of: sweep).flatMap { $0 }
+        let successes = all.map(\.attackSuccesses).reduce(0, +)
+        let doubles = all.map(\.doubleConfirmations).reduce(0, +)
+        return [
+            PaperCheck(
+                name: "double spend vs coordinator: never succeeds, never a double confirmation [§4.1]",
+                measured: "\(successes) successes, \(doubles) double confirmations", expected: "0, 0", tolerance: "none",
+                basis: "every one of \(all.count) runs", passed: successes == 0 && doubles == 0)
+        ]
     }
 
     // MARK: - Helpers
