@@ -301,6 +301,26 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         return ownMember ?? -1
     }
 
+    /// The devices' strategy's choice of parents (consistent ones when there is a `ledger`):
+    /// a device's, or an attacker's payment that must look like one.
+    @inline(__always)
+    static func _devicesChoose<View: TangleView>(
+        _ order: IssueOrder, node: Int, now: Double, view: View, tangle: Tangle, milestones: MilestoneRecord,
+        network: Network, devices: inout DeviceFleet<Selector, Arrivals>, ledger: inout ConflictLedger?,
+        parents: inout [Int32]
+    ) {
+        let latest = devices.needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
+        if ledger == nil {
+            devices.chooseParents(
+                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                into: &parents)
+        } else {
+            devices.chooseConsistentParents(
+                for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
+                ledger: &ledger!, into: &parents)
+        }
+    }
+
     /// The issuer's choice of parents from its view (into `parents`; consistent ones when
     /// there is a `ledger`) and the broadcast: the issuer-specific half of
     /// ``issue(_:by:engine:)``. Returns when `x` is visible at every node, or NaN when no
@@ -316,17 +336,10 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         // The issuer's work time (proof of work) is zero: broadcast when created.
         switch issuer {
         case 0:
-            let latest = devices.needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
-            if ledger == nil {
-                devices.chooseParents(
-                    for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
-                    into: &parents)
-            } else {
-                devices.chooseConsistentParents(
-                    for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
-                    ledger: &ledger!, into: &parents)
-                if parents.isEmpty { return .nan }
-            }
+            _devicesChoose(
+                order, node: node, now: now, view: view, tangle: tangle, milestones: milestones, network: network,
+                devices: &devices, ledger: &ledger, parents: &parents)
+            if parents.isEmpty { return .nan }
             return network.broadcast(x, parents: parents, from: node, at: now, stream: devices.delayStream)
         case 1:
             let latest = network.latestMilestone(at: node, now: now, milestones: milestones)
@@ -343,16 +356,9 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         default:
             let index = Int(issuer) - 2
             if order.honestChoice {
-                let latest = devices.needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
-                if ledger == nil {
-                    devices.chooseParents(
-                        for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
-                        into: &parents)
-                } else {
-                    devices.chooseConsistentParents(
-                        for: order, now: now, view: view, tangle: tangle, latestMilestone: latest, milestones: milestones,
-                        ledger: &ledger!, into: &parents)
-                }
+                _devicesChoose(
+                    order, node: node, now: now, view: view, tangle: tangle, milestones: milestones, network: network,
+                    devices: &devices, ledger: &ledger, parents: &parents)
             } else {
                 let latest =
                     issuers[index].needsLatestMilestone ? network.latestMilestone(at: node, now: now, milestones: milestones) : 0
