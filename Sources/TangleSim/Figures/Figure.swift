@@ -34,6 +34,8 @@ public struct GnuplotPlot: Sendable {
     public enum Style: Sendable {
         /// Points with vertical error bars: rows (x, y, half-width).
         case errorBars
+        /// Points with vertical error bars, joined by lines: rows (x, y, half-width).
+        case errorLines
         /// Points joined by solid lines: rows (x, y).
         case linesPoints
         /// A solid line: rows (x, y).
@@ -107,6 +109,7 @@ public struct GnuplotPlot: Sendable {
             let how: String =
                 switch series.style {
                 case .errorBars: "using 1:2:3 with yerrorbars pt 7 ps 0.7 lw 1.5 lc \(lineColour)"
+                case .errorLines: "using 1:2:3 with yerrorlines pt 7 ps 0.7 lw 1.5 lc \(lineColour)"
                 case .linesPoints: "using 1:2 with linespoints pt 7 ps 0.6 lw 1.5 lc \(lineColour)"
                 case .lines: "using 1:2 with lines lw 1.5 lc \(lineColour)"
                 case .theory: "using 1:2 with lines dt 2 lw 2 lc \(lineColour)"

@@ -9,7 +9,7 @@ import Foundation
 /// |---|---|
 /// | `timeseries.csv` (+ `summary.csv`) | tips and visible tips over time; 2·lambda·h under uniform selection |
 /// | `latency.csv` | the confirmation-latency distribution function |
-/// | `sweep.csv` or `aggregate.csv` | each main metric against the first numeric swept parameter, mean ± 95% CI; other parameters as series; theory where it has a formula |
+/// | `sweep.csv` or `aggregate.csv` | each main metric (the attack success rate among them) against the first numeric swept parameter, mean ± 95% CI; other parameters as series; theory where it has a formula |
 /// | `compare.csv` | the variants' main metrics side by side, as bars |
 /// | `compare-latency.csv` | the variants' latency distribution functions |
 /// | `transactions.csv` (+ `summary.csv`) | mean cumulative weight against age, with the slope lambda |
@@ -185,6 +185,7 @@ public enum ResultFigures {
         ("first_approval_mean", "mean time to first approval (s)", 1),
         ("left_behind_rate", "left behind (% of transactions)", 100),
         ("latency_mean", "mean confirmation latency (s)", 1),
+        ("attack_successes", "attack success rate (% of runs)", 100),
     ]
 
     static func sweepFigures(_ points: SweepPoints, prefix: String) throws -> [GnuplotPlot] {
@@ -223,9 +224,11 @@ public enum ResultFigures {
             }
             var series = order.map { key -> GnuplotPlot.Series in
                 let indices = points.values.indices.filter { seriesKeys[$0] == key }.sorted { x[$0] < x[$1] }
+                // One line per series where the metric is a rate of success across a parameter.
                 return .init(
                     title: key.isEmpty ? "simulation: mean ± 95% CI" : seriesLabel(key, points: points, index: indices[0]),
-                    style: .errorBars, rows: indices.map { [x[$0], means[$0], halves[$0].isFinite ? halves[$0] : 0] })
+                    style: metric.column == "attack_successes" ? .errorLines : .errorBars,
+                    rows: indices.map { [x[$0], means[$0], halves[$0].isFinite ? halves[$0] : 0] })
             }
             if let theory { series.append(theory) }
             let name = prefix + "-" + metric.column.replacingOccurrences(of: "_", with: "-")
@@ -241,6 +244,7 @@ public enum ResultFigures {
             plot.yFromZero = true
             plot.extra = ["set offsets graph 0.04, graph 0.04, graph 0.08, \(plot.logY ? "graph 0.05" : "0")"]
             if metric.column == "first_approval_mean" { plot.key = "bottom right" }
+            if metric.column == "attack_successes" { plot.key = "below" }
             plots.append(plot)
         }
         return plots
@@ -252,12 +256,25 @@ public enum ResultFigures {
         if key.hasPrefix("devices["), !key.contains(", "), points.lambdas[index].isFinite {
             return "lambda = \(Gnuplot.number(points.lambdas[index]))/s"
         }
+        // A swept strategy, written as one-line JSON: its name (gnuplot would eat the braces).
+        let prefix = "tipSelection = "
+        if key.hasPrefix(prefix), !key.contains("}, "),
+            let value = try? JSONValue(parsing: Array(key.dropFirst(prefix.count).utf8), file: "sweep.csv"),
+            case .object(let object) = value, case .string(let strategy)? = object["strategy"]
+        {
+            guard strategy == "mcmc" else { return strategy == "uniform" ? "URTS" : strategy }
+            var label = "MCMC"
+            if let alpha = object["alpha"]?.numberValue { label += ", alpha = " + Gnuplot.number(alpha) }
+            if case .object(let start)? = object["start"], case .string(let kind)? = start["kind"] { label += ", from " + kind }
+            return label
+        }
         return key
     }
 
     /// An axis label for a swept field path, with its unit.
     public static func parameterLabel(_ path: String) -> String {
         let last = path.split(separator: ".").last.map(String.init) ?? path
+        if path.hasPrefix("adversaries["), last == "rate" { return "attacker rate (tx/s)" }
         switch last {
         case "rate": return path + " (tx/s per device)"
         case "count": return path + " (devices)"
