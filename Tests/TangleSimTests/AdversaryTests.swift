@@ -194,3 +194,39 @@ struct AdversaryTests {
         check(PastConeWeights(cacheLimitWords: 1 << 12)) { _, _, _ in true }
     }
 }
+
+@Suite("Drawing conflicts and attacks")
+struct AttackDrawingTests {
+    /// `draw` marks the conflict's members, the attacker's other transactions and the
+    /// rejected ones, each exactly where the run's ledger and outcome put them, and lists
+    /// them in the legend only when present.
+    @Test func statesOfAnAttackedTangle() throws {
+        var scenario = try Scenario.decode(
+            Array(
+                #"""
+                {"seed": 3, "duration": 120, "warmup": 10, "devices": [{"count": 20, "rate": 0.5}],
+                 "tipSelection": {"strategy": "mcmc", "alpha": 0.5, "start": {"kind": "genesis"}},
+                 "metrics": {"transactionLog": true, "orphanTimeout": 20},
+                 "adversaries": [{"kind": "doubleSpend", "start": 40, "rate": 20, "acceptWeight": 3, "releaseAfter": 20, "persist": 10}]}
+                """#.utf8), file: "attack.json")
+        let result = Simulation.run(scenario, replication: 0)
+        let tangle = try #require(result.tangle)
+        let members = Set(try #require(result.ledger).memberTransactions.flatMap { $0 })
+        let rejected = try #require(result.conflicts).rejected
+        let states = TangleDrawing.states(of: result)
+        #expect(!members.isEmpty && rejected.contains(true))
+        for index in 1..<tangle.count {
+            let expected: TangleDrawing.State? =
+                members.contains(Int32(index)) ? .conflicting
+                : tangle.issuerKind[index] == .adversary ? .attacker : rejected[index] ? .rejected : nil
+            if let expected { #expect(states[index] == expected) } else {
+                #expect(![.conflicting, .attacker, .rejected].contains(states[index]))
+            }
+        }
+        let dot = TangleDrawing.dot(result)
+        #expect(dot.contains("conflicting (\(members.count))"))
+        scenario.adversaries = []
+        let honest = TangleDrawing.dot(Simulation.run(scenario, replication: 0))
+        #expect(!honest.contains("conflicting") && !honest.contains("attacker") && !honest.contains("rejected"))
+    }
+}

@@ -42,6 +42,13 @@ public enum TangleDrawing {
     public enum State: String, Sendable, CaseIterable {
         case genesis
         case milestone
+        /// A member of a conflict set: a transaction carrying a payload that spends an output
+        /// another payload spends too.
+        case conflicting
+        /// Issued by an adversary (its branch, its payments).
+        case attacker
+        /// In a losing member's future cone at the end of the run.
+        case rejected
         /// Referenced by a visible milestone (or heavy enough, with a weight rule).
         case confirmed
         /// No approver within `orphanTimeout` of its issue.
@@ -56,6 +63,9 @@ public enum TangleDrawing {
             switch self {
             case .genesis: ("#444444", "doublecircle", "G", "#ffffff")
             case .milestone: ("#E69F00", "box", "M", "#000000")
+            case .conflicting: ("#CC79A7", "diamond", "C", "#000000")
+            case .attacker: ("#000000", "triangle", "", "#ffffff")
+            case .rejected: ("#0072B2", "circle", "", "#ffffff")
             case .confirmed: ("#009E73", "circle", "", "#000000")
             case .leftBehind: ("#D55E00", "circle", "", "#000000")
             case .tip: ("#56B4E9", "circle", "", "#000000")
@@ -72,9 +82,15 @@ public enum TangleDrawing {
         let tangle = result.tangle!
         let end = tangle.issueTime.last ?? 0
         let timeout = result.scenario.metrics.orphanTimeout
+        var members = Set<Int32>()
+        for carriers in result.ledger?.memberTransactions ?? [] { members.formUnion(carriers) }
+        let rejected = result.conflicts?.rejected ?? []
         return (0..<tangle.count).map { index in
             if index == 0 { return .genesis }
             if tangle.isMilestone(Int32(index)) { return .milestone }
+            if members.contains(Int32(index)) { return .conflicting }
+            if tangle.issuerKind[index] == .adversary { return .attacker }
+            if index < rejected.count, rejected[index] { return .rejected }
             if let confirmed = result.confirmedAt?[index], !confirmed.isNaN { return .confirmed }
             let issue = tangle.issueTime[index]
             if let approver = tangle.firstApprover(of: Int32(index)) {
@@ -155,7 +171,8 @@ public enum TangleDrawing {
         // The legend: one table, left of the time axis.
         text += "  legend [shape=plaintext, fixedsize=false, style=\"\", label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"3\">"
         text += "<tr><td colspan=\"2\"><b>state</b></td></tr>"
-        for state in State.allCases {
+        // The states of conflicts and attacks appear only where the run has them.
+        for state in State.allCases where counts[state] != nil || ![.conflicting, .attacker, .rejected].contains(state) {
             text += "<tr><td bgcolor=\"\(state.style.fill)\" width=\"14\"></td><td align=\"left\">\(state.rawValue) (\(counts[state] ?? 0))</td></tr>"
         }
         text += "</table>>" + (layout == .positioned ? pin(-120, 0) : "") + "];\n"
