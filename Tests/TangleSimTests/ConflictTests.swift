@@ -8,17 +8,17 @@ import Testing
 // structures, so that the ledger's incremental bookkeeping (interned footprints, released
 // sets, decisions) is checked against the definitions, not against itself.
 
-/// SplitMix64: the scenario draws' own generator, so that the drawn scenarios do not change
-/// when the simulator's random streams do.
+/// SplitMix64 (through the library's fixed finaliser): the scenario draws' own generator, not
+/// one of the simulator's random streams, so that the drawn scenarios do not change when the
+/// streams' seeding does.
 private struct DrawGenerator {
     var state: UInt64
 
+    /// The next output: the library's SplitMix64 finaliser of the state, which then advances
+    /// by the golden gamma (the same sequence as SplitMix64 itself).
     mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        defer { state &+= 0x9E37_79B9_7F4A_7C15 }
+        return StreamID.splitMix(state)
     }
 
     /// Uniform on [0, 1).

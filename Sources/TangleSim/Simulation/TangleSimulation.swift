@@ -46,9 +46,10 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// for nil costs an outlined call on every transaction.
     let _hasConflicts: Bool
     /// Whether a transaction's footprint is released once it has an approver visible
-    /// everywhere. Not where milestones decide conflicts and walks choose parents: a walk
+    /// everywhere. Not where milestones decide conflicts and walks choose parents (a walk
     /// stops where every approver is invalid, so it can end on a transaction that is no
-    /// longer a tip, whose footprint must still be there.
+    /// longer a tip, whose footprint must still be there), nor with lazy devices (they
+    /// approve transactions that are no longer tips).
     let _releasesFootprints: Bool
 
     /// The scenario being run and the replication number.
@@ -56,9 +57,6 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     public let replication: Int
 
     let _sampleInterval: Double
-    /// Whether the conflict ledger keeps every footprint (lazy devices approve transactions
-    /// that are no longer tips).
-    let _keepsFootprints: Bool
     var _parentScratch: [Int32] = []
 
     /// Creates a simulation holding only the genesis; call ``start(_:)`` to schedule the
@@ -81,7 +79,6 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         visibleTips.insert(0)
         metrics = RunMetrics(scenario: scenario)
         _sampleInterval = scenario.metrics.sampleInterval
-        _keepsFootprints = devices.hasLazyClass
         _parentScratch.reserveCapacity(TangleConfiguration.maximumParents)
         switch scenario.consensus {
         case .none:
@@ -108,7 +105,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             if case .mcmc = selection { return true } else { return false }
         }
         _releasesFootprints =
-            !_keepsFootprints
+            !devices.hasLazyClass
             && (scenario.consensus.coordinator.map { !walks(scenario.tipSelection) && !walks($0.tipSelection) } ?? true)
         if scenario.hasConflicts {
             conflicts = ConflictLedger(
