@@ -69,11 +69,25 @@ struct AdversaryTests {
         #expect(decodeError(attackScenario(adversary)) == message)
     }
 
-    @Test func refusedOnGossipForNow() {
-        let text = attackScenario(
-            #"{"kind": "tipInflation", "rate": 5}"#,
-            extra: #""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1}"#)
-        #expect(decodeError(text)?.contains("adversaries run on the delay network only") == true)
+    /// On a gossip network an adversary names the node it issues from; the node must exist,
+    /// and the delay network has none to name. The resolved form carries the node.
+    @Test func nodesOnGossip() throws {
+        let network = #""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1}"#
+        #expect(
+            decodeError(attackScenario(#"{"kind": "tipInflation", "rate": 5, "node": 4}"#, extra: network))
+                == "bad.json: adversaries[0].node: expected a node from 0 to 3, got 4")
+        #expect(
+            decodeError(attackScenario(#"{"kind": "tipInflation", "rate": 5, "node": 1}"#))
+                == #"bad.json: adversaries[0].node: an adversary's "node" needs a gossip network ("network": {"model": "gossip", ...})"#)
+        let decoded = try scenario(attackScenario(#"{"kind": "splitting", "rate": 5, "node": 2}"#, extra: network))
+        #expect(decoded.adversaries[0].node == 2)
+        let resolved = decoded.resolvedJSON.prettyPrinted
+        #expect(resolved.contains(#""node" : 2"#) || resolved.contains(#""node": 2"#))
+        #expect(try Scenario.decode(Array(resolved.utf8), file: "resolved.json") == decoded)
+        // Default node 0, written out on gossip only.
+        let delay = try scenario(attackScenario(#"{"kind": "splitting", "rate": 5}"#))
+        #expect(delay.adversaries[0].node == 0)
+        #expect(!delay.resolvedJSON.prettyPrinted.contains("\"node\""))
     }
 
     /// Tip inflation: every attacker transaction approves the genesis only, there are about
@@ -228,5 +242,140 @@ struct AttackDrawingTests {
         scenario.adversaries = []
         let honest = TangleDrawing.dot(Simulation.run(scenario, replication: 0))
         #expect(!honest.contains("conflicting") && !honest.contains("attacker") && !honest.contains("rejected"))
+    }
+}
+
+@Suite("Adversaries on gossip networks")
+struct GossipAdversaryTests {
+    /// Two withholding attackers on their own nodes of a 12-node gossip network (a double
+    /// spend and a parasite chain), with walks (windowed weights in a small ring) or URTS and
+    /// a per-node weight threshold. At moments before, around and after the releases, for
+    /// several nodes: the node's tips and the weights a walk reads there equal a brute-force
+    /// recount from per-node visibility, withheld transactions being visible nowhere; no
+    /// node sees a transaction before its parents; a released transaction reaches a node no
+    /// earlier than its release, and its attacker's node first.
+    @Test(arguments: [false, true])
+    func withheldBranchesReachNodesFromTheAttacker(walks: Bool) throws {
+        var scenario = gossipScenario(
+            nodes: 12, topology: .wattsStrogatz(degree: 4, rewire: 0.2), latency: .exponential(mean: 0.2), lambda: 20,
+            duration: 140, seed: walks ? 3 : 4)
+        scenario.adversaries = [
+            AdversaryConfiguration(attack: .doubleSpend(acceptWeight: 1_000_000, releaseAfter: 30, persist: 10), start: 40, rate: 8, node: 3),
+            AdversaryConfiguration(attack: .parasiteChain(depth: 20, releaseAfter: 25, tips: 4), start: 45, rate: 5, node: 9),
+        ]
+        scenario.consensus = .cumulativeWeight(threshold: 8)
+        if walks { scenario.tipSelection = .mcmc(alpha: 0.3, start: .window(W: 3)) }
+        let moments = [20.5, 55.0, 70.02, 70.3, 75.1, 90.4, 130.0]
+        var checkedWeights = 0
+        func check<S: TipSelector>(_ selector: S, weight: (inout S, Int32, NodeView, Tangle) -> Int?) {
+            var simulation = gossipSimulation(scenario, selector: selector)
+            var engine = Engine<TangleEvent>()
+            simulation.start(&engine)
+            for moment in moments {
+                _ = engine.run(until: moment, handler: &simulation)
+                let tangle = simulation.tangle
+                for v in [0, 3, 9, 11] {
+                    let visible = { (x: Int) in visibility(simulation, x, at: v) <= moment }
+                    var expected = Set<Int32>()
+                    for x in 0..<tangle.count where visible(x) {
+                        if !tangle.approvers(of: Int32(x)).contains(where: { visible(Int($0)) }) { expected.insert(Int32(x)) }
+                        for parent in tangle.parents(of: Int32(x)) { #expect(visible(Int(parent)), "node \(v) sees \(x) before its parent") }
+                    }
+                    var network = simulation.network
+                    let view = network.view(at: v, now: moment, global: simulation.visibleTips, tangle: tangle)
+                    var seen = Set<Int32>()
+                    view.forEachTip { seen.insert($0) }
+                    #expect(seen == expected, "node \(v) at \(moment)")
+                    var selector = simulation.devices.selector
+                    for x in 0..<tangle.count where tangle.issueTime[x] >= moment - 6 && visible(x) {
+                        guard let read = weight(&selector, Int32(x), view, tangle) else { break }
+                        #expect(read == bruteForceWeight(of: Int32(x), in: tangle, visible: { visible(Int($0)) }), "x \(x) node \(v) at \(moment)")
+                        checkedWeights += 1
+                    }
+                }
+                for case let adversary as Adversary in simulation.issuers where !adversary.releaseTime.isNaN {
+                    let node = adversary.configuration.node
+                    for x in 1..<tangle.count
+                    where tangle.issuerKind[x] == .adversary && tangle.issuer(of: Int32(x)).id == Int32(adversary.number)
+                        && Int32(x) != adversary.payment
+                    {
+                        guard tangle.issueTime[x] < adversary.releaseTime, tangle.visibleTime[x] <= moment || simulation.network.visibility(of: Int32(x), at: 0) != nil else { continue }
+                        for v in 0..<12 {
+                            let seenAt = visibility(simulation, x, at: v)
+                            #expect(seenAt >= adversary.releaseTime, "withheld \(x) at node \(v) before its release")
+                            #expect(seenAt >= visibility(simulation, x, at: node), "withheld \(x) reached node \(v) before its attacker's node")
+                        }
+                    }
+                }
+            }
+            #expect(simulation.issuers.allSatisfy { ($0 as? Adversary)?.releaseTime.isNaN == false }, "both branches released")
+        }
+        if walks {
+            check(MCMCTipSelector(alpha: 0.3, start: .window(W: 3), weights: WindowedWeights(initialCapacity: 64))) { walker, x, view, tangle in
+                walker.weight(of: x, view: view, tangle: tangle)
+            }
+            #expect(checkedWeights > 100)
+        } else {
+            check(UniformTipSelector()) { _, _, _, _ in nil }
+        }
+    }
+
+    /// Every attack runs on gossip from its own node, deterministically, and honest
+    /// transactions stay valid: no honest past cone holds two members of one conflict set
+    /// (brute force over the Tangle). With a coordinator, double spends never succeed and no
+    /// conflict is double confirmed.
+    @Test(arguments: [0, 1])
+    func everyAttackOnGossip(consensus: Int) throws {
+        var scenario = gossipScenario(
+            nodes: 10, topology: .randomRegular(degree: 3), latency: .exponential(mean: 0.15), lambda: 20, duration: 260)
+        scenario.metrics.transactionLog = true
+        scenario.metrics.orphanTimeout = 30
+        scenario.consensus = consensus == 0 ? .cumulativeWeight(threshold: 10) : .coordinator(CoordinatorConfiguration(interval: 5, node: 6))
+        scenario.tipSelection = .mcmc(alpha: 0.5, start: .window(W: 5))
+        scenario.adversaries = [
+            // Against a coordinator the merchant waits for P's confirmation by milestones.
+            AdversaryConfiguration(
+                attack: .doubleSpend(acceptWeight: consensus == 0 ? 10 : nil, releaseAfter: 30, persist: 20), start: 60, rate: 30, node: 2),
+            AdversaryConfiguration(attack: .parasiteChain(depth: 20, releaseAfter: 30, tips: 5), start: 100, rate: 10, node: 5),
+            AdversaryConfiguration(attack: .splitting, start: 140, rate: 5, node: 8),
+            AdversaryConfiguration(attack: .tipInflation(target: .age(20)), start: 0, rate: 2, node: 9),
+        ]
+        let result = Simulation.run(scenario, replication: 0)
+        let again = Simulation.run(scenario, replication: 0)
+        #expect(result.summary.csvFields.map(\.csvText) == again.summary.csvFields.map(\.csvText), "same scenario, same summary")
+        #expect(String(describing: result.attacks) == String(describing: again.attacks), "same scenario, same attacks")
+        #expect(result.attacks.map(\.attackerTransactions).allSatisfy { $0 > 0 })
+        let tangle = try #require(result.tangle)
+        let ledger = try #require(result.ledger)
+        var memberOf: [Int32: Int32] = [:]
+        for (member, transactions) in ledger.memberTransactions.enumerated() {
+            for x in transactions { memberOf[x] = Int32(member) }
+        }
+        var memberConflict: [Int32: Int32] = [:]
+        for (conflict, members) in ledger.conflictMembers.enumerated() {
+            for member in members { memberConflict[member] = Int32(conflict) }
+        }
+        var checked = 0
+        for index in 1..<tangle.count where tangle.issuerKind[index] != .adversary {
+            var chosen: [Int32: Int32] = [:]
+            var stack: [Int32] = [Int32(index)]
+            var seen: Set<Int32> = [Int32(index)]
+            while let y = stack.popLast() {
+                if let member = memberOf[y] {
+                    let conflict = memberConflict[member]!
+                    if let other = chosen[conflict], other != member {
+                        Issue.record("honest \(index) has members \(other) and \(member) of conflict \(conflict) in its past cone")
+                    }
+                    chosen[conflict] = member
+                }
+                for parent in tangle.parents(of: y) where seen.insert(parent).inserted { stack.append(parent) }
+            }
+            checked += 1
+        }
+        #expect(checked > 1000)
+        if consensus == 1 {
+            #expect(result.attacks[0].success == false)
+            #expect(result.summary[.doubleConfirmations] == .integer(0))
+        }
     }
 }

@@ -147,15 +147,15 @@ public struct Adversary: Issuer {
         case (.tipInflation(let target), _):
             switch target {
             case .genesis: parents.append(0)
-            case .age(let age): parents.append(tangle.latestIssued(atOrBefore: now - age))
+            case .age(let age): parents.append(_broadcast(atOrBefore: tangle.latestIssued(atOrBefore: now - age), tangle))
             }
         case (.parasiteChain(let depth, _, _), .doubleSpend):
-            _anchor = tangle.latestIssued(atOrBefore: configuration.start - depth)
+            _anchor = _broadcast(atOrBefore: tangle.latestIssued(atOrBefore: configuration.start - depth), tangle)
             parents.append(_anchor)
         case (.parasiteChain, .branch):
             parents.append(_head)
             if _parents >= 2, _anchor > 0 {
-                let old = Int32(truncatingIfNeeded: 1 + _rng.index(below: Int(_anchor)))
+                let old = _broadcast(atOrBefore: Int32(truncatingIfNeeded: 1 + _rng.index(below: Int(_anchor))), tangle)
                 if old != _head { parents.append(old) }
             }
         case (.parasiteChain, .extraTip):
@@ -176,6 +176,14 @@ public struct Adversary: Issuer {
             // Not reached by the attacks above (their payments choose as honest devices do).
             view.sampleUniformTips(_parents, repeatedPicks: .distinct, rng: _rng, into: &parents)
         }
+    }
+
+    /// The newest transaction no newer than `x` that has been broadcast: another attacker's
+    /// withheld transactions are unknown to this one (its own are on its branch already).
+    func _broadcast(atOrBefore x: Int32, _ tangle: Tangle) -> Int32 {
+        var y = x
+        while y > 0, tangle.visibleTime[Int(y)] == .infinity { y -= 1 }
+        return y
     }
 
     public mutating func didIssue(_ x: Int32, order: IssueOrder, engine: inout Engine<TangleEvent>) -> EngineControl {

@@ -11,11 +11,15 @@ public struct AdversaryConfiguration: Sendable, Equatable {
     public var start: Double
     /// The attacker's transactions per second (a Poisson process from its own stream).
     public var rate: Double
+    /// The gossip node the attacker issues from, sees from and broadcasts from (gossip
+    /// networks only; 0 by default).
+    public var node: Int
 
-    public init(attack: Attack, start: Double = 0, rate: Double) {
+    public init(attack: Attack, start: Double = 0, rate: Double, node: Int = 0) {
         self.attack = attack
         self.start = start
         self.rate = rate
+        self.node = node
     }
 
     /// The attacks of the model's "Adversaries" section.
@@ -125,7 +129,8 @@ extension _Expectation where Value == AdversaryConfiguration {
             case .tipInflation:
                 attack = .tipInflation(target: try reader.optional("target", .tipInflationTarget) ?? .genesis)
             }
-            return AdversaryConfiguration(attack: attack, start: start, rate: rate)
+            let node = Int(try reader.optional("node", .integer(from: 0, to: 99_999)) ?? 0)
+            return AdversaryConfiguration(attack: attack, start: start, rate: rate, node: node)
         }
     }
 }
@@ -146,11 +151,12 @@ extension _Expectation where Value == AdversaryConfiguration.TipInflationTarget 
 }
 
 extension AdversaryConfiguration {
-    /// The adversary with every default filled in.
-    var _resolvedJSON: JSONValue {
+    /// The adversary with every default filled in (its `node` on a gossip network only).
+    func _resolvedJSON(gossip: Bool) -> JSONValue {
         var object: JSONObject = [
             "kind": .string(attack.kindName), "start": .number(start), "rate": .number(rate),
         ]
+        if gossip { object["node"] = .integer(Int64(node)) }
         switch attack {
         case .doubleSpend(let acceptWeight, let releaseAfter, let persist):
             if let acceptWeight { object["acceptWeight"] = .integer(Int64(acceptWeight)) }

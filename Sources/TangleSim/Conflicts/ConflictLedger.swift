@@ -35,9 +35,10 @@
 /// ## Choosing consistent parents
 /// ``beginSelection(ownMember:node:now:coordinator:)`` starts a choice; ``accepts(_:)``
 /// says whether a tip may join the parents chosen so far and ``didChoose(_:)`` records it.
-/// A tip is accepted when its footprint holds no member rival to one already chosen (or to
-/// the new transaction's own spend) and no loser of a conflict whose decision binds the
-/// issuer's node.
+/// A tip is accepted when its footprint is consistent (an attacker may approve both sides
+/// of a conflict; honest issuers never approve that) and holds no member rival to one
+/// already chosen (or to the new transaction's own spend) and no loser of a conflict whose
+/// decision binds the issuer's node.
 ///
 /// - Complexity: a transaction with no conflict in its parents' past cones: O(k). Otherwise
 ///   O(k·L) for its footprint (L: the members in the parents' footprints) and O(L) per
@@ -50,6 +51,10 @@ public struct ConflictLedger {
     // Interned sets: members in increasing order.
     var _sets: [ContiguousArray<Int32>] = [[]]
     var _setReferences: ContiguousArray<Int32> = [Int32.max]
+    /// Per set: whether it holds at most one member of each conflict. Honest transactions'
+    /// sets always do; an attacker may approve both sides of a conflict (another attacker's,
+    /// say), and honest issuers never approve such a transaction.
+    var _setConsistent: ContiguousArray<Bool> = [true]
     var _freeSets: [Int32] = []
     var _interned: [ContiguousArray<Int32>: Int32] = [:]
 
@@ -368,8 +373,9 @@ public struct ConflictLedger {
         _chosenStamp[conflict] = _stamp
     }
 
-    /// Whether `tip` may join the parents chosen so far: its footprint holds no rival of a
-    /// member chosen so far and no loser of a conflict decided at the issuer's node.
+    /// Whether `tip` may join the parents chosen so far: its footprint is consistent itself
+    /// (only an attacker's can be not) and holds no rival of a member chosen so far and no
+    /// loser of a conflict decided at the issuer's node.
     ///
     /// - Complexity: O(1) for an empty footprint, O(its size) otherwise.
     public func accepts(_ tip: Int32) -> Bool {
@@ -380,6 +386,7 @@ public struct ConflictLedger {
 
     func _accepts(set: Int32) -> Bool {
         precondition(set > 0, "a released transaction is never a tip")
+        if !_setConsistent[Int(set)] { return false }
         for member in _sets[Int(set)] {
             let conflict = Int(memberConflict[Int(member)])
             if _chosenStamp[conflict] == _stamp, _chosenMember[conflict] != member { return false }
@@ -523,17 +530,30 @@ public struct ConflictLedger {
         if members.isEmpty { return 0 }
         if let known = _interned[members] { return known }
         let id: Int32
+        let consistent = _holdsOneMemberPerConflict(members)
         if let free = _freeSets.popLast() {
             id = free
             _sets[Int(id)] = members
             _setReferences[Int(id)] = 0
+            _setConsistent[Int(id)] = consistent
         } else {
             id = Int32(_sets.count)
             _sets.append(members)
             _setReferences.append(0)
+            _setConsistent.append(consistent)
         }
         _interned[members] = id
         return id
+    }
+
+    /// Whether `members` holds at most one member of each conflict.
+    ///
+    /// - Complexity: O(L log L) for L members; paid once per new set.
+    func _holdsOneMemberPerConflict(_ members: ContiguousArray<Int32>) -> Bool {
+        if members.count < 2 { return true }
+        let conflicts = members.map { memberConflict[Int($0)] }.sorted()
+        for index in 1..<conflicts.count where conflicts[index] == conflicts[index - 1] { return false }
+        return true
     }
 
     @inline(__always)

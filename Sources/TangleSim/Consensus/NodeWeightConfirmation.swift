@@ -71,10 +71,16 @@ struct NodeWeightConfirmation {
         payloadMarks?.append(contentsOf: repeatElement(0, count: wordsPerPayload))
     }
 
-    /// Records transaction `x`, just broadcast, and queues its visibility at every node.
-    mutating func didIssue<Network: NetworkModel>(_ x: Int32, network: Network, tangle: Tangle) {
+    /// Records transaction `x`, just issued, and queues its visibility at every node unless it
+    /// is withheld (then ``didRelease(_:network:tangle:)`` does when it is broadcast).
+    mutating func didIssue<Network: NetworkModel>(_ x: Int32, withheld: Bool, network: Network, tangle: Tangle) {
         precondition(Int(x) * nodes == weights.count, "transactions are reported in issue order")
         appendRecord(weight: 1)
+        if !withheld { didRelease(x, network: network, tangle: tangle) }
+    }
+
+    /// Queues the visibility at every node of `x`, just broadcast.
+    mutating func didRelease<Network: NetworkModel>(_ x: Int32, network: Network, tangle: Tangle) {
         for v in 0..<nodes {
             pending.insert(Sighting(time: network.visibilityTime(of: x, at: v, tangle: tangle), x: x, node: Int32(v)))
         }

@@ -41,8 +41,9 @@ struct _RunQuantities: Sendable {
     let measured: Double
     let judged: Double
     let judgedPayloads: Double
-    /// Transactions in flight (issued, not yet visible everywhere) at a time, generously:
-    /// the mean plus six standard deviations of a Poisson count.
+    /// Transactions in flight (issued, not yet visible everywhere) at a time, generously: the
+    /// mean plus six standard deviations of a Poisson count, plus every withholding
+    /// attacker's whole branch (released at once).
     let inFlight: Double
 
     init(_ scenario: Scenario) {
@@ -109,7 +110,16 @@ struct _RunQuantities: Sendable {
         judged = Swift.max(0, measured - perSecond * Swift.min(window, scenario.metrics.orphanTimeout))
         judgedPayloads = end > 0 ? judged * arrivals / Swift.max(deviceTransactions, 1) : 0
         let meanInFlight = end > 0 ? Swift.min(transactions, (transactions - 1) / end * h) : 0
-        inFlight = Swift.min(transactions, meanInFlight + 6 * meanInFlight.squareRoot() + 1)
+        // A withholding attacker releases its whole branch at once: all of it is in flight then.
+        let withheld = _sum(
+            scenario.adversaries.map { adversary in
+                switch adversary.attack {
+                case .doubleSpend(_, let releaseAfter, _): adversary.rate * releaseAfter
+                case .parasiteChain(_, let releaseAfter, let tips): adversary.rate * releaseAfter + Double(tips)
+                case .splitting, .tipInflation: 0
+                }
+            })
+        inFlight = Swift.min(transactions, meanInFlight + 6 * meanInFlight.squareRoot() + 1 + withheld)
     }
 
     /// The field that makes most of the Tangle's transactions: the stop condition for

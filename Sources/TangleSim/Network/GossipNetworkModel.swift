@@ -18,6 +18,8 @@ public struct GossipNetworkModel: NetworkModel {
     let deviceNode: ContiguousArray<Int32>
     /// The node the coordinator runs on.
     let coordinatorNode: Int
+    /// The node each adversary issues from.
+    let adversaryNode: [Int]
     /// The pool slot of each in-flight transaction's visibility vector (-1: none).
     var slot: ContiguousArray<Int32> = [-1]
     var pool: ContiguousArray<Double> = []
@@ -42,6 +44,7 @@ public struct GossipNetworkModel: NetworkModel {
         network = try GossipNetwork(configuration, seed: scenario.seed, replication: replication)
         nodes = configuration.nodes
         coordinatorNode = scenario.consensus.coordinator?.node ?? 0
+        adversaryNode = scenario.adversaries.map(\.node)
         let attachRNG = RandomStream(seed: scenario.seed, replication: replication, stream: .attachment)
         var deviceNode = ContiguousArray<Int32>()
         deviceNode.reserveCapacity(scenario.deviceCount)
@@ -60,12 +63,14 @@ public struct GossipNetworkModel: NetworkModel {
 
     public static var issuerSeesAtOnce: Bool { true }
 
-    /// Devices attach as their class says; the coordinator runs on `consensus.node`.
+    /// Devices attach as their class says; the coordinator runs on `consensus.node`, each
+    /// adversary on its `node`.
     public func node(of issuer: IssuerIdentity) -> Int {
         switch issuer.kind {
         case .device: Int(deviceNode[Int(issuer.id)])
         case .coordinator: coordinatorNode
-        case .genesis, .adversary: 0
+        case .adversary: adversaryNode[Int(issuer.id)]
+        case .genesis: 0
         }
     }
 
@@ -91,8 +96,10 @@ public struct GossipNetworkModel: NetworkModel {
         return first
     }
 
-    /// The visibility time of in-flight `x` at node `v` (nil once `x` has reached every node).
+    /// The visibility time of in-flight `x` at node `v` (nil once `x` has reached every node,
+    /// and for a withheld transaction not broadcast yet: its Tangle time is infinite).
     public func visibility(of x: Int32, at v: Int) -> Double? {
+        guard Int(x) < slot.count else { return nil }
         let own = Int(slot[Int(x)])
         return own < 0 ? nil : pool[own * nodes + v]
     }
@@ -123,7 +130,18 @@ public struct GossipNetworkModel: NetworkModel {
                 for v in 0..<n where pool[parentBase + v] > pool[base + v] { pool[base + v] = pool[parentBase + v] }
             }
         }
-        inFlight.append(x)
+        if let last = inFlight.last, last > x {
+            // A withheld transaction released after younger ones went out: the list stays in
+            // increasing id order (node views and in-flight weights rely on it).
+            var low = 0, high = inFlight.count
+            while low < high {
+                let middle = (low + high) / 2
+                if inFlight[middle] < x { low = middle + 1 } else { high = middle }
+            }
+            inFlight.insert(x, at: low)
+        } else {
+            inFlight.append(x)
+        }
         var everywhere = now
         for v in 0..<n { everywhere = Swift.max(everywhere, pool[base + v]) }
         return everywhere

@@ -408,9 +408,13 @@ extension Scenario {
         }
         for (index, adversary) in adversaries.enumerated() {
             let field = reader.member("adversaries")?.elements?[index] ?? reader.field
-            if network.gossip != nil {
-                throw field.failure(
-                    #"adversaries run on the delay network only, for now ("network": {"model": "delay", ...})"#)
+            if let gossip = network.gossip, adversary.node >= gossip.nodes {
+                throw (_ObjectReaderLookup.member(field, "node") ?? field).failure(
+                    "expected a node from 0 to \(gossip.nodes - 1), got \(adversary.node)")
+            }
+            if network.gossip == nil, adversary.node != 0 {
+                throw (_ObjectReaderLookup.member(field, "node") ?? field).failure(
+                    #"an adversary's "node" needs a gossip network ("network": {"model": "gossip", ...})"#)
             }
             if case .doubleSpend(nil, _, _) = adversary.attack, consensus == .none {
                 throw field.failure(

@@ -51,7 +51,7 @@ extension Scenario {
         ]
         object["consensus"] = consensus._resolvedJSON
         object["payments"] = ["doubleSpendRate": .number(payments.doubleSpendRate)]
-        if !adversaries.isEmpty { object["adversaries"] = .array(adversaries.map(\._resolvedJSON)) }
+        if !adversaries.isEmpty { object["adversaries"] = .array(adversaries.map { $0._resolvedJSON(gossip: network.gossip != nil) }) }
         if !variants.isEmpty {
             object["variants"] = .array(
                 variants.map { variant in

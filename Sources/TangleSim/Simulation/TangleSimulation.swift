@@ -240,7 +240,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         coordinator?.observeIssue(x, in: tangle)
         for index in issuers.indices { issuers[index].observeIssue(x, in: tangle) }
         confirmation?.didIssue(x, payload: order.payload ?? x)
-        nodeWeights?.didIssue(x, network: network, tangle: tangle)
+        nodeWeights?.didIssue(x, withheld: order.withheld, network: network, tangle: tangle)
         if order.issuer.kind == .coordinator {
             milestones.append(x)
             network.didIssueMilestone(x, at: now)
@@ -255,8 +255,10 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         return x
     }
 
-    /// Broadcasts what issuers release now: each released transaction becomes visible at a
-    /// delay from its release (drawn from its issuer's stream), and never before its parents.
+    /// Broadcasts what issuers release now, from the issuer's node: each released transaction
+    /// becomes visible at a delay from its release (drawn from its issuer's stream under the
+    /// delay model; along the gossip network's paths from the issuer's node there), and never
+    /// before its parents — at any node.
     mutating func releaseWithheld(engine: inout Engine<TangleEvent>) {
         for index in issuers.indices where issuers[index].awaitsRelease {
             let released = issuers[index].withheldToRelease(now: engine.now, tangle: tangle, confirmation: confirmation)
@@ -272,6 +274,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                     visibleAt,
                     network.broadcast(x, parents: parents, from: node, at: engine.now, stream: issuers[index].delayStream))
                 tangle.setVisibleTime(of: x, to: visibleAt)
+                nodeWeights?.didRelease(x, network: network, tangle: tangle)
                 engine.schedule(.visible(x), at: visibleAt)
             }
         }
