@@ -114,6 +114,30 @@ public struct ConflictLedger {
     /// The members in the past cones of the coordinator's milestones (sorted).
     var _coordinatorMembers: ContiguousArray<Int32> = []
 
+    // Classes (see ConflictLedger+Classes.swift): kept only when ``samplesByClass``.
+    /// Whether consistent uniform picks may be drawn from the classes of transactions by
+    /// footprint instead of by rejection alone.
+    public internal(set) var samplesByClass: Bool
+    /// Per set id: its generation, bumped when the id is freed for reuse.
+    var _setGeneration: ContiguousArray<UInt32> = [0]
+    /// Per set id: the live sets consistent with it (id | generation << 32), neither itself
+    /// nor the empty set (consistent with every set) included.
+    var _setPartners: [ContiguousArray<UInt64>] = [[]]
+    /// Per set id: transactions that carried it (some since released or moved on: dropped
+    /// when the list is read or doubles).
+    var _setCarriers: [ContiguousArray<Int32>] = [[]]
+    var _setCarriersCompacted: ContiguousArray<Int32> = [0]
+    var _pairMember: ContiguousArray<Int32> = []
+    var _pairStamp: ContiguousArray<UInt32> = []
+    var _pairStampValue: UInt32 = 0
+    var _partnerScratch: ContiguousArray<UInt64> = []
+    /// The consistent tips of the last ``consistentTips(of:excluding:)``.
+    public internal(set) var candidates: ContiguousArray<Int32> = []
+    var _lastInternNew = false
+    /// Whether the current choice holds members other than its parents' (its own spend, or
+    /// the coordinator's).
+    var _choiceHasMore = false
+
     /// Per transaction: the conflict whose decision made it invalid (it is in the future cone
     /// of a losing member; the first such decision), or −1.
     var _invalidBy: ContiguousArray<Int32> = [-1]
@@ -137,8 +161,16 @@ public struct ConflictLedger {
     ///     most recent output.
     ///   - devices: the number of devices.
     ///   - nodes: the network's nodes (1 under the delay model).
-    public init(doubleSpendRate: Double, devices: Int, nodes: Int, rng: RandomStream, expectedTransactions: Int = 0) {
+    ///   - samplesByClass: keep the classes of transactions by footprint, so that uniform
+    ///     picks can skip long runs of rejections (only where footprints are released once
+    ///     their transaction has an approver visible everywhere, and no decision changes
+    ///     footprints: no coordinator).
+    public init(
+        doubleSpendRate: Double, devices: Int, nodes: Int, rng: RandomStream, expectedTransactions: Int = 0,
+        samplesByClass: Bool = false
+    ) {
         self.doubleSpendRate = doubleSpendRate
+        self.samplesByClass = samplesByClass
         _rng = rng
         _deviceOutput = ContiguousArray(repeating: -1, count: devices)
         self.nodes = nodes
@@ -215,6 +247,8 @@ public struct ConflictLedger {
             _bindingEverywhere.append(.infinity)
             _chosenMember.append(-1)
             _chosenStamp.append(0)
+            _pairMember.append(-1)
+            _pairStamp.append(0)
             _undecided.append(Int32(conflict))
             let first = _newMember(payload: previous, conflict: conflict)
             _addMember(first, toFutureConeOf: previous, tangle: tangle)
@@ -262,11 +296,13 @@ public struct ConflictLedger {
                     _merge.append(contentsOf: _sets[Int(old)])
                     _insertSorted(member, into: &_merge)
                     new = _intern(_merge)
+                    if samplesByClass, _lastInternNew { _findPartners(of: new, parentSets: [old], ownMember: member) }
                     replaced[old] = new
                 }
                 _retain(new)
                 _releaseSet(old)
                 footprint[Int(y)] = new
+                if samplesByClass { _carry(y, new) }
             }
             tangle.forEachApprover(of: y) { approver in
                 if _marks.insert(approver) { _stack.append(approver) }
@@ -362,6 +398,7 @@ public struct ConflictLedger {
         }
         _node = node
         _now = now
+        _choiceHasMore = ownMember != nil || coordinator
         if let ownMember { _choose(ownMember) }
         if coordinator { for member in _coordinatorMembers { _choose(member) } }
     }
@@ -458,9 +495,15 @@ public struct ConflictLedger {
             }
             _merge.removeLast(_merge.count - write)
             result = _intern(_merge)
+            if samplesByClass, _lastInternNew {
+                var parentSets: [Int32] = []
+                for parent in parents where footprint[Int(parent)] > 0 { parentSets.append(footprint[Int(parent)]) }
+                _findPartners(of: result, parentSets: parentSets, ownMember: ownMember)
+            }
         }
         _retain(result)
         footprint.append(result)
+        if samplesByClass { _carry(x, result) }
         var invalidBy: Int32 = -1
         for parent in parents where _invalidBy[Int(parent)] >= 0 {
             invalidBy = _invalidBy[Int(parent)]
@@ -520,15 +563,19 @@ public struct ConflictLedger {
             if carriers.contains(where: { $0 == x || tangle.isAncestor($0, of: x) }) { _merge.append(Int32(member)) }
         }
         let set = _intern(_merge)
+        if samplesByClass, _lastInternNew { _findPartners(of: set, parentSets: [], ownMember: nil) }
         _retain(set)
         footprint[Int(x)] = set
+        if samplesByClass { _carry(x, set) }
     }
 
     // MARK: - Sets
 
     mutating func _intern(_ members: ContiguousArray<Int32>) -> Int32 {
+        _lastInternNew = false
         if members.isEmpty { return 0 }
         if let known = _interned[members] { return known }
+        _lastInternNew = true
         let id: Int32
         let consistent = _holdsOneMemberPerConflict(members)
         if let free = _freeSets.popLast() {
@@ -541,6 +588,7 @@ public struct ConflictLedger {
             _sets.append(members)
             _setReferences.append(0)
             _setConsistent.append(consistent)
+            if samplesByClass { _appendClass() }
         }
         _interned[members] = id
         return id
@@ -568,6 +616,7 @@ public struct ConflictLedger {
             _interned.removeValue(forKey: _sets[Int(set)])
             _sets[Int(set)] = []
             _freeSets.append(set)
+            if samplesByClass { _freeClass(set) }
         }
     }
 

@@ -1,4 +1,5 @@
 import CGSL
+import Foundation
 
 /// One component's own random number generator: a GSL `taus2` generator seeded from
 /// (master seed, replication, stream id).
@@ -93,6 +94,18 @@ public final class RandomStream {
     @inlinable @inline(__always)
     public func exponential(mean: Double) -> Double {
         gsl_ran_exponential(_rng, mean)
+    }
+
+    /// The number of failures before the first success of independent trials that each
+    /// succeed with probability `success` (GSL's geometric sampler counts the trials, this
+    /// one less), capped at `cap`: only whether it reaches `cap` matters above it.
+    @inlinable
+    public func failuresBeforeSuccess(_ success: Double, cap: Int) -> Int {
+        if success >= 1 { return 0 }
+        if success <= 0 { return cap }
+        // Inversion, as gsl_ran_geometric does, without its unsigned-int result overflowing.
+        let failures = (log(uniformPositive()) / log1p(-success)).rounded(.down)
+        return failures >= Double(cap) ? cap : Int(failures)
     }
 
     /// The underlying generator, for GSL samplers that take a `gsl_rng *`.

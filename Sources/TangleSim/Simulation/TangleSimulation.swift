@@ -111,7 +111,11 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             conflicts = ConflictLedger(
                 doubleSpendRate: scenario.payments.doubleSpendRate, devices: scenario.deviceCount, nodes: network.nodes,
                 rng: RandomStream(seed: scenario.seed, replication: replication, stream: .payments),
-                expectedTransactions: expectedTransactions)
+                expectedTransactions: expectedTransactions,
+                // Classes serve uniform picks, and need footprints released with their tips and
+                // never rewritten by a decision.
+                samplesByClass: _releasesFootprints && scenario.consensus.coordinator == nil
+                    && scenario.tipSelection == .uniform)
         }
     }
 

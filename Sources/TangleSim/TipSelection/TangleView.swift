@@ -23,6 +23,9 @@ public protocol TangleView {
 
     /// Whether in-flight transaction `x` is visible to the observer.
     func isVisibleInFlight(_ x: Int32) -> Bool
+
+    /// Whether `x` is one of the observer's tips.
+    func isTip(_ x: Int32) -> Bool
 }
 
 extension TipSet: TangleView {
@@ -34,6 +37,9 @@ extension TipSet: TangleView {
 
     @inlinable
     public func isVisibleInFlight(_ x: Int32) -> Bool { false }
+
+    @inlinable
+    public func isTip(_ x: Int32) -> Bool { contains(x) }
 
     /// A uniform member.
     @inlinable
@@ -127,6 +133,11 @@ public struct NodeView: TangleView {
 
     @inlinable
     func isHidden(_ x: Int32) -> Bool { _hidden.contains(x) }
+
+    /// A global tip no in-flight transaction at the node approves, or an in-flight one
+    /// visible there that nothing visible there approves.
+    @inlinable
+    public func isTip(_ x: Int32) -> Bool { (_global.contains(x) || _inView.contains(x)) && !isHidden(x) }
 
     /// Calls `body` with every tip of the node.
     @inlinable

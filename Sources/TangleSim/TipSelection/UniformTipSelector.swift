@@ -23,6 +23,11 @@ public struct UniformTipSelector: TipSelector {
         view.sampleUniformTips(request.parents, repeatedPicks: request.repeatedPicks, rng: rng, into: &parents)
     }
 
+    /// Rejections in a row after which a pick is drawn from the ledger's classes (when it
+    /// keeps them) instead of pick after pick: the rule's outcome has the same law either
+    /// way, and while picks are rarely rejected plain draws are cheaper.
+    public static let plainDrawsBeforeClasses = 3
+
     /// URTS with conflicts (the model's rule): keep the first pick, and draw again a pick
     /// that the ledger does not accept given the picks before it (at most
     /// ``maximumConsistencyRedraws`` times a pick; then fewer parents). `distinct` first
@@ -30,18 +35,32 @@ public struct UniformTipSelector: TipSelector {
     /// attempt — and continues by single draws from the first pick not accepted; `collapse`
     /// makes its k draws one by one, a repeat becoming one edge.
     ///
+    /// After ``plainDrawsBeforeClasses`` rejections in a row, where the ledger keeps classes
+    /// (``ConflictLedger/samplesByClass``), the rest of the pick's draws are resolved at
+    /// once: with q the share of the draws that would succeed (accepted tips not chosen yet,
+    /// plus under `collapse` a repeat), the number of further rejections is geometric with
+    /// parameter q — if it reaches the rule's limit the transaction approves fewer parents —
+    /// and the success is uniform over those tips. That is the law of the draws it replaces.
+    ///
     /// - Complexity: O(k²) draws and O(k) checks when every pick is accepted (the usual
-    ///   case); each check is O(1) for a tip downstream of no live conflict.
+    ///   case); each check is O(1) for a tip downstream of no live conflict. A pick resolved
+    ///   from the classes costs O(the transactions of the consistent classes).
     public mutating func selectConsistentParents<View: TangleView>(
         _ request: SelectionRequest, tangle: Tangle, view: View, ledger: inout ConflictLedger, into parents: inout [Int32],
         rng: RandomStream
     ) {
         let k = request.parents
+        let classes = ledger.samplesByClass
         switch request.repeatedPicks {
         case .collapse:
             for _ in 0..<k {
                 var draws = 0
                 while true {
+                    if classes, draws >= Self.plainDrawsBeforeClasses {
+                        guard Self._resolve(after: draws, repeats: true, view: view, ledger: &ledger, parents: &parents, rng: rng)
+                        else { return }
+                        break
+                    }
                     let tip = view.randomTip(rng: rng)
                     if parents.contains(tip) { break }
                     if ledger.accepts(tip) {
@@ -70,6 +89,12 @@ public struct UniformTipSelector: TipSelector {
             var draws = 1  // the first attempt's pick, not accepted
             ledger.countRedraw()
             while parents.count < target {
+                if classes, draws >= Self.plainDrawsBeforeClasses {
+                    guard Self._resolve(after: draws, repeats: false, view: view, ledger: &ledger, parents: &parents, rng: rng)
+                    else { return }
+                    draws = 0
+                    continue
+                }
                 var tip = view.randomTip(rng: rng)
                 while parents.contains(tip) { tip = view.randomTip(rng: rng) }
                 if ledger.accepts(tip) {
@@ -86,5 +111,34 @@ public struct UniformTipSelector: TipSelector {
                 ledger.countRedraw()
             }
         }
+    }
+
+    /// Resolves the rest of one pick's draws from the ledger's classes after `draws`
+    /// rejections (each counted already): returns false when the pick reaches the rule's
+    /// limit (counted short), true when it succeeded (its tip appended and chosen, or under
+    /// `repeats` a repeat of a chosen parent, which adds nothing).
+    static func _resolve<View: TangleView>(
+        after draws: Int, repeats: Bool, view: View, ledger: inout ConflictLedger, parents: inout [Int32], rng: RandomStream
+    ) -> Bool {
+        ledger.consistentTips(of: view, excluding: parents)
+        let accepted = ledger.candidates.count
+        // Each draw is uniform over all tips (collapse) or over the tips not chosen yet.
+        let range = repeats ? view.tipCount : view.tipCount - parents.count
+        let successes = accepted + (repeats ? parents.count : 0)
+        // The pick is short at the rejection that makes `draws` exceed the limit.
+        let allowed = maximumConsistencyRedraws + 1 - draws
+        let rejections = rng.failuresBeforeSuccess(range > 0 ? Double(successes) / Double(range) : 0, cap: allowed)
+        for _ in 0..<Swift.min(rejections, allowed - 1) { ledger.countRedraw() }
+        if rejections >= allowed {
+            ledger.countShort()
+            return false
+        }
+        let pick = rng.index(below: successes)
+        if pick < accepted {
+            let tip = ledger.candidates[pick]
+            ledger.didChoose(tip)
+            parents.append(tip)
+        }
+        return true
     }
 }
