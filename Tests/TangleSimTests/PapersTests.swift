@@ -40,6 +40,35 @@ struct PapersTests {
         #expect(CheckStatistics.studentGreater([2, 2, 2], than: 2).p == 1)
     }
 
+    @Test("Clopper–Pearson lower bound: 0.001^(1/n) with every trial a success, 0 with none")
+    func binomialLowerBound() {
+        // P(X ≥ n | p) = p^n, so the bound with n of n is significance^(1/n).
+        #expect(abs(CheckStatistics.binomialLowerBound(successes: 10, trials: 10, significance: 0.001) - pow(0.001, 0.1)) < 1e-12)
+        #expect(CheckStatistics.binomialLowerBound(successes: 0, trials: 10, significance: 0.001) == 0)
+        // P(X ≥ 1 | p) = 1 − (1 − p)^n.
+        let one = CheckStatistics.binomialLowerBound(successes: 1, trials: 5, significance: 0.001)
+        #expect(abs(1 - pow(1 - one, 5) - 0.001) < 1e-12)
+    }
+
+    @Test("exact Mann–Whitney: 1/C(n+m, m) for complete separation, midranks and the exact distribution with ties")
+    func mannWhitney() {
+        let separated = CheckStatistics.mannWhitneyGreater([1, 2, 3], [4, 5, 6])
+        #expect(separated.u == 9 && abs(separated.p - 1.0 / 20) < 1e-15)
+        #expect(abs(CheckStatistics.mannWhitneyGreater([4, 5, 6], [1, 2, 3]).p - 1) < 1e-15)
+        // Ties (a censoring point 9 in both samples): a = {1, 9, 9}, b = {2, 9} have midranks
+        // 1, 4, 4 and 2, 4 (b's sum 6). Of the C(5, 2) = 10 pairs of ranks from {1, 2, 4, 4, 4},
+        // the sums reaching 6 are {2, 4} (3 ways) and {4, 4} (3 ways): p = 6/10. U: 2 > 1, 9 > 1,
+        // and 9 tied with two 9s (one half each) = 3.
+        let tied = CheckStatistics.mannWhitneyGreater([1, 9, 9], [2, 9])
+        #expect(abs(tied.p - 0.6) < 1e-15)
+        #expect(tied.u == 3)
+        // Everything tied: no evidence either way.
+        #expect(CheckStatistics.mannWhitneyGreater([5, 5], [5, 5]).p == 1)
+        // n = 10 each, completely separated: 1/C(20, 10).
+        let ten = CheckStatistics.mannWhitneyGreater((0..<10).map(Double.init), (10..<20).map(Double.init))
+        #expect(abs(ten.p - 1.0 / 184_756) < 1e-18)
+    }
+
     @Test("cumulative weight of a hand-built tangle at given ages")
     func weightGrowthByHand() {
         // 0 ← 1 ← 2 and 1 ← 3, 2 ← 3; each visible 1 s after issue.

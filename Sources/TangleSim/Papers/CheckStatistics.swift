@@ -1,8 +1,9 @@
 import CGSL
 
 /// The statistics behind the tolerances of `tanglesim check`: Student's t intervals over
-/// independent replications, weighted least-squares slopes and Welch's comparison of two
-/// means. Every quantile comes from GSL.
+/// independent replications, weighted least-squares slopes, Welch's comparison of two
+/// means, Fisher's exact test and Clopper–Pearson bounds for success counts, and the exact
+/// Mann–Whitney test for (censored) times. Every quantile comes from GSL.
 public enum CheckStatistics {
     /// The mean of `values` and the standard error of that mean (sample sd / √n).
     ///
@@ -106,5 +107,57 @@ public enum CheckStatistics {
     public static func binomialUpperBound(successes: Int, trials: Int, significance: Double) -> Double {
         guard successes < trials else { return 1 }
         return gsl_cdf_beta_Qinv(significance, Double(successes + 1), Double(trials - successes))
+    }
+
+    /// The one-sided Clopper–Pearson lower bound, at `significance`, of a success probability
+    /// from `successes` in `trials`: the p with P(X ≥ successes | p) = significance (0 with no
+    /// success).
+    public static func binomialLowerBound(successes: Int, trials: Int, significance: Double) -> Double {
+        guard successes > 0 else { return 0 }
+        return gsl_cdf_beta_Pinv(significance, Double(successes), Double(trials - successes + 1))
+    }
+
+    /// The exact one-sided Mann–Whitney (Wilcoxon rank-sum) test that `b` tends to be larger
+    /// than `a`: the probability, when all assignments of the pooled values to a group of
+    /// |a| and one of |b| are equally likely (the null hypothesis that both samples come from
+    /// one distribution), that `b`'s rank sum is at least the one observed.
+    ///
+    /// Ties get midranks and the null distribution is the exact permutation distribution
+    /// given those midranks, so the test stays exact with many ties — in particular when
+    /// values above a common censoring point are all replaced by that point, since censoring
+    /// at a fixed point keeps two equal distributions equal.
+    ///
+    /// - Returns: U of `b` (pairs (a_i, b_j) with b_j > a_i, ties counting one half) and the
+    ///   one-sided p-value.
+    /// - Complexity: O(n·|b|·n²) for n = |a| + |b| (a count of subsets per rank sum).
+    public static func mannWhitneyGreater(_ a: [Double], _ b: [Double]) -> (u: Double, p: Double) {
+        precondition(!a.isEmpty && !b.isEmpty, "two non-empty samples")
+        let pooled = (a.map { ($0, false) } + b.map { ($0, true) }).sorted { $0.0 < $1.0 }
+        // Doubled midranks, integers: a run of ties at ranks i+1 ... j gets i + 1 + j.
+        var ranks = [Int](repeating: 0, count: pooled.count)
+        var i = 0
+        while i < pooled.count {
+            var j = i
+            while j + 1 < pooled.count, pooled[j + 1].0 == pooled[i].0 { j += 1 }
+            for index in i...j { ranks[index] = i + 1 + j + 1 }
+            i = j + 1
+        }
+        let observed = zip(pooled, ranks).filter { $0.0.1 }.map(\.1).reduce(0, +)
+        let m = b.count
+        let most = ranks.sorted(by: >).prefix(m).reduce(0, +)
+        // ways[c][s]: subsets of the ranks seen so far with c members and doubled sum s.
+        var ways = [[Double]](repeating: [Double](repeating: 0, count: most + 1), count: m + 1)
+        ways[0][0] = 1
+        for rank in ranks {
+            for c in stride(from: m, through: 1, by: -1) {
+                for s in stride(from: most, through: rank, by: -1) where ways[c - 1][s - rank] > 0 {
+                    ways[c][s] += ways[c - 1][s - rank]
+                }
+            }
+        }
+        let all = ways[m].reduce(0, +)
+        let atLeast = ways[m][observed...].reduce(0, +)
+        let u = Double(observed) / 2 - Double(m * (m + 1)) / 2
+        return (u, atLeast / all)
     }
 }
