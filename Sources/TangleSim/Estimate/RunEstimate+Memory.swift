@@ -61,6 +61,18 @@ extension RunEstimate {
             retainedWithLog.append(payloads)
         }
 
+        // Conflicts: a footprint set id and an invalidating conflict per transaction
+        // (reserved); the interned sets and the classes follow the live tips, not n.
+        if scenario.hasConflicts {
+            let field = scenario.payments.doubleSpendRate > 0 ? "payments.doubleSpendRate" : "adversaries"
+            simulation.append(
+                _Allocation(
+                    component: _ComponentKey(
+                        name: "conflict ledger", field: field,
+                        detail: "footprints of a Tangle of \(_EstimateText.count(n)) transactions"),
+                    elementBytes: 8, count: n, reserved: q.reserved, fills: true))
+        }
+
         // Tip selection: the devices' selector and, with MCMC, the coordinator's own.
         simulation += _weights(q, scenario.tipSelection, prefix: "tipSelection")
         if let coordinator = scenario.consensus.coordinator {
