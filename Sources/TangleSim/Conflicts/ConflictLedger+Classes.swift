@@ -27,6 +27,8 @@
 extension ConflictLedger {
     mutating func _appendClass() {
         _setGeneration.append(0)
+        _setCount.append(0)
+        _setCountStamp.append(0)
         _setPartners.append([])
         _setCarriers.append([])
         _setCarriersCompacted.append(0)
@@ -113,22 +115,31 @@ extension ConflictLedger {
         } else {
             // Sets consistent with every parent set (or a parent itself: a parent is a
             // subset of `set`), then with the own member.
-            var counts: [Int32: Int] = [:]
-            for (index, parent) in parents.enumerated() {
-                var seen: [Int32] = [parent]
-                for entry in _setPartners[Int(parent)] {
-                    let other = _unpacked(entry)
-                    if other > 0 { seen.append(other) }
-                }
-                for other in seen where other != set {
-                    if index == 0 {
-                        counts[other] = 1
-                    } else if let count = counts[other], count == index {
-                        counts[other] = count + 1
-                    }
+            // A set's count of the parents it is consistent with (or is), valid at the
+            // current stamp; the first parent's list gives the candidates.
+            _countStamp &+= 1
+            if _countStamp == 0 {
+                for index in _setCountStamp.indices { _setCountStamp[index] = 0 }
+                _countStamp = 1
+            }
+            let stamp = _countStamp
+            func count(_ other: Int32, _ index: Int) {
+                guard other > 0, other != set else { return }
+                if index == 0 {
+                    guard _setCountStamp[Int(other)] != stamp else { return }
+                    _setCountStamp[Int(other)] = stamp
+                    _setCount[Int(other)] = 1
+                    _countTouched.append(other)
+                } else if _setCountStamp[Int(other)] == stamp, _setCount[Int(other)] == Int32(index) {
+                    _setCount[Int(other)] += 1
                 }
             }
-            for (other, count) in counts where count == parents.count {
+            _countTouched.removeAll(keepingCapacity: true)
+            for (index, parent) in parents.enumerated() {
+                count(parent, index)
+                for entry in _setPartners[Int(parent)] { count(_unpacked(entry), index) }
+            }
+            for other in _countTouched where _setCount[Int(other)] == Int32(parents.count) {
                 if let ownMember, _holdsRival(of: ownMember, other) { continue }
                 _partnerScratch.append(_packed(other))
             }

@@ -131,6 +131,10 @@ public struct ConflictLedger {
     var _pairStamp: ContiguousArray<UInt32> = []
     var _pairStampValue: UInt32 = 0
     var _partnerScratch: ContiguousArray<UInt64> = []
+    var _setCount: ContiguousArray<Int32> = [0]
+    var _setCountStamp: ContiguousArray<UInt32> = [0]
+    var _countStamp: UInt32 = 0
+    var _countTouched: ContiguousArray<Int32> = []
     /// The consistent tips of the last ``consistentTips(of:excluding:)``.
     public internal(set) var candidates: ContiguousArray<Int32> = []
     var _lastInternNew = false
