@@ -165,10 +165,10 @@ extension ConflictLedger {
         // With one parent chosen and nothing else, its set's partners are exactly the sets
         // the choice accepts (no decision binds anyone where classes are kept).
         let check = parents.count > 1 || _choiceHasMore
+        let footprint = self.footprint
         func gather(_ set: Int32) {
             if set > 0, check, !_accepts(set: set) { return }
             // Read and compact in one pass: carriers that no longer carry the set go.
-            let footprint = self.footprint
             var kept = 0
             _setCarriers[Int(set)].withUnsafeMutableBufferPointer { carriers in
                 for index in carriers.indices {

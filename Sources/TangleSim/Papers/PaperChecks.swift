@@ -179,11 +179,9 @@ public struct PaperChecks: Sendable {
     /// 3.4 (above 0.999).
     func alphaChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
         let sweep = try loadSweep(Self.alphaFile, quickReplications: 16)
-        for point in sweep.points where point.scenario.tipSelection.strategyName != "mcmc" {
-            throw ScenarioError(
-                file: sweep.file, path: "tipSelection",
-                message: "the check compares weighted random walks: expected the mcmc strategy in every point")
-        }
+        try requireEveryPoint(
+            of: sweep, path: "tipSelection", "the check compares weighted random walks: expected the mcmc strategy in every point"
+        ) { $0.tipSelection.strategyName == "mcmc" }
         progress("\(sweep.file): \(sweep.runCount) runs (weighted random walk, alpha swept)")
         let runs = try summaries(of: sweep).sorted { $0[0].alpha < $1.first!.alpha }
         guard Set(runs.map { $0[0].alpha }).count == runs.count, runs.count >= 2 else {
@@ -207,14 +205,13 @@ public struct PaperChecks: Sendable {
     /// (5 to 10 s at the lowest load) passed only at p = 8.5e-4.
     func coordinatorChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
         let sweep = try loadSweep(Self.coordinatorFile, quickReplications: 5)
-        for point in sweep.points {
-            guard let coordinator = point.scenario.consensus.coordinator, coordinator.schedule == .periodic,
-                case .delay(.constant) = point.scenario.network
-            else {
-                throw ScenarioError(
-                    file: sweep.file, path: "consensus",
-                    message: "the check's bound needs periodic coordinator milestones and a constant delay in every point")
-            }
+        try requireEveryPoint(
+            of: sweep, path: "consensus", "the check's bound needs periodic coordinator milestones and a constant delay in every point"
+        ) { scenario in
+            guard let coordinator = scenario.consensus.coordinator, coordinator.schedule == .periodic,
+                case .delay(.constant) = scenario.network
+            else { return false }
+            return true
         }
         progress("\(sweep.file): \(sweep.runCount) runs (coordinator, interval and load swept)")
         let runs = try summaries(of: sweep)
@@ -266,16 +263,15 @@ public struct PaperChecks: Sendable {
     /// same L.
     func tipInflationChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
         let sweep = try loadSweep(Self.tipInflationFile, quickReplications: 5)
-        for point in sweep.points {
-            let scenario = point.scenario
+        try requireEveryPoint(
+            of: sweep, path: "adversaries",
+            "the check's formula needs uniform selection with distinct picks, a constant delay, no consensus rule and one tipInflation adversary on the genesis from time 0"
+        ) { scenario in
             guard scenario.tipSelection == .uniform, case .delay(.constant) = scenario.network, scenario.consensus == .none,
                 scenario.adversaries.count == 1, case .tipInflation(.genesis) = scenario.adversaries[0].attack,
                 scenario.adversaries[0].start == 0, scenario.tangle.repeatedPicks == .distinct
-            else {
-                throw ScenarioError(
-                    file: sweep.file, path: "adversaries",
-                    message: "the check's formula needs uniform selection with distinct picks, a constant delay, no consensus rule and one tipInflation adversary on the genesis from time 0")
-            }
+            else { return false }
+            return true
         }
         progress("\(sweep.file): \(sweep.runCount) runs (tip inflation, attacker rate swept)")
         let runs = try summaries(of: sweep)
@@ -321,13 +317,11 @@ public struct PaperChecks: Sendable {
     /// one-sided Clopper–Pearson bound.
     func doubleSpendChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
         let sweep = try loadSweep(Self.doubleSpendFile, quickReplications: 14)
-        for point in sweep.points {
-            guard point.scenario.adversaries.count == 1, case .doubleSpend = point.scenario.adversaries[0].attack,
-                point.scenario.consensus == .none
-            else {
-                throw ScenarioError(
-                    file: sweep.file, path: "adversaries", message: "the check needs one doubleSpend adversary and no consensus rule")
-            }
+        try requireEveryPoint(of: sweep, path: "adversaries", "the check needs one doubleSpend adversary and no consensus rule") {
+            scenario in
+            guard scenario.adversaries.count == 1, case .doubleSpend = scenario.adversaries[0].attack, scenario.consensus == .none
+            else { return false }
+            return true
         }
         progress("\(sweep.file): \(sweep.runCount) runs (double spend, strategy and attacker rate swept)")
         let runs = try summaries(of: sweep)
@@ -367,14 +361,14 @@ public struct PaperChecks: Sendable {
     /// succeeds and no conflict is confirmed twice — in every run, not on average.
     func coordinatorAttackChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
         let sweep = try loadSweep(Self.coordinatorAttackFile, quickReplications: 3)
-        for point in sweep.points {
-            guard point.scenario.consensus.coordinator != nil, point.scenario.adversaries.count == 1,
-                case .doubleSpend(nil, _, _) = point.scenario.adversaries[0].attack
-            else {
-                throw ScenarioError(
-                    file: sweep.file, path: "adversaries",
-                    message: "the check needs a coordinator and one doubleSpend adversary whose merchant waits for confirmation (no acceptWeight)")
-            }
+        try requireEveryPoint(
+            of: sweep, path: "adversaries",
+            "the check needs a coordinator and one doubleSpend adversary whose merchant waits for confirmation (no acceptWeight)"
+        ) { scenario in
+            guard scenario.consensus.coordinator != nil, scenario.adversaries.count == 1,
+                case .doubleSpend(nil, _, _) = scenario.adversaries[0].attack
+            else { return false }
+            return true
         }
         progress("\(sweep.file): \(sweep.runCount) runs (double spend against a coordinator)")
         let all = try summaries(of: sweep).flatMap { $0 }
@@ -410,17 +404,16 @@ public struct PaperChecks: Sendable {
     /// URTS runs unsettled and 40 of 40 walk runs settled for P.
     func parasiteChainChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
         let sweep = try loadSweep(Self.parasiteChainFile, quickReplications: 12)
-        for point in sweep.points {
-            let scenario = point.scenario
+        try requireEveryPoint(
+            of: sweep, path: "adversaries",
+            "the check needs URTS or walks from the genesis with alpha ≥ 0.5, no consensus rule, and one parasiteChain adversary with tips"
+        ) { scenario in
             var strategy = scenario.tipSelection == .uniform
             if case .mcmc(let alpha, .genesis) = scenario.tipSelection, alpha >= 0.5 { strategy = true }
             guard strategy, scenario.consensus == .none, scenario.adversaries.count == 1,
                 case .parasiteChain(_, _, let tips) = scenario.adversaries[0].attack, tips > 0
-            else {
-                throw ScenarioError(
-                    file: sweep.file, path: "adversaries",
-                    message: "the check needs URTS or walks from the genesis with alpha ≥ 0.5, no consensus rule, and one parasiteChain adversary with tips")
-            }
+            else { return false }
+            return true
         }
         progress("\(sweep.file): \(sweep.runCount) runs (parasite chain, URTS and walks)")
         let runs = try results(of: sweep) { result -> (approvals: Double, settled: Bool, forP: Bool) in
@@ -556,17 +549,14 @@ public struct PaperChecks: Sendable {
     /// degrees of freedom, power about 0.97), at n = 20 (the scenario's) 7.9 against 3.3.
     func lazyDeviceChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
         let sweep = try loadSweep(Self.lazyDevicesFile, quickReplications: 10)
-        for point in sweep.points {
-            let scenario = point.scenario
+        try requireEveryPoint(
+            of: sweep, path: "devices",
+            "the check needs an honest device class, then a lazy one, no adversaries, and URTS or walks from the genesis"
+        ) { scenario in
             var strategy = scenario.tipSelection == .uniform
             if case .mcmc(_, .genesis) = scenario.tipSelection { strategy = true }
-            guard strategy, scenario.adversaries.isEmpty, scenario.devices.count == 2, scenario.devices[0].behaviour == .honest,
-                scenario.devices[1].behaviour.lazyAge != nil
-            else {
-                throw ScenarioError(
-                    file: sweep.file, path: "devices",
-                    message: "the check needs an honest device class, then a lazy one, no adversaries, and URTS or walks from the genesis")
-            }
+            return strategy && scenario.adversaries.isEmpty && scenario.devices.count == 2
+                && scenario.devices[0].behaviour == .honest && scenario.devices[1].behaviour.lazyAge != nil
         }
         progress("\(sweep.file): \(sweep.runCount) runs (lazy devices, URTS and walks over alpha)")
         let runs = try results(of: sweep) { result -> (honest: Double, lazy: Double) in
@@ -647,6 +637,16 @@ public struct PaperChecks: Sendable {
 
     /// Throws unless `scenario` is the setting of Popov's section 3 formulas: uniform
     /// selection, k = 2, a constant delay, no confirmation rule.
+    /// Throws a ``ScenarioError`` at `path` with `message` unless every point of `sweep` has
+    /// the setting the check's theory needs.
+    func requireEveryPoint(
+        of sweep: Sweep, path: String, _ message: String, _ hasSetting: (Scenario) -> Bool
+    ) throws {
+        for point in sweep.points where !hasSetting(point.scenario) {
+            throw ScenarioError(file: sweep.file, path: path, message: message)
+        }
+    }
+
     func requirePopovSetting(_ scenario: Scenario, file: String) throws {
         guard scenario.tipSelection == .uniform else {
             throw ScenarioError(file: file, path: "tipSelection", message: "the check's formulas (Popov, section 3) need uniform selection")
