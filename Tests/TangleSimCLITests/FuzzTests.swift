@@ -141,7 +141,7 @@ struct FuzzTests {
         var files: [String] = []
         while let name = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path, isDirectory: &isDirectory)
             if !isDirectory.boolValue { files.append(name) }
         }
         let temporaries = files.filter { ($0 as NSString).lastPathComponent.hasPrefix(".") }

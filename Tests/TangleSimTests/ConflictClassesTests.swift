@@ -41,12 +41,16 @@ struct ConflictClassesTests {
                 let view = network.view(at: 0, now: moment, global: simulation.visibleTips, tangle: simulation.tangle)
                 var ledger = try! #require(simulation.conflicts)
                 #expect(ledger.samplesByClass)
+                #expect(ledger.tracksGlobalTips == !gossip, "the delay model keeps the global tip set by set")
                 var tips: [Int32] = []
                 for x in 0..<Int32(simulation.tangle.count) where view.isTip(x) { tips.append(x) }
                 var rejected = 0, pairs = 0
                 for (index, first) in tips.enumerated() where index % (gossip ? 1 : 3) == 0 {
                     var chosen = [first]
-                    ledger.beginSelection(ownMember: nil, node: 0, now: moment)
+                    // Some choices spend a member themselves (each set is then checked).
+                    let members = ledger.memberConflict.count
+                    let own: Int32? = index % 5 == 1 && members > 0 ? Int32(index % members) : nil
+                    ledger.beginSelection(ownMember: own, node: 0, now: moment)
                     guard ledger.accepts(first) else { continue }
                     ledger.didChoose(first)
                     if index % 2 == 0, let second = tips.first(where: { $0 != first && ledger.accepts($0) }) {
@@ -58,6 +62,13 @@ struct ConflictClassesTests {
                     let offered = Array(ledger.candidates)
                     #expect(offered.count == Set(offered).count, "no tip offered twice")
                     #expect(Set(offered) == expected, "at \(moment), picks \(chosen)")
+                    if ledger.tracksGlobalTips {
+                        // The count and the indexed picks the selector uses read the same lists.
+                        let count = ledger.countConsistentTips(excluding: chosen)
+                        #expect(count == expected.count)
+                        let indexed = (0..<count).map { ledger.consistentTip(at: $0, excluding: chosen) }
+                        #expect(indexed == offered, "the order of the indexed picks is the order of the lists")
+                    }
                     rejected += tips.count - chosen.count - expected.count
                     pairs += tips.count - chosen.count
                     compared += 1
@@ -80,24 +91,26 @@ struct ConflictClassesTests {
     /// The law of one selection, with and without the classes, on one frozen state of a
     /// split Tangle: the rate of transactions left with fewer parents (two-proportion z
     /// test) and the mean number of redraws (Welch t) agree, each two-sided at significance
-    /// 0.001 over 4,000 selections per arm, for both repeated-pick rules.
-    @Test(arguments: [RepeatedPicks.distinct, .collapse])
-    func sameLawAsPickAfterPick(picks: RepeatedPicks) throws {
-        let scenario = Self.shattering(seed: 7, gossip: false, parents: 2, picks: picks)
+    /// 0.001 over 4,000 selections per arm, for both repeated-pick rules and k = 2 and 3; and
+    /// so does the mean id of the last parent chosen (which tips are picked, Welch t).
+    @Test(arguments: [(RepeatedPicks.distinct, 2), (.collapse, 2), (.distinct, 3)])
+    func sameLawAsPickAfterPick(picks: RepeatedPicks, parents k: Int) throws {
+        let scenario = Self.shattering(seed: 7, gossip: false, parents: k, picks: picks)
         var simulation = delaySimulation(scenario, selector: UniformTipSelector())
         var engine = Engine<TangleEvent>()
         simulation.start(&engine)
         _ = engine.run(until: 80, handler: &simulation)
         let view = simulation.visibleTips
         let frozen = try #require(simulation.conflicts)
-        let request = SelectionRequest(now: 80, parents: 2, repeatedPicks: picks)
-        func arm(_ classes: Bool, seed: UInt) -> (short: [Double], redraws: [Double]) {
+        let request = SelectionRequest(now: 80, parents: k, repeatedPicks: picks)
+        func arm(_ classes: Bool, seed: UInt) -> (short: [Double], redraws: [Double], lastParent: [Double]) {
             var ledger = frozen
             ledger.samplesByClass = classes
             let rng = RandomStream(gslSeed: seed)
             var selector = UniformTipSelector()
             var short: [Double] = []
             var redraws: [Double] = []
+            var lastParent: [Double] = []
             var parents: [Int32] = []
             for _ in 0..<4_000 {
                 let before = (ledger.redraws, ledger.shortTransactions)
@@ -106,8 +119,9 @@ struct ConflictClassesTests {
                 selector.selectConsistentParents(request, tangle: simulation.tangle, view: view, ledger: &ledger, into: &parents, rng: rng)
                 short.append(Double(ledger.shortTransactions - before.1))
                 redraws.append(Double(ledger.redraws - before.0))
+                if parents.count > 1 { lastParent.append(Double(parents.last!)) }
             }
-            return (short, redraws)
+            return (short, redraws, lastParent)
         }
         let plain = arm(false, seed: 11)
         let classes = arm(true, seed: 12)
@@ -120,5 +134,11 @@ struct ConflictClassesTests {
         let down = CheckStatistics.welchGreater(classes.redraws, plain.redraws)
         let p = 2 * min(up.p, down.p)
         #expect(p > 0.001, "mean redraws: difference \(up.difference) ± \(up.standardError), two-sided p = \(p)")
+        // Which tips: the mean id of the last parent of a transaction that found more than one.
+        let older = CheckStatistics.welchGreater(plain.lastParent, classes.lastParent)
+        let newer = CheckStatistics.welchGreater(classes.lastParent, plain.lastParent)
+        let pLast = 2 * min(older.p, newer.p)
+        #expect(plain.lastParent.count > 200 && classes.lastParent.count > 200)
+        #expect(pLast > 0.001, "mean last parent: difference \(older.difference) ± \(older.standardError), two-sided p = \(pLast)")
     }
 }

@@ -21,12 +21,21 @@
 /// generation, and carriers since released or moved to another set, are dropped when read
 /// or when the list has doubled since it was last compacted.
 ///
-/// - Complexity: a new set costs O(its parents' partners) and O(its partners) appends; a
-///   transaction one append. A draw costs O(the carriers of the consistent classes), paid
-///   only after ``UniformTipSelector/plainDrawsBeforeClasses`` rejections in a row.
+/// Under the delay model every issuer's view is the global tip set, so each set also keeps
+/// its members of that set in a linked list (``trackGlobalTips(_:)``): the number of
+/// consistent tips is then a sum over the consistent sets, O(1) each, and a pick walks one
+/// set's list. Under gossip (a view per node) the carriers are gathered and checked instead.
+///
+/// - Complexity: a new set costs O(its parents' partners) and O(its partners) appends. With
+///   the global tip set kept: a tip joining or leaving it O(1); a pick resolved from the
+///   classes O(k · the consistent sets) plus the length of one set's list (every live set
+///   when no parent carries a non-empty set). Otherwise: a transaction one append, and a
+///   resolved pick O(the carriers of the consistent classes).
 extension ConflictLedger {
     mutating func _appendClass() {
         _setGeneration.append(0)
+        _setTipHead.append(-1)
+        _setTipCount.append(0)
         _setCount.append(0)
         _setCountStamp.append(0)
         _setPartners.append([])
@@ -36,6 +45,7 @@ extension ConflictLedger {
 
     /// Set `set` is freed: its lists go, and its id's next use is a new generation.
     mutating func _freeClass(_ set: Int32) {
+        precondition(_setTipCount[Int(set)] == 0, "a set some tip carries stays referenced")
         _setGeneration[Int(set)] &+= 1
         _setPartners[Int(set)] = []
         _setCarriers[Int(set)] = []
@@ -123,22 +133,36 @@ extension ConflictLedger {
                 _countStamp = 1
             }
             let stamp = _countStamp
-            func count(_ other: Int32, _ index: Int) {
-                guard other > 0, other != set else { return }
-                if index == 0 {
-                    guard _setCountStamp[Int(other)] != stamp else { return }
-                    _setCountStamp[Int(other)] = stamp
-                    _setCount[Int(other)] = 1
-                    _countTouched.append(other)
-                } else if _setCountStamp[Int(other)] == stamp, _setCount[Int(other)] == Int32(index) {
-                    _setCount[Int(other)] += 1
+            var touched = _countTouched
+            _countTouched = []
+            touched.removeAll(keepingCapacity: true)
+            // Through buffers: one uniqueness check per column, not one per entry.
+            let generation = _setGeneration
+            _setCountStamp.withUnsafeMutableBufferPointer { stamps in
+                _setCount.withUnsafeMutableBufferPointer { counts in
+                    @inline(__always)
+                    func count(_ other: Int32, _ index: Int) {
+                        guard other > 0, other != set else { return }
+                        if index == 0 {
+                            guard stamps[Int(other)] != stamp else { return }
+                            stamps[Int(other)] = stamp
+                            counts[Int(other)] = 1
+                            touched.append(other)
+                        } else if stamps[Int(other)] == stamp, counts[Int(other)] == Int32(index) {
+                            counts[Int(other)] += 1
+                        }
+                    }
+                    for (index, parent) in parents.enumerated() {
+                        count(parent, index)
+                        for entry in _setPartners[Int(parent)] {
+                            // A freed set's entry (an older generation) counts for nothing.
+                            let other = Int32(bitPattern: UInt32(truncatingIfNeeded: entry))
+                            if generation[Int(other)] == UInt32(truncatingIfNeeded: entry >> 32) { count(other, index) }
+                        }
+                    }
                 }
             }
-            _countTouched.removeAll(keepingCapacity: true)
-            for (index, parent) in parents.enumerated() {
-                count(parent, index)
-                for entry in _setPartners[Int(parent)] { count(_unpacked(entry), index) }
-            }
+            _countTouched = touched
             for other in _countTouched where _setCount[Int(other)] == Int32(parents.count) {
                 if let ownMember, _holdsRival(of: ownMember, other) { continue }
                 _partnerScratch.append(_packed(other))
@@ -152,11 +176,29 @@ extension ConflictLedger {
 
     /// The tips of `view` the current choice accepts that are not in `parents`, into
     /// ``candidates``: the carriers of the sets consistent with the first parent's (every
-    /// set when no parent carries a non-empty set), each checked as ``accepts(_:)`` does.
+    /// set when no parent carries a non-empty set), each checked as ``accepts(_:)`` does;
+    /// where the global tip set is kept by set, `view` must be that set, and its lists are
+    /// read instead.
     ///
-    /// - Complexity: O(carriers of the candidate sets).
+    /// - Complexity: O(carriers of the candidate sets), or O(the tips offered) from the lists.
     public mutating func consistentTips<View: TangleView>(of view: View, excluding parents: [Int32]) {
         candidates.removeAll(keepingCapacity: true)
+        if tracksGlobalTips {
+            // `view` is the global tip set: read the lists of the sets that offer tips.
+            var offered = ContiguousArray<Int32>()
+            _ = _forEachOfferingSet(excluding: parents) { set, _ in
+                offered.append(set)
+                return false
+            }
+            for set in offered {
+                var x = _setTipHead[Int(set)]
+                while x >= 0 {
+                    if !parents.contains(x) { candidates.append(x) }
+                    x = _tipNext[Int(x)]
+                }
+            }
+            return
+        }
         var base: Int32 = 0
         for parent in parents where footprint[Int(parent)] > 0 {
             base = footprint[Int(parent)]
@@ -167,7 +209,7 @@ extension ConflictLedger {
         let check = parents.count > 1 || _choiceHasMore
         let footprint = self.footprint
         func gather(_ set: Int32) {
-            if set > 0, check, !_accepts(set: set) { return }
+            if set > 0, check ? !_accepts(set: set) : !_setConsistent[Int(set)] { return }
             // Read and compact in one pass: carriers that no longer carry the set go.
             var kept = 0
             _setCarriers[Int(set)].withUnsafeMutableBufferPointer { carriers in
@@ -198,6 +240,173 @@ extension ConflictLedger {
             }
         } else {
             for set in _sets.indices where set > 0 && _setReferences[set] > 0 { gather(Int32(set)) }
+        }
+    }
+
+    // MARK: - The global tip set by set
+
+    /// Keeps, from now on, the members of the global tip set `tips` per footprint set: the
+    /// caller reports every change of that set (``tipDidAppear(_:)``, ``tipDidLeave(_:)``),
+    /// and every view it passes to ``UniformTipSelector/selectConsistentParents(_:tangle:view:ledger:into:rng:)``
+    /// is that set.
+    public mutating func trackGlobalTips(_ tips: TipSet) {
+        precondition(samplesByClass, "only the classes keep tips by set")
+        tracksGlobalTips = true
+        _tipNext = ContiguousArray(repeating: -1, count: footprint.count)
+        _tipPrev = ContiguousArray(repeating: -2, count: footprint.count)
+        _tipNext.reserveCapacity(footprint.capacity)
+        _tipPrev.reserveCapacity(footprint.capacity)
+        for tip in tips.members { tipDidAppear(tip) }
+    }
+
+    /// `x` joined the global tip set.
+    public mutating func tipDidAppear(_ x: Int32) {
+        guard tracksGlobalTips else { return }
+        let set = footprint[Int(x)]
+        precondition(set >= 0 && !_isTrackedTip(x), "a tip joins once, with its footprint")
+        _linkTip(x, into: set)
+        trackedTipCount += 1
+    }
+
+    /// `x` left the global tip set.
+    public mutating func tipDidLeave(_ x: Int32) {
+        guard tracksGlobalTips, _isTrackedTip(x) else { return }
+        _unlinkTip(x, from: footprint[Int(x)])
+        trackedTipCount -= 1
+    }
+
+    @inline(__always)
+    func _isTrackedTip(_ x: Int32) -> Bool { _tipPrev[Int(x)] != -2 }
+
+    mutating func _linkTip(_ x: Int32, into set: Int32) {
+        let head = _setTipHead[Int(set)]
+        _tipNext[Int(x)] = head
+        _tipPrev[Int(x)] = -1
+        if head >= 0 { _tipPrev[Int(head)] = x }
+        _setTipHead[Int(set)] = x
+        _setTipCount[Int(set)] += 1
+    }
+
+    mutating func _unlinkTip(_ x: Int32, from set: Int32) {
+        let next = _tipNext[Int(x)], previous = _tipPrev[Int(x)]
+        if previous >= 0 { _tipNext[Int(previous)] = next } else { _setTipHead[Int(set)] = next }
+        if next >= 0 { _tipPrev[Int(next)] = previous }
+        _tipNext[Int(x)] = -1
+        _tipPrev[Int(x)] = -2
+        _setTipCount[Int(set)] -= 1
+    }
+
+    /// The plain draws a pick makes before it is resolved from the classes: none where the
+    /// global tip set is kept by set and a parent chosen so far carries a non-empty set —
+    /// counting the consistent tips then costs O(k) per consistent set, less than a few
+    /// draws that are likely rejected — and ``UniformTipSelector/plainDrawsBeforeClasses``
+    /// otherwise (the first pick, and picks beside parents downstream of no conflict, are
+    /// rarely rejected; resolving them would walk every live set).
+    @inline(__always)
+    public func plainDrawsBeforeClasses(after parents: [Int32]) -> Int {
+        if tracksGlobalTips, parents.contains(where: { footprint[Int($0)] > 0 }) { return 0 }
+        return UniformTipSelector.plainDrawsBeforeClasses
+    }
+
+    /// The number of members of the global tip set the current choice accepts that are not
+    /// in `parents` — the tips ``consistentTips(of:excluding:)`` would gather from that set.
+    ///
+    /// - Complexity: O(k) per consistent set with tips: those consistent with the first
+    ///   parent's set, or every live set when no parent carries a non-empty set.
+    public mutating func countConsistentTips(excluding parents: [Int32]) -> Int {
+        precondition(tracksGlobalTips, "tips are kept by set")
+        var total = 0
+        let stale = _forEachOfferingSet(excluding: parents) { _, count in
+            total += count
+            return false
+        }
+        if stale { _dropFreedPartners(of: _baseSet(of: parents)) }
+        return total
+    }
+
+    /// The tip at `index` (below ``countConsistentTips(excluding:)``, with nothing changed
+    /// since) among the tips it counted, in a fixed order: set by set, each set's list from
+    /// its head.
+    public mutating func consistentTip(at index: Int, excluding parents: [Int32]) -> Int32 {
+        var remaining = index
+        var found: Int32 = -1
+        _ = _forEachOfferingSet(excluding: parents) { set, count in
+            if remaining >= count {
+                remaining -= count
+                return false
+            }
+            found = set
+            return true
+        }
+        precondition(found >= 0, "an index below the count of consistent tips")
+        var x = _setTipHead[Int(found)]
+        while x >= 0 {
+            if !parents.contains(x) {
+                if remaining == 0 { return x }
+                remaining -= 1
+            }
+            x = _tipNext[Int(x)]
+        }
+        preconditionFailure("a set's list holds its count of tips")
+    }
+
+    /// The first non-empty set among the parents' (0: none).
+    @inline(__always)
+    func _baseSet(of parents: [Int32]) -> Int32 {
+        for parent in parents where footprint[Int(parent)] > 0 { return footprint[Int(parent)] }
+        return 0
+    }
+
+    /// Calls `body` with each set the current choice accepts that holds members of the
+    /// global tip set not in `parents`, and their number, in a fixed order, until it returns
+    /// true; returns whether the base set's partner list holds entries of freed sets.
+    ///
+    /// One parent and nothing else chosen accept exactly the base set's partners, as in
+    /// ``consistentTips(of:excluding:)``; otherwise each set is checked.
+    ///
+    /// `mutating` only so that it reads the ledger in place: a non-mutating call on a ledger
+    /// held `inout` copied the whole struct (a memcpy and a retain per column) every time.
+    @inline(__always)
+    mutating func _forEachOfferingSet(excluding parents: [Int32], _ body: (Int32, Int) -> Bool) -> Bool {
+        let check = parents.count > 1 || _choiceHasMore
+        @inline(__always)
+        func offered(_ set: Int32) -> Int {
+            var count = Int(_setTipCount[Int(set)])
+            guard count > 0 else { return 0 }
+            if set > 0, check ? !_accepts(set: set) : !_setConsistent[Int(set)] { return 0 }
+            for parent in parents where footprint[Int(parent)] == set && _isTrackedTip(parent) { count -= 1 }
+            return count
+        }
+        let empty = offered(0)
+        if empty > 0, body(0, empty) { return false }
+        let base = _baseSet(of: parents)
+        if base > 0 {
+            let own = offered(base)
+            if own > 0, body(base, own) { return false }
+            var stale = false
+            for entry in _setPartners[Int(base)] {
+                let other = _unpacked(entry)
+                if other < 0 {
+                    stale = true
+                    continue
+                }
+                let count = offered(other)
+                if count > 0, body(other, count) { return stale }
+            }
+            return stale
+        }
+        for set in _sets.indices where set > 0 && _setReferences[set] > 0 {
+            let count = offered(Int32(set))
+            if count > 0, body(Int32(set), count) { return false }
+        }
+        return false
+    }
+
+    /// Drops the entries of freed sets from the partner list of `set`, in place.
+    mutating func _dropFreedPartners(of set: Int32) {
+        let generation = _setGeneration
+        _setPartners[Int(set)].removeAll { entry in
+            generation[Int(UInt32(truncatingIfNeeded: entry))] != UInt32(truncatingIfNeeded: entry >> 32)
         }
     }
 }

@@ -79,6 +79,10 @@ public struct ConflictLedger {
     /// Per conflict: when the decision binds every node (infinity while undecided).
     var _bindingEverywhere: ContiguousArray<Double> = []
     var _undecided: [Int32] = []
+    /// Whether any conflict has been decided (never without a coordinator).
+    var _anyDecided = false
+    /// Whether the current choice holds any member yet.
+    var _choseAny = false
     var _outputConflict: [Int32: Int32] = [:]
 
     // Payments.
@@ -137,6 +141,18 @@ public struct ConflictLedger {
     var _countTouched: ContiguousArray<Int32> = []
     /// The consistent tips of the last ``consistentTips(of:excluding:)``.
     public internal(set) var candidates: ContiguousArray<Int32> = []
+    /// Whether the classes keep, per set, the members of the global tip set that carry it
+    /// (``trackGlobalTips(_:)``: the delay model, where that set is every issuer's view).
+    public internal(set) var tracksGlobalTips = false
+    /// Per transaction, while it is a member of the global tip set: the next and previous
+    /// member of its set's list (−1: none); −2 in `_tipPrev` when it is not a member.
+    var _tipNext: ContiguousArray<Int32> = []
+    var _tipPrev: ContiguousArray<Int32> = []
+    /// Per set id: the first tip of its list (−1: none) and the number of its tips.
+    var _setTipHead: ContiguousArray<Int32> = [-1]
+    var _setTipCount: ContiguousArray<Int32> = [0]
+    /// The members of the global tip set.
+    public internal(set) var trackedTipCount = 0
     var _lastInternNew = false
     /// Whether the current choice holds members other than its parents' (its own spend, or
     /// the coordinator's).
@@ -303,10 +319,16 @@ public struct ConflictLedger {
                     if samplesByClass, _lastInternNew { _findPartners(of: new, parentSets: [old], ownMember: member) }
                     replaced[old] = new
                 }
+                let tracked = tracksGlobalTips && _isTrackedTip(y)
+                if tracked { _unlinkTip(y, from: old) }
                 _retain(new)
                 _releaseSet(old)
                 footprint[Int(y)] = new
-                if samplesByClass { _carry(y, new) }
+                if tracked {
+                    _linkTip(y, into: new)
+                } else if samplesByClass, !tracksGlobalTips {
+                    _carry(y, new)
+                }
             }
             tangle.forEachApprover(of: y) { approver in
                 if _marks.insert(approver) { _stack.append(approver) }
@@ -360,6 +382,7 @@ public struct ConflictLedger {
                 continue
             }
             decidedWinner[conflict] = winner
+            _anyDecided = true
             decidedAt[conflict] = time
             _invalidate(conflict: conflict, winner: winner, tangle: tangle)
             var everywhere = -Double.infinity
@@ -403,12 +426,14 @@ public struct ConflictLedger {
         _node = node
         _now = now
         _choiceHasMore = ownMember != nil || coordinator
+        _choseAny = false
         if let ownMember { _choose(ownMember) }
         if coordinator { for member in _coordinatorMembers { _choose(member) } }
     }
 
     @inline(__always)
     mutating func _choose(_ member: Int32) {
+        _choseAny = true
         let conflict = Int(memberConflict[Int(member)])
         _chosenMember[conflict] = member
         _chosenStamp[conflict] = _stamp
@@ -419,18 +444,23 @@ public struct ConflictLedger {
     /// loser of a conflict decided at the issuer's node.
     ///
     /// - Complexity: O(1) for an empty footprint, O(its size) otherwise.
+    @inline(__always)
     public func accepts(_ tip: Int32) -> Bool {
         let set = footprint[Int(tip)]
         if set == 0 { return true }
         return _accepts(set: set)
     }
 
+    @inline(__always)
     func _accepts(set: Int32) -> Bool {
         precondition(set > 0, "a released transaction is never a tip")
         if !_setConsistent[Int(set)] { return false }
+        // Nothing chosen and nothing decided: a consistent set is accepted.
+        if !_choseAny, !_anyDecided { return true }
         for member in _sets[Int(set)] {
             let conflict = Int(memberConflict[Int(member)])
             if _chosenStamp[conflict] == _stamp, _chosenMember[conflict] != member { return false }
+            guard _anyDecided else { continue }
             let winner = decidedWinner[conflict]
             if winner >= 0, winner != member, _binding[conflict * nodes + _node] <= _now { return false }
         }
@@ -440,7 +470,19 @@ public struct ConflictLedger {
     /// Records `tip` as chosen.
     public mutating func didChoose(_ tip: Int32) {
         let set = footprint[Int(tip)]
-        if set > 0 { for member in _sets[Int(set)] { _choose(member) } }
+        guard set > 0 else { return }
+        _choseAny = true
+        // One uniqueness check per column, not one per member.
+        let stamp = _stamp
+        _chosenMember.withUnsafeMutableBufferPointer { chosenMember in
+            _chosenStamp.withUnsafeMutableBufferPointer { chosenStamp in
+                for member in _sets[Int(set)] {
+                    let conflict = Int(memberConflict[Int(member)])
+                    chosenMember[conflict] = member
+                    chosenStamp[conflict] = stamp
+                }
+            }
+        }
     }
 
     /// Counts a pick drawn or walked again.
@@ -507,7 +549,12 @@ public struct ConflictLedger {
         }
         _retain(result)
         footprint.append(result)
-        if samplesByClass { _carry(x, result) }
+        if tracksGlobalTips {
+            _tipNext.append(-1)
+            _tipPrev.append(-2)
+        } else if samplesByClass {
+            _carry(x, result)
+        }
         var invalidBy: Int32 = -1
         for parent in parents where _invalidBy[Int(parent)] >= 0 {
             invalidBy = _invalidBy[Int(parent)]
@@ -548,6 +595,7 @@ public struct ConflictLedger {
     /// its footprint is released. (Milestones are never released: the coordinator approves
     /// its previous milestone whatever approves it; nor is the genesis, milestone 0.)
     public mutating func release(_ x: Int32) {
+        precondition(!tracksGlobalTips || !_isTrackedTip(x), "a transaction leaves the global tip set before it is released")
         let set = footprint[Int(x)]
         footprint[Int(x)] = -1
         if set > 0 { _releaseSet(set) }
@@ -570,7 +618,7 @@ public struct ConflictLedger {
         if samplesByClass, _lastInternNew { _findPartners(of: set, parentSets: [], ownMember: nil) }
         _retain(set)
         footprint[Int(x)] = set
-        if samplesByClass { _carry(x, set) }
+        if samplesByClass, !tracksGlobalTips { _carry(x, set) }
     }
 
     // MARK: - Sets

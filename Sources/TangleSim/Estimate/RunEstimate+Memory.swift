@@ -62,15 +62,22 @@ extension RunEstimate {
         }
 
         // Conflicts: a footprint set id and an invalidating conflict per transaction
-        // (reserved); the interned sets and the classes follow the live tips, not n.
+        // (reserved), and with URTS on the delay model (no coordinator, no lazy class) the
+        // links of the global tip set's lists by set; the interned sets and the classes
+        // follow the live tips, not n.
         if scenario.hasConflicts {
             let field = scenario.payments.doubleSpendRate > 0 ? "payments.doubleSpendRate" : "adversaries"
+            var delayModel = false
+            if case .delay = scenario.network { delayModel = true }
+            let tipLists =
+                delayModel && scenario.tipSelection == .uniform && scenario.consensus.coordinator == nil
+                && !scenario.devices.contains { $0.behaviour.lazyAge != nil }
             simulation.append(
                 _Allocation(
                     component: _ComponentKey(
                         name: "conflict ledger", field: field,
                         detail: "footprints of a Tangle of \(_EstimateText.count(n)) transactions"),
-                    elementBytes: 8, count: n, reserved: q.reserved, fills: true))
+                    elementBytes: tipLists ? 16 : 8, count: n, reserved: q.reserved, fills: true))
         }
 
         // Tip selection: the devices' selector and, with MCMC, the coordinator's own.

@@ -116,6 +116,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 // never rewritten by a decision.
                 samplesByClass: _releasesFootprints && scenario.consensus.coordinator == nil
                     && scenario.tipSelection == .uniform)
+            // Every issuer's view is the global tip set: the classes keep it by set.
+            if conflicts!.samplesByClass, Network.viewIsGlobal { conflicts!.trackGlobalTips(visibleTips) }
         }
     }
 
@@ -146,17 +148,18 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             releaseWithheld(engine: &engine)
             return control
         case .visible(let x):
-            visibleTips.insert(x)
+            let joined = visibleTips.insert(x)
             if !_hasConflicts {
                 tangle.forEachParent(of: x) { visibleTips.remove($0) }
             } else {
+                if joined { conflicts!.tipDidAppear(x) }
                 // A parent leaving the global tip set can never be chosen again, except a
                 // milestone, which the next milestone approves as the previous one — and any
                 // transaction, when lazy devices approve old ones: then nothing is released.
                 tangle.forEachParent(of: x) { parent in
-                    if visibleTips.remove(parent), _releasesFootprints, parent != 0, !tangle.isMilestone(parent) {
-                        conflicts!.release(parent)
-                    }
+                    guard visibleTips.remove(parent) else { return }
+                    conflicts!.tipDidLeave(parent)
+                    if _releasesFootprints, parent != 0, !tangle.isMilestone(parent) { conflicts!.release(parent) }
                 }
             }
             devices.observeVisible(x, in: tangle)

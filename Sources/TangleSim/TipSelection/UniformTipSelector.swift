@@ -25,7 +25,9 @@ public struct UniformTipSelector: TipSelector {
 
     /// Rejections in a row after which a pick is drawn from the ledger's classes (when it
     /// keeps them) instead of pick after pick: the rule's outcome has the same law either
-    /// way, and while picks are rarely rejected plain draws are cheaper.
+    /// way, and while picks are rarely rejected plain draws are cheaper. Where the ledger
+    /// keeps the global tip set by set and a parent chosen so far carries a conflict, the
+    /// pick is resolved at once (``ConflictLedger/plainDrawsBeforeClasses(after:)``).
     public static let plainDrawsBeforeClasses = 3
 
     /// URTS with conflicts (the model's rule): keep the first pick, and draw again a pick
@@ -35,7 +37,8 @@ public struct UniformTipSelector: TipSelector {
     /// attempt — and continues by single draws from the first pick not accepted; `collapse`
     /// makes its k draws one by one, a repeat becoming one edge.
     ///
-    /// After ``plainDrawsBeforeClasses`` rejections in a row, where the ledger keeps classes
+    /// After ``plainDrawsBeforeClasses`` rejections in a row (or at once, see
+    /// ``ConflictLedger/plainDrawsBeforeClasses(after:)``), where the ledger keeps classes
     /// (``ConflictLedger/samplesByClass``), the rest of the pick's draws are resolved at
     /// once: with q the share of the draws that would succeed (accepted tips not chosen yet,
     /// plus under `collapse` a repeat), the number of further rejections is geometric with
@@ -44,7 +47,8 @@ public struct UniformTipSelector: TipSelector {
     ///
     /// - Complexity: O(k²) draws and O(k) checks when every pick is accepted (the usual
     ///   case); each check is O(1) for a tip downstream of no live conflict. A pick resolved
-    ///   from the classes costs O(the transactions of the consistent classes).
+    ///   from the classes costs O(k · the consistent classes) under the delay model, O(the
+    ///   transactions of the consistent classes) under gossip.
     public mutating func selectConsistentParents<View: TangleView>(
         _ request: SelectionRequest, tangle: Tangle, view: View, ledger: inout ConflictLedger, into parents: inout [Int32],
         rng: RandomStream
@@ -55,8 +59,9 @@ public struct UniformTipSelector: TipSelector {
         case .collapse:
             for _ in 0..<k {
                 var draws = 0
+                let before = classes ? ledger.plainDrawsBeforeClasses(after: parents) : 0
                 while true {
-                    if classes, draws >= Self.plainDrawsBeforeClasses {
+                    if classes, draws >= before {
                         guard Self._resolve(after: draws, repeats: true, view: view, ledger: &ledger, parents: &parents, rng: rng)
                         else { return }
                         break
@@ -77,19 +82,28 @@ public struct UniformTipSelector: TipSelector {
                 }
             }
         case .distinct:
-            view.sampleUniformTips(k, repeatedPicks: .distinct, rng: rng, into: &parents)
-            let target = parents.count
-            var kept = 0
-            while kept < parents.count, ledger.accepts(parents[kept]) {
-                ledger.didChoose(parents[kept])
-                kept += 1
+            // Where the classes keep the global tip set, one pick at a time, so that a pick
+            // beside a parent carrying a conflict is resolved at once: the first attempt's k
+            // tips, checked in order with those after a rejected one discarded unseen, have
+            // the law of tips drawn one by one from those not chosen yet.
+            let oneByOne = classes && ledger.tracksGlobalTips && view.tipCount > k
+            var target = k
+            var draws = 0
+            if !oneByOne {
+                view.sampleUniformTips(k, repeatedPicks: .distinct, rng: rng, into: &parents)
+                target = parents.count
+                var kept = 0
+                while kept < parents.count, ledger.accepts(parents[kept]) {
+                    ledger.didChoose(parents[kept])
+                    kept += 1
+                }
+                guard kept < target else { return }
+                while parents.count > kept { parents.removeLast() }
+                draws = 1  // the first attempt's pick, not accepted
+                ledger.countRedraw()
             }
-            guard kept < target else { return }
-            parents.removeLast(parents.count - kept)
-            var draws = 1  // the first attempt's pick, not accepted
-            ledger.countRedraw()
             while parents.count < target {
-                if classes, draws >= Self.plainDrawsBeforeClasses {
+                if classes, draws >= ledger.plainDrawsBeforeClasses(after: parents) {
                     guard Self._resolve(after: draws, repeats: false, view: view, ledger: &ledger, parents: &parents, rng: rng)
                     else { return }
                     draws = 0
@@ -120,8 +134,14 @@ public struct UniformTipSelector: TipSelector {
     static func _resolve<View: TangleView>(
         after draws: Int, repeats: Bool, view: View, ledger: inout ConflictLedger, parents: inout [Int32], rng: RandomStream
     ) -> Bool {
-        ledger.consistentTips(of: view, excluding: parents)
-        let accepted = ledger.candidates.count
+        let accepted: Int
+        if ledger.tracksGlobalTips {
+            precondition(view.tipCount == ledger.trackedTipCount, "the view is the global tip set")
+            accepted = ledger.countConsistentTips(excluding: parents)
+        } else {
+            ledger.consistentTips(of: view, excluding: parents)
+            accepted = ledger.candidates.count
+        }
         // Each draw is uniform over all tips (collapse) or over the tips not chosen yet.
         let range = repeats ? view.tipCount : view.tipCount - parents.count
         let successes = accepted + (repeats ? parents.count : 0)
@@ -135,7 +155,7 @@ public struct UniformTipSelector: TipSelector {
         }
         let pick = rng.index(below: successes)
         if pick < accepted {
-            let tip = ledger.candidates[pick]
+            let tip = ledger.tracksGlobalTips ? ledger.consistentTip(at: pick, excluding: parents) : ledger.candidates[pick]
             ledger.didChoose(tip)
             parents.append(tip)
         }
