@@ -354,7 +354,13 @@ struct ConflictTests {
                 case "window": ["kind": "window", "W": rng.uniform(2, 10)]
                 default: ["kind": "milestone", "depth": rng.integer(1...3)]
                 }
-            json["tipSelection"] = ["strategy": "mcmc", "alpha": rng.uniform(0.1, 1), "start": walkStart]
+            switch rng.integer(0...3) {
+            case 0: json["tipSelection"] = ["strategy": "eiota", "start": walkStart]
+            case 1: json["tipSelection"] = ["strategy": "mcmc", "alpha": "infinity", "start": walkStart]
+            default: json["tipSelection"] = ["strategy": "mcmc", "alpha": rng.uniform(0.1, 1), "start": walkStart]
+            }
+        } else if rng.chance(0.3) {
+            json["tipSelection"] = ["strategy": "restrictedUniform", "maxAge": rng.uniform(1.5, 20)]
         } else {
             json["tipSelection"] = ["strategy": "uniform"]
         }

@@ -485,6 +485,35 @@ public struct ConflictLedger {
         }
     }
 
+    /// What the model's rule makes of a drawn pick (see ``judge(_:rejections:parents:)``).
+    public enum PickOutcome {
+        /// Accepted and chosen.
+        case chosen
+        /// Rejected: draw again.
+        case again
+        /// Rejected once too often: the transaction approves the parents it has.
+        case short
+    }
+
+    /// The model's rule for a drawn pick that repeats no parent: chosen (recorded and
+    /// appended to `parents`) when accepted; otherwise one more of the pick's `rejections`,
+    /// counted as a redraw — or, past ``maximumConsistencyRedraws``, as a short transaction.
+    @inline(__always)
+    public mutating func judge(_ tip: Int32, rejections: inout Int, parents: inout [Int32]) -> PickOutcome {
+        if accepts(tip) {
+            didChoose(tip)
+            parents.append(tip)
+            return .chosen
+        }
+        rejections += 1
+        if rejections > maximumConsistencyRedraws {
+            countShort()
+            return .short
+        }
+        countRedraw()
+        return .again
+    }
+
     /// Counts a pick drawn or walked again.
     public mutating func countRedraw() { redraws += 1 }
 

@@ -209,7 +209,7 @@ extension RunEstimate {
     ///   good (half of them at alpha·lambda·h = 50), so the estimate takes them all: sets of
     ///   0 to n/8 bytes, n²/16 in all.
     static func _weights(_ q: _RunQuantities, _ tipSelection: TipSelectionConfiguration, prefix: String) -> [_Allocation] {
-        guard case .mcmc(_, let start) = tipSelection else { return [] }
+        guard let start = tipSelection.walkStart else { return [] }
         let n = q.transactions
         let visibleBits = { (key: _ComponentKey) in _Allocation(component: key, elementBytes: 8, count: (n / 64).rounded(.up), fills: true) }
         let delayField = q.scenario.network.gossip == nil ? "network.delay" : "network.linkLatency"
@@ -218,7 +218,7 @@ extension RunEstimate {
             let key = _ComponentKey(
                 name: "past-cone weights", field: "\(prefix).start",
                 detail: "walks from the genesis over \(_EstimateText.count(n)) transactions")
-            guard case .mcmc(let alpha, _) = tipSelection else { return [] }
+            let alpha = tipSelection.largestAlpha
             let recentTips = 2 * q.lambda * q.propagation + 1
             let tipSets = alpha * q.lambda * q.propagation <= 1 ? recentTips * n / 8 : n * n / 16
             let cache = Double(PastConeWeights.defaultCacheLimitWords) * 8

@@ -3,8 +3,10 @@ extension SummaryColumn {
     public static let scenario = SummaryColumn("scenario", "the scenario's name")
     public static let seed = SummaryColumn("seed", "the seed actually used")
     public static let replication = SummaryColumn("replication", "the replication number")
-    public static let tipSelection = SummaryColumn("tip_selection", "the strategy: `uniform` or `mcmc`")
-    public static let alpha = SummaryColumn("alpha", "MCMC's alpha; empty for uniform selection")
+    public static let tipSelection = SummaryColumn(
+        "tip_selection", "the strategy: `uniform`, `restrictedUniform`, `mcmc` or `eiota`")
+    public static let alpha = SummaryColumn(
+        "alpha", "MCMC's alpha (`inf` for the heaviest path); empty for uniform selection and E-IOTA")
     public static let walkStart = SummaryColumn(
         "walk_start", "where MCMC walks start (`window:10.0`, `genesis`, `milestone:3`); empty for uniform selection")
     public static let parents = SummaryColumn("parents", "k, parents per device transaction")

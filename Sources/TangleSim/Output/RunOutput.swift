@@ -50,6 +50,11 @@ public enum RunOutput {
                 ("tx_per_second", .number(cost.transactionsPerSecond.isFinite ? cost.transactionsPerSecond : 0)),
                 ("peak_rss_bytes", .integer(Int64(cost.peakRSSBytes))),
                 ("walks", walkCosts(result.walkStatistics)),
+                (
+                    "tip_selection",
+                    result.selectionCounts.isEmpty
+                        ? .null : .object(JSONObject(result.selectionCounts.map { ($0.0, .integer(Int64($0.1))) }))
+                ),
                 ("payments", paymentCounts(result)),
                 ("scenario", result.scenario.resolvedJSON),
             ]))

@@ -34,6 +34,8 @@ public struct RunResult: Sendable {
     public var paymentCounts: (redraws: Int, shortTransactions: Int, refused: Int)?
     /// How each adversary's attack went, in the scenario's order (empty without adversaries).
     public var attacks: [AttackRecord] = []
+    /// The tip selector's own counts (restricted URTS: its fallbacks).
+    public var selectionCounts: [(String, Int)] = []
 }
 
 /// Runs scenarios. The entry point of the simulation library.
@@ -132,7 +134,8 @@ public enum Simulation {
             confirmedAt: scenario.metrics.transactionLog ? simulation.confirmation?.confirmedAt : nil,
             payloads: scenario.metrics.transactionLog ? simulation.confirmation?.payload : nil,
             conflicts: outcome, ledger: scenario.metrics.transactionLog ? simulation.conflicts?.snapshot : nil,
-            paymentCounts: simulation.conflicts.map { ($0.redraws, $0.shortTransactions, $0.refused) }, attacks: attacks)
+            paymentCounts: simulation.conflicts.map { ($0.redraws, $0.shortTransactions, $0.refused) }, attacks: attacks,
+            selectionCounts: simulation.devices.selector.selectionCounts)
     }
 
     /// The initial ring size of ``WindowedWeights``: the transactions expected within the

@@ -101,12 +101,9 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         }
         precondition(!devices.needsLatestMilestone || coordinator != nil, "milestone walk starts need a coordinator")
         _hasConflicts = scenario.hasConflicts
-        let walks = { (selection: TipSelectionConfiguration) in
-            if case .mcmc = selection { return true } else { return false }
-        }
         _releasesFootprints =
             !devices.hasLazyClass
-            && (scenario.consensus.coordinator.map { !walks(scenario.tipSelection) && !walks($0.tipSelection) } ?? true)
+            && (scenario.consensus.coordinator.map { !scenario.tipSelection.walks && !$0.tipSelection.walks } ?? true)
         if scenario.hasConflicts {
             conflicts = ConflictLedger(
                 doubleSpendRate: scenario.payments.doubleSpendRate, devices: scenario.deviceCount, nodes: network.nodes,

@@ -13,11 +13,18 @@ import Foundation
 /// every visible tip has been found or after ``maximumWalksPerParent``·k walks (then the
 /// transaction approves the distinct tips found, and the shortfall is counted).
 ///
+/// Alpha = infinity is the heaviest path (GHOST, res-sim-tangle's reference line): each step
+/// goes to the heaviest visible approver, ties broken uniformly at random (the limit of the
+/// law above as alpha grows). With an ``AlphaMixture`` (E-IOTA) each walk — or each
+/// selection, as the mixture says — draws its alpha from the mixture first.
+///
 /// Generic over the weight tracker: ``WindowedWeights`` for window starts (cost
 /// independent of run length), ``PastConeWeights`` for genesis starts.
 public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
-    /// The walk's bias.
+    /// The walk's bias (the largest of the mixture's with one).
     public let alpha: Double
+    /// E-IOTA's law of alpha, if the walks draw it.
+    public let mixture: AlphaMixture?
     /// Where walks start.
     public let start: WalkStart
     /// The weights walks read.
@@ -34,12 +41,36 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     @usableFromInline var _approvers: [Int32] = []
     @usableFromInline var _probabilities: [Double] = []
 
+    /// The alpha of the walk under way.
+    @usableFromInline var _walkAlpha: Double
+
     public init(alpha: Double, start: WalkStart, weights: Weights, warmup: Double = 0) {
-        precondition(alpha >= 0 && alpha.isFinite, "alpha is a non-negative number")
+        precondition(alpha >= 0 && !alpha.isNaN, "alpha is a non-negative number or infinity")
         self.alpha = alpha
+        mixture = nil
+        _walkAlpha = alpha
         self.start = start
         self.weights = weights
         self.warmup = warmup
+    }
+
+    /// E-IOTA: walks whose alpha is drawn from `mixture`.
+    public init(mixture: AlphaMixture, start: WalkStart, weights: Weights, warmup: Double = 0) {
+        precondition(
+            0 <= mixture.p1 && mixture.p1 <= mixture.p2 && mixture.p2 <= 1 && mixture.alphaLow >= 0 && mixture.alphaHigh >= 0,
+            "a mixture of non-negative alphas with 0 <= p1 <= p2 <= 1")
+        alpha = Swift.max(mixture.alphaLow, mixture.alphaHigh)
+        self.mixture = mixture
+        _walkAlpha = 0
+        self.start = start
+        self.weights = weights
+        self.warmup = warmup
+    }
+
+    /// Draws the alpha of the next walks where the mixture draws one per selection.
+    @inline(__always)
+    mutating func _beginSelection(rng: RandomStream) {
+        if let mixture, !mixture.perWalk { _walkAlpha = mixture.draw(rng) }
     }
 
     public mutating func selectParents<View: TangleView>(
@@ -49,6 +80,7 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         let began = timed ? _monotonicSeconds() : 0
         let measured = request.now >= warmup
         let k = request.parents
+        _beginSelection(rng: rng)
         switch request.repeatedPicks {
         case .collapse:
             for _ in 0..<k {
@@ -83,6 +115,7 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     ) {
         let measured = request.now >= warmup
         let k = request.parents
+        _beginSelection(rng: rng)
         // A walk never steps onto a transaction that lost a conflict decided at the issuer's
         // node: honest nodes know it is invalid.
         let valid = ledger.validApprovers
@@ -151,6 +184,7 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         filter: Filter = AllApprovers()
     ) -> Int32 {
         var x = startingPoint(request, tangle: tangle, view: view, rng: rng)
+        if let mixture, mixture.perWalk { _walkAlpha = mixture.draw(rng) }
         weights.prepareWalk(from: x, in: tangle, now: request.now)
         var steps = 0
         while let next = step(from: x, tangle: tangle, view: view, rng: rng, filter: filter) {
@@ -196,9 +230,11 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         case 1: return _approvers[0]
         default: break
         }
+        let alpha = _walkAlpha
         if alpha == 0 {
             return _approvers[rng.index(below: _approvers.count)]
         }
+        if alpha == .infinity { return _heaviestApprover(view: view, tangle: tangle, rng: rng) }
         _probabilities.removeAll(keepingCapacity: true)
         var heaviest = Int.min
         for approver in _approvers {
@@ -218,6 +254,27 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
             if remaining < 0 { return _approvers[index] }
         }
         return _approvers[_approvers.count - 1]  // rounding left remaining at about 0
+    }
+
+    /// The heaviest of `_approvers` (two or more), ties uniformly at random (one draw only
+    /// when they tie): the step at alpha = infinity. Out of line, so that finite alphas'
+    /// steps compile as before.
+    @inline(never)
+    mutating func _heaviestApprover<View: TangleView>(view: View, tangle: Tangle, rng: RandomStream) -> Int32 {
+        var heaviest = Int.min
+        var ties = 0
+        for index in _approvers.indices {
+            let weight = weight(of: _approvers[index], view: view, tangle: tangle)
+            if weight > heaviest {
+                heaviest = weight
+                ties = 0
+            }
+            if weight == heaviest {
+                _approvers[ties] = _approvers[index]
+                ties += 1
+            }
+        }
+        return _approvers[ties == 1 ? 0 : rng.index(below: ties)]
     }
 
     /// H(y) as the observer sees it: the weight over transactions visible everywhere, plus

@@ -26,6 +26,9 @@ public protocol TangleView {
 
     /// Whether `x` is one of the observer's tips.
     func isTip(_ x: Int32) -> Bool
+
+    /// Calls `body` with each of the observer's tips, in a fixed order.
+    func forEachTip(_ body: (Int32) -> Void)
 }
 
 extension TipSet: TangleView {
@@ -40,6 +43,12 @@ extension TipSet: TangleView {
 
     @inlinable
     public func isTip(_ x: Int32) -> Bool { contains(x) }
+
+    /// Every member, in dense order.
+    @inlinable
+    public func forEachTip(_ body: (Int32) -> Void) {
+        for position in 0..<count { body(self[position]) }
+    }
 
     /// A uniform member.
     @inlinable

@@ -56,6 +56,9 @@ public protocol TipSelector {
 
     /// Counts and costs of the strategy's walks, for strategies that walk.
     var walkStatistics: WalkStatistics? { get }
+
+    /// The strategy's own counts for the manifest (`tip_selection`), by name; empty for most.
+    var selectionCounts: [(String, Int)] { get }
 }
 
 /// How many times a pick inconsistent with the parents chosen so far is drawn or walked
@@ -88,6 +91,8 @@ extension TipSelector {
     public mutating func didBecomeVisible(_ x: Int32, in tangle: Tangle) {}
 
     public var walkStatistics: WalkStatistics? { nil }
+
+    public var selectionCounts: [(String, Int)] { [] }
 }
 
 /// Which approvers a walk may step onto.

@@ -68,17 +68,9 @@ public struct UniformTipSelector: TipSelector {
                     }
                     let tip = view.randomTip(rng: rng)
                     if parents.contains(tip) { break }
-                    if ledger.accepts(tip) {
-                        ledger.didChoose(tip)
-                        parents.append(tip)
-                        break
-                    }
-                    draws += 1
-                    if draws > maximumConsistencyRedraws {
-                        ledger.countShort()
-                        return
-                    }
-                    ledger.countRedraw()
+                    let outcome = ledger.judge(tip, rejections: &draws, parents: &parents)
+                    if outcome == .short { return }
+                    if outcome == .chosen { break }
                 }
             }
         case .distinct:
@@ -111,18 +103,11 @@ public struct UniformTipSelector: TipSelector {
                 }
                 var tip = view.randomTip(rng: rng)
                 while parents.contains(tip) { tip = view.randomTip(rng: rng) }
-                if ledger.accepts(tip) {
-                    ledger.didChoose(tip)
-                    parents.append(tip)
-                    draws = 0
-                    continue
+                switch ledger.judge(tip, rejections: &draws, parents: &parents) {
+                case .chosen: draws = 0
+                case .again: break
+                case .short: return
                 }
-                draws += 1
-                if draws > maximumConsistencyRedraws {
-                    ledger.countShort()
-                    return
-                }
-                ledger.countRedraw()
             }
         }
     }
