@@ -141,6 +141,8 @@ extension RunEstimate {
         var statistics = [
             _Allocation(component: statisticsKey, elementBytes: 8, count: q.judged, reserved: n, fills: true),
             _Allocation(component: statisticsKey, elementBytes: 8, count: q.measured, reserved: n, fills: true),
+            // orphan_rate: a bit per transaction.
+            _Allocation(component: statisticsKey, elementBytes: 1.0 / 8, count: n, fills: true),
         ]
         let confirming = scenario.consensus != .none
         let latencies = _Allocation(

@@ -111,6 +111,10 @@ public struct RunMetrics {
             }
         }
         tips.summarize(into: &summary, end: end)
+        let judged = approval.measured - approval.censored
+        let orphaned = OrphanageMetrics.orphaned(
+            in: tangle, end: end, orphanTimeout: approval._orphanTimeout, warmup: _warmup, rejected: rejectedMarks)
+        summary[.orphanRate] = .real(judged > 0 ? Double(orphaned) / Double(judged) : .nan)
         approval.summarize(into: &summary)
         var latencies: [Double] = []
         if confirmations != nil {

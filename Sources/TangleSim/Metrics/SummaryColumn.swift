@@ -21,7 +21,7 @@ public struct SummaryColumn: Sendable, Hashable {
         .scenario, .seed, .replication, .tipSelection, .alpha, .walkStart, .parents, .repeatedPicks,
         .devices, .lambda, .delayDistribution, .delayMean, .duration, .warmup, .orphanTimeout, .transactions,
         .measuredTransactions, .meanTips, .meanVisibleTips, .firstApprovalMean, .firstApprovalP50,
-        .firstApprovalP90, .firstApprovalP99, .leftBehind, .leftBehindRate, .censored, .meanWalkLength,
+        .firstApprovalP90, .firstApprovalP99, .leftBehind, .leftBehindRate, .censored, .orphanRate, .meanWalkLength,
         .consensus, .milestoneInterval, .confirmedFraction, .unconfirmedRate, .latencyMean, .latencyP50,
         .latencyP90, .latencyP99, .latencyMax, .milestones, .reattachments, .network, .nodes, .topology,
         .propagationP50, .propagationP90, .propagationMax, .nodeTipsMean, .nodeTipsMin, .nodeTipsMax,

@@ -28,7 +28,7 @@ public enum SweepTable {
     /// skipped, so a strategy's metric can be listed before it exists.
     public static let aggregatedColumns = [
         "mean_tips", "mean_visible_tips", "first_approval_mean", "first_approval_p50",
-        "first_approval_p90", "first_approval_p99", "left_behind_rate", "mean_walk_length", "conflicts_settled",
+        "first_approval_p90", "first_approval_p99", "left_behind_rate", "orphan_rate", "mean_walk_length", "conflicts_settled",
         "settle_time_mean", "double_confirmations", "attack_successes", "rejected_rate",
     ]
 }
