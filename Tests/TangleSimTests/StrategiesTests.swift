@@ -4,9 +4,10 @@ import Testing
 @testable import TangleSim
 
 /// The strategies beside URTS and the alpha walk (issue 13): restricted URTS, the heaviest
-/// path (alpha = infinity) and E-IOTA, each against its definition on hand-built tangles
-/// (chi-squared, each at significance 0.001 with a fixed seed) and in whole runs.
-@Suite("Restricted URTS, heaviest path, E-IOTA")
+/// path (alpha = infinity), E-IOTA and adaptive parents, each against its definition on
+/// hand-built cases (chi-squared, each at significance 0.001 with a fixed seed) and in whole
+/// runs.
+@Suite("Restricted URTS, heaviest path, E-IOTA, adaptive parents")
 struct StrategiesTests {
     /// A tangle whose genesis has `old` approvers issued at time 1 and `young` issued at
     /// time 100, all tips: the tip set and the tangle.
@@ -261,5 +262,71 @@ struct StrategiesTests {
         #expect(heaviest.summary.number(.alpha) == .infinity)
         #expect(try #require(eiota.walkStatistics).walks > 10_000)
         #expect(heaviest.summary.number(.leftBehindRate) > unbiased.summary.number(.leftBehindRate))
+    }
+
+    @Test("adaptive parents: k = K + floor(3·((L − 2λh)/2λh)²) above 2λh, at most 8 (res-sim-tangle's increaseK)")
+    func adaptiveParentsFormula() {
+        let adaptive = TangleConfiguration(parents: 2, adaptiveParents: true)
+        // lambda = 50/s, h = 1 s: L0 = 100. Worked by hand: 150 → 3·0.25 = 0.75 → 2;
+        // 200 → 3 → 5; 250 → 6.75 → 8; 300 → 12 → capped at 8.
+        let tips = [1, 100, 101, 150, 199, 200, 250, 300, 1_000_000]
+        #expect(tips.map { adaptive.parents(seeing: $0, lambda: 50, delay: 1) } == [2, 2, 2, 2, 4, 5, 8, 8, 8])
+        // 199: excess 0.99, 3·0.9801 = 2.94 → 2 more; L0 = 30 and 50 tips: 3·(2/3)² = 1.33 → 1 more.
+        #expect(TangleConfiguration(parents: 3, adaptiveParents: true).parents(seeing: 50, lambda: 10, delay: 1.5) == 3 + 1)
+        #expect(tips.allSatisfy { TangleConfiguration(parents: 2).parents(seeing: $0, lambda: 50, delay: 1) == 2 })
+    }
+
+    @Test("adaptive parents decode, resolve and refuse bad values; a fixed k is written as before")
+    func adaptiveParentsDecoding() throws {
+        func decode(_ tangle: String, network: String = #"{"delay": 1}"#) throws -> Scenario {
+            let json = #"{"duration": 10, "devices": [{"count": 1, "rate": 1}], "network": "# + network + #", "tangle": "# + tangle + "}"
+            return try Scenario.decode(Array(json.utf8), file: "s.json")
+        }
+        let adaptive = try decode(#"{"parents": {"base": 3, "adaptive": true}}"#)
+        #expect(adaptive.tangle == TangleConfiguration(parents: 3, adaptiveParents: true))
+        #expect(adaptive.parentSlots == 8)
+        #expect(try decode(#"{"parents": {"adaptive": true}}"#).tangle.parents == 2)
+        #expect(try decode(#"{"parents": 3}"#).tangle == TangleConfiguration(parents: 3))
+        #expect(try decode(#"{"parents": 3}"#).resolvedJSON.prettyPrinted.contains(#""parents": 3"#))
+        #expect(try Scenario.decode(Array(adaptive.resolvedJSON.prettyPrinted.utf8), file: "r.json").tangle == adaptive.tangle)
+        let refused: [(String, String, String)] = [
+            (#"{"parents": {"base": 9, "adaptive": true}}"#, #"{"delay": 1}"#, "tangle.parents.base: expected an integer from 1 to 8, got 9"),
+            (#"{"parents": 9}"#, #"{"delay": 1}"#, "tangle.parents: expected an integer from 1 to 8, got 9"),
+            (#"{"parents": "two"}"#, #"{"delay": 1}"#, #"tangle.parents: expected an integer from 1 to 8, or an object like {"base": 2, "adaptive": true}, got "two""#),
+            (#"{"parents": {"base": 2, "adaptiv": true}}"#, #"{"delay": 1}"#, "tangle.parents.adaptiv"),
+            (#"{"parents": {"adaptive": true}}"#, #"{"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1}"#, "tangle: adaptive parents compare"),
+        ]
+        for (tangle, network, message) in refused {
+            do {
+                _ = try decode(tangle, network: network)
+                Issue.record("\(tangle) was accepted")
+            } catch {
+                #expect("\(error)".contains(message), "\(tangle): \(error)")
+            }
+        }
+    }
+
+    @Test("adaptive parents hold the tip count under tip inflation that outgrows a fixed k")
+    func adaptiveParentsAgainstTipInflation() throws {
+        func run(adaptive: Bool) throws -> (meanTips: Double, parentCounts: Set<Int>) {
+            var scenario = Scenario(
+                name: "inflation", seed: 3, duration: 200, devices: [DeviceClass(count: 100, rate: 1)], network: .delay(.constant(1)))
+            scenario.tangle = TangleConfiguration(parents: 2, adaptiveParents: adaptive)
+            // 150/s > lambda·(k − 1) = 100/s: with k = 2 the tips grow by 50 a second.
+            scenario.adversaries = [AdversaryConfiguration(attack: .tipInflation(target: .genesis), start: 20, rate: 150)]
+            scenario.metrics.transactionLog = true
+            let result = Simulation.run(scenario)
+            let tangle = try #require(result.tangle)
+            var counts = Set<Int>()
+            for x in Int32(1)..<Int32(tangle.count) where tangle.isDeviceTransaction(x) {
+                counts.insert(Array(tangle.parents(of: x)).count)
+            }
+            return (result.summary.number(.meanTips), counts)
+        }
+        let fixed = try run(adaptive: false)
+        let adaptive = try run(adaptive: true)
+        #expect(fixed.parentCounts.max() == 2)
+        #expect(adaptive.parentCounts.max()! > 2 && adaptive.parentCounts.max()! <= 8)
+        #expect(adaptive.meanTips < fixed.meanTips / 4, "\(adaptive.meanTips) against \(fixed.meanTips)")
     }
 }

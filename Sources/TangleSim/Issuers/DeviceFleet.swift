@@ -16,6 +16,8 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
     let _tipStream: RandomStream
     public let delayStream: RandomStream
     let _parents: Int
+    /// With adaptive parents: the tangle section, lambda and h.
+    var _adaptive: (tangle: TangleConfiguration, lambda: Double, delay: Double)?
     let _repeatedPicks: RepeatedPicks
     let _transactionLimit: Int
     /// Each device class's reattachment delay (nil: never), and whether any class has one.
@@ -43,6 +45,9 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
         _tipStream = RandomStream(seed: scenario.seed, replication: replication, stream: .tipSelection)
         delayStream = RandomStream(seed: scenario.seed, replication: replication, stream: .delays)
         _parents = scenario.tangle.parents
+        if scenario.tangle.adaptiveParents, case .delay(let delay) = scenario.network {
+            _adaptive = (scenario.tangle, scenario.lambda, delay.mean)
+        }
         _repeatedPicks = scenario.tangle.repeatedPicks
         _transactionLimit = scenario.transactions ?? Int.max
         _reattachAfter = scenario.devices.map(\.reattachAfter)
@@ -75,7 +80,7 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
         var anchor: Int32 = 0
         if let depth = _milestoneDepth { anchor = milestones.ids[Swift.max(0, latestMilestone - depth)] }
         selector.selectParents(
-            SelectionRequest(now: now, parents: _parents, repeatedPicks: _repeatedPicks, milestoneAnchor: anchor),
+            SelectionRequest(now: now, parents: _k(seeing: view), repeatedPicks: _repeatedPicks, milestoneAnchor: anchor),
             tangle: tangle, view: view, into: &parents, rng: _tipStream)
     }
 
@@ -100,8 +105,15 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
         var anchor: Int32 = 0
         if let depth = _milestoneDepth { anchor = milestones.ids[Swift.max(0, latestMilestone - depth)] }
         selector.selectConsistentParents(
-            SelectionRequest(now: now, parents: _parents, repeatedPicks: _repeatedPicks, milestoneAnchor: anchor),
+            SelectionRequest(now: now, parents: _k(seeing: view), repeatedPicks: _repeatedPicks, milestoneAnchor: anchor),
             tangle: tangle, view: view, ledger: &ledger, into: &parents, rng: _tipStream)
+    }
+
+    /// k for a device that sees `view`: K, or the adaptive number.
+    @inline(__always)
+    func _k<View: TangleView>(seeing view: View) -> Int {
+        guard let adaptive = _adaptive else { return _parents }
+        return adaptive.tangle.parents(seeing: view.tipCount, lambda: adaptive.lambda, delay: adaptive.delay)
     }
 
     /// Whether the device issuing `order` is lazy; if so, appends its class's parents to

@@ -9,7 +9,7 @@ extension SummaryColumn {
         "alpha", "MCMC's alpha (`inf` for the heaviest path); empty for uniform selection and E-IOTA")
     public static let walkStart = SummaryColumn(
         "walk_start", "where MCMC walks start (`window:10.0`, `genesis`, `milestone:3`); empty for uniform selection")
-    public static let parents = SummaryColumn("parents", "k, parents per device transaction")
+    public static let parents = SummaryColumn("parents", "k, parents per device transaction (the base K with adaptive parents)")
     public static let repeatedPicks = SummaryColumn("repeated_picks", "the repeated-pick rule")
     public static let devices = SummaryColumn("devices", "the number of devices")
     public static let lambda = SummaryColumn("lambda", "the total arrival rate (tx/s)")

@@ -306,10 +306,38 @@ extension _Expectation where Value == TangleConfiguration {
     /// The `tangle` section.
     fileprivate static var tangle: Self {
         object(#"an object like {"parents": 2, "repeatedPicks": "distinct"}"#) { reader in
-            let maximum = Int64(TangleConfiguration.maximumParents)
+            let parents = try reader.optional("parents", .parents) ?? _Parents(base: 2, adaptive: false)
             return TangleConfiguration(
-                parents: Int(try reader.optional("parents", .integer(from: 1, to: maximum)) ?? 2),
-                repeatedPicks: try reader.optional("repeatedPicks", .oneOf(RepeatedPicks.self)) ?? .distinct)
+                parents: parents.base,
+                repeatedPicks: try reader.optional("repeatedPicks", .oneOf(RepeatedPicks.self)) ?? .distinct,
+                adaptiveParents: parents.adaptive)
+        }
+    }
+}
+
+/// `tangle.parents`: k, or the base K of an adaptive number of parents.
+struct _Parents {
+    var base: Int
+    var adaptive: Bool
+}
+
+extension _Expectation where Value == _Parents {
+    /// An integer k, or `{"base": K, "adaptive": true}`.
+    fileprivate static var parents: Self {
+        let maximum = Int64(TangleConfiguration.maximumParents)
+        let count = _Expectation<Int64>.integer(from: 1, to: maximum)
+        let description = #"\#(count.description), or an object like {"base": 2, "adaptive": true}"#
+        return Self(description) { field in
+            guard case .object = field.value else {
+                // A number out of range gets the integer's message; anything else both forms.
+                guard field.value.numberValue != nil else { throw field.mismatch(expected: description) }
+                return _Parents(base: Int(try field.decode(count)), adaptive: false)
+            }
+            var reader = try _ObjectReader(field, expecting: description)
+            let base = try reader.optional("base", count) ?? 2
+            let adaptive = try reader.optional("adaptive", .bool) ?? false
+            try reader.finish()
+            return _Parents(base: Int(base), adaptive: adaptive)
         }
     }
 }
@@ -377,6 +405,10 @@ extension Scenario {
                 let field = tipSelectionPath ?? reader.field
                 throw field.failure(
                     #"a "milestone" walk start needs coordinator milestones: add "consensus": {"kind": "coordinator", "interval": 10}"#)
+            }
+            if scenario.tangle.adaptiveParents, scenario.network.gossip != nil {
+                throw (reader.member("tangle") ?? reader.field).failure(
+                    "adaptive parents compare the tips a device sees with 2·lambda·h, h the delay model's mean delay: use the delay model, or a fixed number of parents")
             }
             if let gossip = scenario.network.gossip {
                 if let coordinator = scenario.consensus.coordinator, coordinator.node >= gossip.nodes {

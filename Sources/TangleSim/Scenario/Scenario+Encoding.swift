@@ -40,7 +40,8 @@ extension Scenario {
             })
         object["network"] = network._resolvedJSON
         object["tangle"] = [
-            "parents": .integer(Int64(tangle.parents)),
+            "parents": tangle.adaptiveParents
+                ? ["base": .integer(Int64(tangle.parents)), "adaptive": true] : .integer(Int64(tangle.parents)),
             "repeatedPicks": .string(tangle.repeatedPicks.rawValue),
         ]
         object["tipSelection"] = tipSelection._resolvedJSON

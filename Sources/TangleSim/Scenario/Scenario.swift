@@ -100,7 +100,8 @@ public struct Scenario: Sendable, Equatable {
     /// `parents − 1` tips (up to 8 in all) whatever k is, so the slot width is
     /// max(k, milestone parents); devices still approve k.
     public var parentSlots: Int {
-        Swift.max(tangle.parents, consensus.coordinator?.parents ?? 0)
+        Swift.max(
+            tangle.adaptiveParents ? TangleConfiguration.maximumParents : tangle.parents, consensus.coordinator?.parents ?? 0)
     }
 
     /// The shortest span of simulated time a scenario may set as a duration, interval,
@@ -288,18 +289,34 @@ public enum DelayDistribution: Sendable, Equatable {
 
 /// Shape of the DAG.
 public struct TangleConfiguration: Sendable, Equatable {
-    /// Parents each new transaction approves, k in 1...8 (default 2).
+    /// Parents each new transaction approves, k in 1...8 (default 2); with
+    /// `adaptiveParents`, the base K.
     public var parents: Int
     /// What happens when tip selection picks the same transaction twice.
     public var repeatedPicks: RepeatedPicks
+    /// Whether a device approves more parents when it sees too many tips (res-sim-tangle's
+    /// response to tip spam, `increaseK` in its `tsa.go`): see ``parents(seeing:lambda:delay:)``.
+    public var adaptiveParents: Bool
 
-    public init(parents: Int = 2, repeatedPicks: RepeatedPicks = .distinct) {
+    public init(parents: Int = 2, repeatedPicks: RepeatedPicks = .distinct, adaptiveParents: Bool = false) {
         self.parents = parents
         self.repeatedPicks = repeatedPicks
+        self.adaptiveParents = adaptiveParents
     }
 
     /// The largest number of parents a transaction may have.
     public static let maximumParents = 8
+
+    /// k for a device that sees `tips` tips: K, or with `adaptiveParents`, once `tips` exceeds
+    /// L0 = 2·lambda·h (URTS's stationary tip count), K + ⌊3·((tips − L0)/L0)²⌋, at most
+    /// ``maximumParents`` (res-sim-tangle: acceptableNumberTips = 2·lambda with h = 1,
+    /// responseKIncrease = 3; its cap is 20).
+    public func parents(seeing tips: Int, lambda: Double, delay h: Double) -> Int {
+        let stationary = 2 * lambda * h
+        guard adaptiveParents, Double(tips) > stationary else { return parents }
+        let excess = (Double(tips) - stationary) / stationary
+        return Int(Swift.min(Double(Self.maximumParents), Double(parents) + (3 * excess * excess).rounded(.down)))
+    }
 }
 
 /// The rule for a tip picked more than once by one transaction (see the model notes).
