@@ -211,6 +211,10 @@ extension RunEstimate {
     ///   good (half of them at alpha·lambda·h = 50), so the estimate takes them all: sets of
     ///   0 to n/8 bytes, n²/16 in all.
     static func _weights(_ q: _RunQuantities, _ tipSelection: TipSelectionConfiguration, prefix: String) -> [_Allocation] {
+        if case .perParent(let parts) = tipSelection {
+            // Each parent's strategy keeps weights of its own.
+            return parts.enumerated().flatMap { index, part in _weights(q, part, prefix: "\(prefix).parents[\(index)]") }
+        }
         guard let start = tipSelection.walkStart else { return [] }
         let n = q.transactions
         let visibleBits = { (key: _ComponentKey) in _Allocation(component: key, elementBytes: 8, count: (n / 64).rounded(.up), fills: true) }
@@ -234,7 +238,7 @@ extension RunEstimate {
                 // every set allocated after it, about as many bytes as the live sets.
                 _Allocation(component: key, elementBytes: liveSets / Swift.max(n, 1), count: 0, reserved: n),
             ]
-        case .window, .milestone:
+        case .window, .milestone, .backtrack:
             let requested = Simulation.windowCapacity(of: q.scenario, start: start)
             let ring = WindowedWeights.ringCapacity(atLeast: requested)
             let delay = 4 * q.propagation
@@ -244,6 +248,10 @@ extension RunEstimate {
                 key = _ComponentKey(
                     name: "ancestor bits", field: 2 * w >= delay ? "\(prefix).start.W" : delayField,
                     detail: "a window of \(_EstimateText.number(w)) s at lambda \(_EstimateText.number(q.lambda))/s (a ring of \(ring) transactions)")
+            case .backtrack(let weight):
+                key = _ComponentKey(
+                    name: "ancestor bits", field: Double(weight) >= q.lambda * delay ? "\(prefix).start.weight" : delayField,
+                    detail: "entry points \(weight) transactions' weight back at lambda \(_EstimateText.number(q.lambda))/s (a ring of \(ring) transactions)")
             default:
                 let interval = q.scenario.consensus.coordinator?.interval ?? 0
                 let depth = start.milestoneDepth

@@ -406,6 +406,28 @@ extension Scenario {
                 throw field.failure(
                     #"a "milestone" walk start needs coordinator milestones: add "consensus": {"kind": "coordinator", "interval": 10}"#)
             }
+            if case .giota = scenario.tipSelection, scenario.tangle.parents < 3 {
+                throw (tipSelectionPath ?? reader.field).failure(
+                    "G-IOTA approves k − 1 walk tips and one low-confidence tip: it needs tangle.parents of at least 3, got \(scenario.tangle.parents)")
+            }
+            if case .perParent(let parts) = scenario.tipSelection {
+                let field = tipSelectionPath.flatMap { _ObjectReaderLookup.member($0, "parents") } ?? tipSelectionPath ?? reader.field
+                if scenario.tangle.adaptiveParents {
+                    throw field.failure("a strategy per parent fixes the number of parents: use it without adaptive parents")
+                }
+                if parts.count != scenario.tangle.parents {
+                    throw field.failure(
+                        "a strategy per parent lists one strategy per parent: \(parts.count) listed, but tangle.parents is \(scenario.tangle.parents)")
+                }
+            }
+            if scenario.network.gossip != nil, scenario.tipSelection.usesReceptionTimes {
+                throw (tipSelectionPath ?? reader.field).failure(
+                    "almostUniform weighs a tip by when the selecting node received it and its parents, one time under the delay model but a time per node under gossip, which tip selection does not see yet: use the delay model")
+            }
+            if scenario.network.gossip != nil, scenario.consensus.coordinator?.tipSelection.usesReceptionTimes == true {
+                throw (consensusPath ?? reader.member("consensus") ?? reader.field).failure(
+                    "almostUniform weighs a tip by when the selecting node received it and its parents, one time under the delay model but a time per node under gossip, which tip selection does not see yet: use the delay model")
+            }
             if scenario.tangle.adaptiveParents, scenario.network.gossip != nil {
                 throw (reader.member("tangle") ?? reader.field).failure(
                     "adaptive parents compare the tips a device sees with 2·lambda·h, h the delay model's mean delay: use the delay model, or a fixed number of parents")

@@ -154,6 +154,8 @@ public enum Simulation {
             case .window(let w): 2 * w
             case .milestone(let depth): Double(depth + 1) * (scenario.consensus.coordinator?.interval ?? 0)
             case .genesis: 0
+            // About `weight` transactions lie between the entry point and the tips.
+            case .backtrack(let weight): Double(weight) / Swift.max(scenario.lambda, 1e-9)
             }
         let expected = scenario.lambda * (span + 4 * delay.mean)
         return Int(Swift.min(expected * 1.25 + 256, Double(1 << 26)))

@@ -304,7 +304,37 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
             return request.milestoneAnchor
         case .window(let w):
             return windowStart(now: request.now, w: w, tangle: tangle, view: view, rng: rng)
+        case .backtrack(let threshold):
+            return backtrackStart(threshold: threshold, now: request.now, tangle: tangle, view: view, rng: rng)
         }
+    }
+
+    /// CLIRI's entry point (``WalkStart/backtrack(weight:)``): from a uniform tip of `view`,
+    /// steps to a uniform parent until the weight (as `view`'s observer sees it) is at least
+    /// `threshold`, or the genesis is reached; at least one step.
+    ///
+    /// - Complexity: O(steps · (k + log M)); the steps cover about `threshold` transactions'
+    ///   worth of the Tangle's depth, independent of the run's length.
+    public mutating func backtrackStart<View: TangleView>(
+        threshold: Int, now: Double, tangle: Tangle, view: View, rng: RandomStream
+    ) -> Int32 {
+        var x = view.randomTip(rng: rng)
+        while x != 0 {
+            let parents = tangle.parents(of: x)
+            var count = 0
+            for _ in parents { count += 1 }
+            var pick = count == 1 ? 0 : rng.index(below: count)
+            for parent in parents {
+                if pick == 0 {
+                    x = parent
+                    break
+                }
+                pick -= 1
+            }
+            weights.prepareWalk(from: x, in: tangle, now: now)
+            if weight(of: x, view: view, tangle: tangle) >= threshold { break }
+        }
+        return x
     }
 
     /// A transaction issued in [now − 2W, now − W], uniform among the visible ones; the

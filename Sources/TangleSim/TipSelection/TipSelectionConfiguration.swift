@@ -24,6 +24,16 @@ public enum TipSelectionConfiguration: Sendable, Equatable {
     /// random — 0 with probability p1, `alphaLow` with probability p2 − p1, `alphaHigh`
     /// otherwise.
     case eiota(AlphaMixture, start: WalkStart)
+    /// G-IOTA (Bu et al. 2019): k − 1 parents by the alpha walk, plus the tip with the lowest
+    /// confirmation confidence over `walks` walks (``GIOTATipSelector``); k >= 3.
+    case giota(alpha: Double, start: WalkStart, walks: Int)
+    /// Almost-URTS (Popov, "(Almost) URTS on a subset"): tips drawn with probability
+    /// proportional to their non-lazy approvals, 0 for tips that fail a timestamp or
+    /// below-max-depth check (``AlmostUniformTipSelector``).
+    case almostUniform(maxDelay: Double, nonLazyWindow: Double, maxDepth: Double)
+    /// A strategy per parent (Ferraro, King, Shorten 2020): the j-th parent chosen by the
+    /// j-th strategy (``PerParentTipSelector``); none of them is itself `perParent`.
+    case perParent([TipSelectionConfiguration])
 
     /// The strategy's name as written in scenarios and in `summary.csv`.
     public var strategyName: String {
@@ -32,20 +42,27 @@ public enum TipSelectionConfiguration: Sendable, Equatable {
         case .mcmc: "mcmc"
         case .restrictedUniform: "restrictedUniform"
         case .eiota: "eiota"
+        case .perParent: "perParent"
+        case .almostUniform: "almostUniform"
+        case .giota: "giota"
         }
     }
 
     /// The walk's bias alpha (NaN for strategies without one fixed alpha).
     public var alpha: Double {
-        if case .mcmc(let alpha, _) = self { return alpha }
-        return .nan
+        switch self {
+        case .mcmc(let alpha, _), .giota(let alpha, _, _): alpha
+        default: .nan
+        }
     }
 
-    /// Where walks start (nil for strategies without walks).
+    /// Where walks start (nil for strategies without walks; a strategy per parent's first
+    /// walking parent's).
     public var walkStart: WalkStart? {
         switch self {
-        case .mcmc(_, let start), .eiota(_, let start): start
-        case .uniform, .restrictedUniform: nil
+        case .mcmc(_, let start), .eiota(_, let start), .giota(_, let start, _): start
+        case .uniform, .restrictedUniform, .almostUniform: nil
+        case .perParent(let parts): parts.lazy.compactMap(\.walkStart).first
         }
     }
 
@@ -53,13 +70,24 @@ public enum TipSelectionConfiguration: Sendable, Equatable {
     /// their ends need not be tips everywhere).
     public var walks: Bool { walkStart != nil }
 
+    /// Whether the strategy (or one of a strategy per parent's) reads reception times, which
+    /// only the delay model keeps one of per transaction (almost-URTS).
+    public var usesReceptionTimes: Bool {
+        switch self {
+        case .almostUniform: true
+        case .perParent(let parts): parts.contains(where: \.usesReceptionTimes)
+        default: false
+        }
+    }
+
     /// The largest alpha the strategy's walks use (NaN without walks): what the memory
     /// estimate assumes about transactions left behind.
     public var largestAlpha: Double {
         switch self {
-        case .mcmc(let alpha, _): alpha
+        case .mcmc(let alpha, _), .giota(let alpha, _, _): alpha
         case .eiota(let mixture, _): Swift.max(mixture.alphaLow, mixture.alphaHigh)
-        case .uniform, .restrictedUniform: .nan
+        case .uniform, .restrictedUniform, .almostUniform: .nan
+        case .perParent(let parts): parts.map(\.largestAlpha).filter { !$0.isNaN }.max() ?? .nan
         }
     }
 }
@@ -106,6 +134,15 @@ public enum WalkStart: Sendable, Equatable {
     case window(W: Double)
     /// At the milestone `depth` milestones behind the latest one (needs a coordinator).
     case milestone(depth: Int)
+    /// CLIRI's entry point: from a tip drawn uniformly among those visible, step back to a
+    /// parent drawn uniformly among its parents until reaching a transaction whose cumulative
+    /// weight is at least `weight`, or the genesis; at least one step is made.
+    ///
+    /// Source: the IRI's `EntryPointSelectorCumulativeWeightThreshold` (the CLIRI branch):
+    /// from a random solid tip it steps to the trunk while the weight is below the
+    /// threshold. TangleSim steps to a random parent instead: a device's k picks are
+    /// exchangeable, so its first parent is, in law, a random one.
+    case backtrack(weight: Int)
 
     /// The start as written in `summary.csv`: `genesis`, `window:10.0`, `milestone:3`.
     public var label: String {
@@ -113,6 +150,7 @@ public enum WalkStart: Sendable, Equatable {
         case .genesis: "genesis"
         case .window(let w): "window:\(w)"
         case .milestone(let depth): "milestone:\(depth)"
+        case .backtrack(let weight): "backtrack:\(weight)"
         }
     }
 }
@@ -141,34 +179,57 @@ extension TipSelectionConfiguration {
             return consumer.consume(UniformTipSelector())
         case .restrictedUniform(let maxAge):
             return consumer.consume(RestrictedUniformTipSelector(maxAge: maxAge))
+        case .almostUniform(let maxDelay, let nonLazyWindow, let maxDepth):
+            return consumer.consume(AlmostUniformTipSelector(maxDelay: maxDelay, nonLazyWindow: nonLazyWindow, maxDepth: maxDepth))
         case .mcmc, .eiota:
             if walkStart == .genesis { return consumer.consume(_walker(PastConeWeights(), warmup: scenario.warmup)) }
             return consumer.consume(_walker(_windowedWeights(scenario), warmup: scenario.warmup))
+        case .giota(_, _, let walks):
+            if walkStart == .genesis {
+                return consumer.consume(GIOTATipSelector(walker: _walker(PastConeWeights(), warmup: scenario.warmup), confidenceWalks: walks))
+            }
+            return consumer.consume(
+                GIOTATipSelector(walker: _walker(_windowedWeights(scenario), warmup: scenario.warmup), confidenceWalks: walks))
+        case .perParent(let parts):
+            return consumer.consume(PerParentTipSelector(parts: parts.map { $0.anySelector(scenario: scenario, warmup: scenario.warmup) }))
         }
     }
 
     /// The tip selector of a coordinator with this strategy (its own instance, with its own
     /// weights; a milestone a few seconds apart does not need specialising).
     public func coordinatorSelector(scenario: Scenario) -> any TipSelector {
+        anySelector(scenario: scenario, warmup: 0)
+    }
+
+    /// A selector of this strategy as an existential: a coordinator's, or one parent's of a
+    /// strategy per parent (walks issued before `warmup` are not measured).
+    func anySelector(scenario: Scenario, warmup: Double) -> any TipSelector {
         switch self {
         case .uniform:
             return UniformTipSelector()
         case .restrictedUniform(let maxAge):
             return RestrictedUniformTipSelector(maxAge: maxAge)
+        case .almostUniform(let maxDelay, let nonLazyWindow, let maxDepth):
+            return AlmostUniformTipSelector(maxDelay: maxDelay, nonLazyWindow: nonLazyWindow, maxDepth: maxDepth)
         case .mcmc, .eiota:
-            if walkStart == .genesis { return _walker(PastConeWeights()) }
-            return _walker(_windowedWeights(scenario))
+            if walkStart == .genesis { return _walker(PastConeWeights(), warmup: warmup) }
+            return _walker(_windowedWeights(scenario), warmup: warmup)
+        case .giota(_, _, let walks):
+            if walkStart == .genesis { return GIOTATipSelector(walker: _walker(PastConeWeights(), warmup: warmup), confidenceWalks: walks) }
+            return GIOTATipSelector(walker: _walker(_windowedWeights(scenario), warmup: warmup), confidenceWalks: walks)
+        case .perParent(let parts):
+            return PerParentTipSelector(parts: parts.map { $0.anySelector(scenario: scenario, warmup: warmup) })
         }
     }
 
     /// The walk selector of `.mcmc` or `.eiota` over `weights`.
     func _walker<Weights: CumulativeWeights>(_ weights: Weights, warmup: Double = 0) -> MCMCTipSelector<Weights> {
         switch self {
-        case .mcmc(let alpha, let start):
+        case .mcmc(let alpha, let start), .giota(let alpha, let start, _):
             MCMCTipSelector(alpha: alpha, start: start, weights: weights, warmup: warmup)
         case .eiota(let mixture, let start):
             MCMCTipSelector(mixture: mixture, start: start, weights: weights, warmup: warmup)
-        case .uniform, .restrictedUniform:
+        case .uniform, .restrictedUniform, .almostUniform, .perParent:
             preconditionFailure("only walks have a walker")
         }
     }
@@ -183,7 +244,7 @@ extension TipSelectionConfiguration {
 
 /// The strategies a scenario can name in `tipSelection.strategy`.
 private enum _TipSelectionStrategy: String, CaseIterable {
-    case uniform, mcmc, restrictedUniform, eiota
+    case uniform, mcmc, restrictedUniform, eiota, perParent, almostUniform, giota
 }
 
 /// `tipSelection.alphaPer`: whether E-IOTA draws an alpha per walk or per selection.
@@ -193,12 +254,15 @@ private enum _AlphaDraw: String, CaseIterable {
 
 /// The walk starts a scenario can name in `tipSelection.start.kind`.
 private enum _WalkStartKind: String, CaseIterable {
-    case genesis, window, milestone
+    case genesis, window, milestone, backtrack
 }
 
 extension _Expectation where Value == TipSelectionConfiguration {
     /// The `tipSelection` section: a strategy and its parameters.
-    static var tipSelection: Self {
+    static var tipSelection: Self { _tipSelection(nested: false) }
+
+    /// A strategy; one of a strategy per parent's (`nested`) may not itself be `perParent`.
+    static func _tipSelection(nested: Bool) -> Self {
         object(#"an object like {"strategy": "uniform"} or {"strategy": "mcmc", "alpha": 0.01}"#) { reader in
             switch try reader.required("strategy", .oneOf(_TipSelectionStrategy.self)) {
             case .uniform:
@@ -224,7 +288,42 @@ extension _Expectation where Value == TipSelectionConfiguration {
                     perWalk: (try reader.optional("alphaPer", .oneOf(_AlphaDraw.self)) ?? .walk) == .walk)
                 let start = try reader.optional("start", .walkStart) ?? .window(W: 10)
                 return .eiota(mixture, start: start)
+            case .giota:
+                return .giota(
+                    alpha: try reader.optional("alpha", .walkAlpha) ?? 0.01,
+                    start: try reader.optional("start", .walkStart) ?? .window(W: 10),
+                    walks: Int(try reader.optional("walks", .integer(from: 1, to: 100_000)) ?? 100))
+            case .almostUniform:
+                return .almostUniform(
+                    maxDelay: try reader.required("maxDelay", .nonNegativeNumber(of: "seconds")),
+                    nonLazyWindow: try reader.required("nonLazyWindow", .nonNegativeNumber(of: "seconds")),
+                    maxDepth: try reader.required("maxDepth", .nonNegativeNumber(of: "seconds")))
+            case .perParent:
+                if nested {
+                    throw reader.field.failure("a strategy per parent lists plain strategies, not another perParent")
+                }
+                let parts = try reader.required("parents", .perParentList)
+                guard (1...TangleConfiguration.maximumParents).contains(parts.count) else {
+                    throw (reader.member("parents") ?? reader.field).failure(
+                        "expected 1 to \(TangleConfiguration.maximumParents) strategies (one per parent), got \(parts.count)")
+                }
+                let depths = Set(parts.compactMap { $0.walkStart?.milestoneDepth }.filter { $0 > 0 })
+                guard depths.count <= 1 else {
+                    throw (reader.member("parents") ?? reader.field).failure("walks that start at a milestone must share one depth here, got \(depths.sorted())")
+                }
+                return .perParent(parts)
             }
+        }
+    }
+}
+
+extension _Expectation where Value == [TipSelectionConfiguration] {
+    /// `tipSelection.parents` of a strategy per parent: one plain strategy per parent.
+    static var perParentList: Self {
+        let description = #"a list of strategies, one per parent, like [{"strategy": "mcmc", "alpha": 0.5}, {"strategy": "uniform"}]"#
+        return Self(description) { field in
+            guard let elements = field.elements else { throw field.mismatch(expected: description) }
+            return try elements.map { try $0.decode(._tipSelection(nested: true)) }
         }
     }
 }
@@ -264,6 +363,8 @@ extension _Expectation where Value == WalkStart {
                 return .window(W: try reader.required("W", .interval))
             case .milestone:
                 return .milestone(depth: Int(try reader.required("depth", .positiveInteger)))
+            case .backtrack:
+                return .backtrack(weight: Int(try reader.required("weight", .integer(in: 1...Int64(Int32.max), "a positive integer"))))
             }
         }
     }
@@ -277,6 +378,7 @@ extension TipSelectionConfiguration {
             case .genesis: ["kind": "genesis"]
             case .window(let w): ["kind": "window", "W": .number(w)]
             case .milestone(let depth): ["kind": "milestone", "depth": .integer(Int64(depth))]
+            case .backtrack(let weight): ["kind": "backtrack", "weight": .integer(Int64(weight))]
             }
         }
         switch self {
@@ -291,6 +393,18 @@ extension TipSelectionConfiguration {
                 "strategy": "eiota", "p1": .number(mixture.p1), "p2": .number(mixture.p2),
                 "alphaLow": .number(mixture.alphaLow), "alphaHigh": .number(mixture.alphaHigh),
                 "alphaPer": mixture.perWalk ? "walk" : "selection", "start": startJSON(start),
+            ]
+        case .perParent(let parts):
+            return ["strategy": "perParent", "parents": .array(parts.map(\._resolvedJSON))]
+        case .giota(let alpha, let start, let walks):
+            return [
+                "strategy": "giota", "alpha": alpha.isFinite ? .number(alpha) : "infinity", "start": startJSON(start),
+                "walks": .integer(Int64(walks)),
+            ]
+        case .almostUniform(let maxDelay, let nonLazyWindow, let maxDepth):
+            return [
+                "strategy": "almostUniform", "maxDelay": .number(maxDelay), "nonLazyWindow": .number(nonLazyWindow),
+                "maxDepth": .number(maxDepth),
             ]
         }
     }

@@ -55,6 +55,24 @@ public struct WalkStatistics: Sendable, Equatable {
     public var meanWalkMilliseconds: Double {
         walks > 0 ? estimatedWalkSeconds * 1000 / Double(walks) : .nan
     }
+
+    /// Both walkers' counts and sampled times together (a strategy per parent with several
+    /// walking parents).
+    public func adding(_ other: WalkStatistics) -> WalkStatistics {
+        var sum = self
+        sum.walks += other.walks
+        sum.steps += other.steps
+        sum.measuredWalks += other.measuredWalks
+        sum.measuredSteps += other.measuredSteps
+        sum.shortTransactions += other.shortTransactions
+        sum.selections += other.selections
+        sum.sampledSelectionSeconds += other.sampledSelectionSeconds
+        sum.sampledSelections += other.sampledSelections
+        sum.weightUpdates += other.weightUpdates
+        sum.sampledWeightUpdateSeconds += other.sampledWeightUpdateSeconds
+        sum.sampledWeightUpdates += other.sampledWeightUpdates
+        return sum
+    }
 }
 
 /// A monotonic clock reading in seconds, for sampled cost measurements.
