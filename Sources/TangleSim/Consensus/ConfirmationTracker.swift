@@ -10,6 +10,13 @@
 ///   does, so they were confirmed no later. The cost per transaction is the number of its
 ///   unconfirmed ancestors, which does not grow with the length of the run.
 ///
+/// - Confirmation confidence: in each round, every distinct tip a walk ended at adds its
+///   count of walks to each unconfirmed transaction of its past cone (itself included); a
+///   transaction whose count reaches the threshold is confirmed at the round. The search
+///   stops at confirmed transactions: every ancestor of x is in the past cone of each tip
+///   that approves x, so its count is at least x's and it was confirmed no later. A round
+///   costs the distinct tips' unconfirmed past cones, which do not grow with the run.
+///
 /// With reattachments, several transactions carry one payload; a payload is confirmed when
 /// the first of its transactions is.
 public struct ConfirmationTracker: Sendable {
@@ -23,6 +30,9 @@ public struct ConfirmationTracker: Sendable {
         /// issued from first reaches the threshold: reported by a ``NodeWeightConfirmation``
         /// (networks whose nodes see different things), not computed here.
         case nodeWeightThreshold(Int)
+        /// Confirmed when at least ``confidenceNeeded(threshold:walks:)`` of a round's walks
+        /// end in tips approving it: reported by ``confidenceRound(hits:walks:threshold:in:now:)``.
+        case confidence
     }
 
     public let rule: Rule
@@ -41,6 +51,9 @@ public struct ConfirmationTracker: Sendable {
     @usableFromInline var _weights: ContiguousArray<Int32> = [1]
     @usableFromInline var _visited = StampMarks()
     @usableFromInline var _stack: ContiguousArray<Int32> = []
+    /// Confidence rounds: walks counted per transaction this round, and those touched.
+    var _scores: ContiguousArray<Int32> = []
+    var _touched: ContiguousArray<Int32> = []
 
     /// - Parameters:
     ///   - rule: the confirmation rule.
@@ -56,6 +69,11 @@ public struct ConfirmationTracker: Sendable {
             _weights.reserveCapacity(expectedTransactions)
             _visited.reserveCapacity(expectedTransactions)
         }
+        if rule == .confidence {
+            _scores.reserveCapacity(expectedTransactions)
+            _scores.append(0)
+            _visited.reserveCapacity(expectedTransactions)
+        }
     }
 
     /// Records a newly issued transaction `x` carrying `payload` (its own id for a new one).
@@ -69,6 +87,7 @@ public struct ConfirmationTracker: Sendable {
         if case .weightThreshold = rule {
             _weights.append(1)
         }
+        if rule == .confidence { _scores.append(0) }
     }
 
     /// Whether `payload` (a transaction id that first carried it) is confirmed.
@@ -87,7 +106,7 @@ public struct ConfirmationTracker: Sendable {
     /// Applies the rule to the visibility of `x` at `now`.
     public mutating func didBecomeVisible(_ x: Int32, isMilestone: Bool, in tangle: Tangle, now: Double) {
         switch rule {
-        case .nodeWeightThreshold:
+        case .nodeWeightThreshold, .confidence:
             return
         case .milestones:
             guard isMilestone else { return }
@@ -114,6 +133,39 @@ public struct ConfirmationTracker: Sendable {
                     _stack.append(parent)
                 }
             }
+        }
+    }
+
+    /// The walks out of `walks` that confirm at `threshold`: threshold·walks rounded up (a
+    /// hair below, so that 0.95·100 asks for 95 whatever the rounding of 0.95).
+    public static func confidenceNeeded(threshold: Double, walks: Int) -> Int {
+        Swift.max(1, Int((threshold * Double(walks) - 1e-9).rounded(.up)))
+    }
+
+    /// One round of confirmation confidence at `now`: `hits` lists each tip the round's
+    /// `walks` walks ended at, with how many ended there.
+    ///
+    /// - Complexity: O(the hit tips' unconfirmed past cones).
+    public mutating func confidenceRound(hits: [(tip: Int32, count: Int)], walks: Int, threshold: Double, in tangle: Tangle, now: Double) {
+        precondition(rule == .confidence, "confidence rounds under the confidence rule")
+        let needed = Self.confidenceNeeded(threshold: threshold, walks: walks)
+        _touched.removeAll(keepingCapacity: true)
+        for (tip, count) in hits where confirmedAt[Int(tip)].isNaN {
+            _visited.clear()
+            _stack.removeAll(keepingCapacity: true)
+            _visited.insert(tip)
+            _stack.append(tip)
+            while let node = _stack.popLast() {
+                if _scores[Int(node)] == 0 { _touched.append(node) }
+                _scores[Int(node)] += Int32(count)
+                tangle.forEachParent(of: node) { parent in
+                    if confirmedAt[Int(parent)].isNaN, _visited.insert(parent) { _stack.append(parent) }
+                }
+            }
+        }
+        for x in _touched {
+            if Int(_scores[Int(x)]) >= needed { confirm(x, at: now, in: tangle) }
+            _scores[Int(x)] = 0
         }
     }
 

@@ -12,6 +12,11 @@ public enum ConsensusConfiguration: Sendable, Equatable {
     case coordinator(CoordinatorConfiguration)
     /// A transaction is confirmed when its cumulative weight first reaches `threshold`.
     case cumulativeWeight(threshold: Int)
+    /// Confirmation confidence (Popov, "The Tangle", section 2; what IOTA wallets showed):
+    /// every `every` seconds `walks` walks of the scenario's strategy are made, and a
+    /// transaction is confirmed once the share of them ending in a tip that approves it
+    /// (directly, indirectly or by being it) reaches `threshold`.
+    case confidence(ConfidenceConfiguration)
 
     /// The rule's name as written in scenarios and in `summary.csv`.
     public var kindName: String {
@@ -19,6 +24,7 @@ public enum ConsensusConfiguration: Sendable, Equatable {
         case .none: "none"
         case .coordinator: "coordinator"
         case .cumulativeWeight: "cumulativeWeight"
+        case .confidence: "confidence"
         }
     }
 
@@ -26,6 +32,22 @@ public enum ConsensusConfiguration: Sendable, Equatable {
     public var coordinator: CoordinatorConfiguration? {
         if case .coordinator(let configuration) = self { return configuration }
         return nil
+    }
+}
+
+/// The rounds of confirmation confidence.
+public struct ConfidenceConfiguration: Sendable, Equatable {
+    /// Walks a round.
+    public var walks: Int
+    /// The share of a round's walks that confirms a transaction (0 < threshold <= 1).
+    public var threshold: Double
+    /// Seconds between rounds, the first at `every`.
+    public var every: Double
+
+    public init(walks: Int = 100, threshold: Double = 0.95, every: Double = 1) {
+        self.walks = walks
+        self.threshold = threshold
+        self.every = every
     }
 }
 
@@ -66,7 +88,7 @@ public enum MilestoneSchedule: String, Sendable, Equatable, CaseIterable {
 
 /// The rules a scenario can name in `consensus.kind`.
 private enum _ConsensusKind: String, CaseIterable {
-    case none, coordinator, cumulativeWeight
+    case none, coordinator, cumulativeWeight, confidence
 }
 
 extension _Expectation where Value == ConsensusConfiguration {
@@ -86,6 +108,14 @@ extension _Expectation where Value == ConsensusConfiguration {
                         node: Int(try reader.optional("node", .integer(from: 0, to: 99_999)) ?? 0)))
             case .cumulativeWeight:
                 return .cumulativeWeight(threshold: Int(try reader.required("threshold", .integer(in: 2...Int64(Int32.max), "an integer of at least 2"))))
+            case .confidence:
+                let defaults = ConfidenceConfiguration()
+                return .confidence(
+                    ConfidenceConfiguration(
+                        walks: Int(try reader.optional("walks", .integer(from: 1, to: 100_000)) ?? Int64(defaults.walks)),
+                        threshold: try reader.optional("threshold", .number("a number above 0 and at most 1") { $0 > 0 && $0 <= 1 })
+                            ?? defaults.threshold,
+                        every: try reader.optional("every", .interval) ?? defaults.every))
             }
         }
     }
@@ -108,6 +138,11 @@ extension ConsensusConfiguration {
             ]
         case .cumulativeWeight(let threshold):
             return ["kind": "cumulativeWeight", "threshold": .integer(Int64(threshold))]
+        case .confidence(let confidence):
+            return [
+                "kind": "confidence", "walks": .integer(Int64(confidence.walks)), "threshold": .number(confidence.threshold),
+                "every": .number(confidence.every),
+            ]
         }
     }
 }

@@ -43,7 +43,10 @@ extension RunEstimate {
         // a weight threshold (reserved); payload ids and times with reattachment (grown).
         if scenario.consensus != .none {
             var bytes = Double(MemoryLayout<Double>.stride)
-            if case .cumulativeWeight = scenario.consensus { bytes += 8 }
+            switch scenario.consensus {
+            case .cumulativeWeight, .confidence: bytes += 8  // weights or round counts, and search marks
+            default: break
+            }
             let confirmation = _Allocation(
                 component: perTransaction("confirmation state"), elementBytes: bytes, count: n, reserved: q.reserved, fills: true)
             simulation.append(confirmation)

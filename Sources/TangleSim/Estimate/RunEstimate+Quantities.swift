@@ -83,6 +83,8 @@ struct _RunQuantities: Sendable {
             case .none: .nan
             case .coordinator(let coordinator): coordinator.interval / 2 + 2 * h + adaptation
             case .cumulativeWeight(let threshold): adaptation + Double(threshold) / lambda + h
+            // In every tip's past cone after the adaptation period; the next round then sees it.
+            case .confidence(let rounds): adaptation + rounds.every / 2 + h
             }
         confirmationLatency = latency
         let arrivalCount = arrivals

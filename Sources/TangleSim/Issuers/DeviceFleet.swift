@@ -109,6 +109,16 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
             tangle: tangle, view: view, ledger: &ledger, into: &parents, rng: _tipStream)
     }
 
+    /// One walk of the devices' strategy as the observer of `view` would make it (a single
+    /// pick: k = 1), drawn from `rng`: a round of confirmation confidence. It counts in the
+    /// strategy's own statistics (walks made).
+    public mutating func confidenceWalk<View: TangleView>(
+        now: Double, view: View, tangle: Tangle, rng: RandomStream, into parents: inout [Int32]
+    ) {
+        selector.selectParents(
+            SelectionRequest(now: now, parents: 1, repeatedPicks: .collapse), tangle: tangle, view: view, into: &parents, rng: rng)
+    }
+
     /// k for a device that sees `view`: K, or the adaptive number.
     @inline(__always)
     func _k<View: TangleView>(seeing view: View) -> Int {

@@ -137,6 +137,8 @@ public enum StreamID: UInt64, Sendable, CaseIterable {
     /// Adversaries: each adversary's streams are derived from this one and its index
     /// (``adversaryKey(seed:replication:adversary:delays:)``).
     case adversaries = 10
+    /// Confirmation confidence: the walks of each confidence round.
+    case confidence = 11
 
     /// The 64-bit key of stream `stream` of replication `replication` under master seed
     /// `seed`: SplitMix64's finaliser applied in turn to the seed, the replication and the

@@ -406,6 +406,10 @@ extension Scenario {
                 throw field.failure(
                     #"a "milestone" walk start needs coordinator milestones: add "consensus": {"kind": "coordinator", "interval": 10}"#)
             }
+            if case .confidence = scenario.consensus, scenario.network.gossip != nil {
+                throw (consensusPath ?? reader.member("consensus") ?? reader.field).failure(
+                    "confirmation confidence walks over one view of the Tangle, the delay model's: under gossip each node would need rounds of its own, which TangleSim does not run yet")
+            }
             if case .giota = scenario.tipSelection, scenario.tangle.parents < 3 {
                 throw (tipSelectionPath ?? reader.field).failure(
                     "G-IOTA approves k − 1 walk tips and one low-confidence tip: it needs tangle.parents of at least 3, got \(scenario.tangle.parents)")

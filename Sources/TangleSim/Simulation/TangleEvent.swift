@@ -9,4 +9,6 @@ public enum TangleEvent: Sendable, Equatable {
     /// The device that issued transaction `id` checks now whether its payload is confirmed,
     /// and issues it again if not.
     case reattach(Int32)
+    /// A round of confirmation confidence is made now.
+    case confidenceRound
 }

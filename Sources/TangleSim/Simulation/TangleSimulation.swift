@@ -58,6 +58,10 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
 
     let _sampleInterval: Double
     var _parentScratch: [Int32] = []
+    /// Confirmation confidence: its rounds, and the stream their walks draw from.
+    let _confidence: ConfidenceConfiguration?
+    let _confidenceStream: RandomStream?
+    var _confidenceHits: [Int32: Int] = [:]
 
     /// Creates a simulation holding only the genesis; call ``start(_:)`` to schedule the
     /// first events.
@@ -98,6 +102,17 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         case .cumulativeWeight(let threshold):
             confirmation = ConfirmationTracker(
                 rule: .weightThreshold(threshold), payloads: devices.reattaches, expectedTransactions: expectedTransactions)
+        case .confidence:
+            precondition(!Network.nodesSeeDifferently, "confirmation confidence under the delay model")
+            confirmation = ConfirmationTracker(
+                rule: .confidence, payloads: devices.reattaches, expectedTransactions: expectedTransactions)
+        }
+        if case .confidence(let rounds) = scenario.consensus {
+            _confidence = rounds
+            _confidenceStream = RandomStream(seed: scenario.seed, replication: replication, stream: .confidence)
+        } else {
+            _confidence = nil
+            _confidenceStream = nil
         }
         precondition(!devices.needsLatestMilestone || coordinator != nil, "milestone walk starts need a coordinator")
         _hasConflicts = scenario.hasConflicts
@@ -121,6 +136,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// Schedules the first sample (at time 0) and every issuer's first wake-up.
     public mutating func start(_ engine: inout Engine<TangleEvent>) {
         engine.schedule(.sample, at: 0)
+        if let _confidence { engine.schedule(.confidenceRound, at: _confidence.every) }
         devices.start(index: 0, engine: &engine)
         coordinator?.start(index: 1, engine: &engine)
         for index in issuers.indices { issuers[index].start(index: Int32(index + 2), engine: &engine) }
@@ -177,6 +193,10 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 confirmedPayloads: confirmation?.confirmedPayloads,
                 nodeTipCounts: network.nodeTipCounts(now: engine.now, global: visibleTips, tangle: tangle))
             engine.schedule(.sample, after: _sampleInterval)
+            return .proceed
+        case .confidenceRound:
+            confidenceRound(now: engine.now)
+            engine.schedule(.confidenceRound, after: _confidence!.every)
             return .proceed
         case .reattach(let x):
             let carried = confirmation!.payload![Int(x)]
@@ -397,6 +417,22 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     }
 
     /// Decides the conflicts whose members milestones have just confirmed.
+    /// A round of confirmation confidence: the devices' strategy walks `walks` times over the
+    /// visible Tangle, and the tracker confirms what enough walks approve.
+    @inline(never)
+    mutating func confidenceRound(now: Double) {
+        let rounds = _confidence!
+        _confidenceHits.removeAll(keepingCapacity: true)
+        for _ in 0..<rounds.walks {
+            _parentScratch.removeAll(keepingCapacity: true)
+            devices.confidenceWalk(now: now, view: visibleTips, tangle: tangle, rng: _confidenceStream!, into: &_parentScratch)
+            if let tip = _parentScratch.first { _confidenceHits[tip, default: 0] += 1 }
+        }
+        // In id order, so that the round's bytes do not depend on the dictionary's order.
+        let hits = _confidenceHits.sorted { $0.key < $1.key }.map { (tip: $0.key, count: $0.value) }
+        confirmation!.confidenceRound(hits: hits, walks: rounds.walks, threshold: rounds.threshold, in: tangle, now: now)
+    }
+
     mutating func checkDecisions() {
         guard let confirmation, conflicts != nil else { return }
         let network = self.network

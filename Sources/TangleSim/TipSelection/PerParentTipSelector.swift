@@ -42,8 +42,9 @@ public struct PerParentTipSelector: TipSelector {
     ) {
         var one = request
         one.parents = 1
-        let target = Swift.min(parts.count, view.tipCount)
-        for index in parts.indices {
+        // A request for fewer parents (a confidence walk asks for one) takes the first ones.
+        let target = Swift.min(parts.count, request.parents, view.tipCount)
+        for index in parts.indices.prefix(request.parents) {
             for _ in 0..<Self.maximumPicksPerParent {
                 _pick.removeAll(keepingCapacity: true)
                 parts[index].selectParents(one, tangle: tangle, view: view, into: &_pick, rng: rng)
