@@ -119,6 +119,15 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
             SelectionRequest(now: now, parents: 1, repeatedPicks: .collapse), tangle: tangle, view: view, into: &parents, rng: rng)
     }
 
+    /// A walk analysis of the devices' strategy (see ``TipSelector/sampleExits(_:_:tangle:view:rng:into:)``).
+    public mutating func sampleExits<View: TangleView>(
+        _ count: Int, now: Double, view: View, tangle: Tangle, rng: RandomStream, into exits: inout [Int32: Int]
+    ) -> (start: Int32, steps: Int)? {
+        selector.sampleExits(
+            count, SelectionRequest(now: now, parents: 1, repeatedPicks: .collapse), tangle: tangle, view: view, rng: rng,
+            into: &exits)
+    }
+
     /// k for a device that sees `view`: K, or the adaptive number.
     @inline(__always)
     func _k<View: TangleView>(seeing view: View) -> Int {

@@ -94,7 +94,7 @@ public enum RunOutput {
     /// that it did not write (an earlier run's `latency.csv`, a comparison's `compare.csv`).
     public static let fileNames = [
         "summary.csv", "timeseries.csv", "latency.csv", "transactions.csv", "manifest.json", "compare.csv",
-        "compare-latency.csv", "conflicts.csv", "attacks.csv", "classes.csv",
+        "compare-latency.csv", "conflicts.csv", "attacks.csv", "classes.csv", "walks.csv",
     ]
 
     /// Checks that `folder` may receive the results of a run or a comparison.
@@ -134,6 +134,11 @@ public enum RunOutput {
         if !result.scenario.adversaries.isEmpty {
             names.append("attacks.csv")
             try set.stage("attacks.csv", contents: AttackRecord.csvText(result.attacks))
+        }
+        if result.scenario.metrics.walkAnalysis != nil {
+            names.append("walks.csv")
+            try set.stage(
+                "walks.csv", contents: CSVTable(header: WalkAnalysisRow.csvHeader, rows: result.walkAnalyses.map(\.csvFields)).csvText)
         }
         if let tangle = result.tangle {
             names.append("transactions.csv")

@@ -139,6 +139,8 @@ public enum StreamID: UInt64, Sendable, CaseIterable {
     case adversaries = 10
     /// Confirmation confidence: the walks of each confidence round.
     case confidence = 11
+    /// Walk analyses (`walks.csv`).
+    case walkAnalysis = 12
 
     /// The 64-bit key of stream `stream` of replication `replication` under master seed
     /// `seed`: SplitMix64's finaliser applied in turn to the seed, the replication and the

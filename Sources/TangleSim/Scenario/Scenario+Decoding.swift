@@ -349,7 +349,20 @@ extension _Expectation where Value == MetricsConfiguration {
             MetricsConfiguration(
                 orphanTimeout: try reader.optional("orphanTimeout", .interval) ?? 60,
                 sampleInterval: try reader.optional("sampleInterval", .interval) ?? 1,
-                transactionLog: try reader.optional("transactionLog", .bool) ?? false)
+                transactionLog: try reader.optional("transactionLog", .bool) ?? false,
+                walkAnalysis: try reader.optional("walkAnalysis", .walkAnalysis))
+        }
+    }
+}
+
+extension _Expectation where Value == WalkAnalysisConfiguration {
+    /// `metrics.walkAnalysis`.
+    fileprivate static var walkAnalysis: Self {
+        object(#"an object like {"every": 10, "walks": 1000}"#) { reader in
+            let defaults = WalkAnalysisConfiguration()
+            return WalkAnalysisConfiguration(
+                every: try reader.optional("every", .interval) ?? defaults.every,
+                walks: Int(try reader.optional("walks", .integer(from: 1, to: 1_000_000)) ?? Int64(defaults.walks)))
         }
     }
 }
@@ -405,6 +418,10 @@ extension Scenario {
                 let field = tipSelectionPath ?? reader.field
                 throw field.failure(
                     #"a "milestone" walk start needs coordinator milestones: add "consensus": {"kind": "coordinator", "interval": 10}"#)
+            }
+            if scenario.metrics.walkAnalysis != nil, !scenario.tipSelection.walks {
+                throw (reader.member("metrics").flatMap { _ObjectReaderLookup.member($0, "walkAnalysis") } ?? reader.field).failure(
+                    "walk analyses sample the walks of the devices' strategy, and \(scenario.tipSelection.strategyName) does not walk: use mcmc, eiota, giota or a perParent strategy with a walk")
             }
             if case .confidence = scenario.consensus, scenario.network.gossip != nil {
                 throw (consensusPath ?? reader.member("consensus") ?? reader.field).failure(

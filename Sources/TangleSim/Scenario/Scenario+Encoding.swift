@@ -45,11 +45,15 @@ extension Scenario {
             "repeatedPicks": .string(tangle.repeatedPicks.rawValue),
         ]
         object["tipSelection"] = tipSelection._resolvedJSON
-        object["metrics"] = [
+        var metricsObject: JSONObject = [
             "orphanTimeout": .number(metrics.orphanTimeout),
             "sampleInterval": .number(metrics.sampleInterval),
             "transactionLog": .bool(metrics.transactionLog),
         ]
+        if let analysis = metrics.walkAnalysis {
+            metricsObject["walkAnalysis"] = ["every": .number(analysis.every), "walks": .integer(Int64(analysis.walks))]
+        }
+        object["metrics"] = .object(metricsObject)
         object["consensus"] = consensus._resolvedJSON
         object["payments"] = ["doubleSpendRate": .number(payments.doubleSpendRate)]
         if !adversaries.isEmpty { object["adversaries"] = .array(adversaries.map { $0._resolvedJSON(gossip: network.gossip != nil) }) }

@@ -337,11 +337,31 @@ public struct MetricsConfiguration: Sendable, Equatable {
     public var sampleInterval: Double
     /// Whether to write `transactions.csv`, one row per transaction (default false).
     public var transactionLog: Bool
+    /// Walk analyses (`walks.csv`): every `every` seconds, `walks` walks from one start
+    /// (nil: none).
+    public var walkAnalysis: WalkAnalysisConfiguration?
 
-    public init(orphanTimeout: Double = 60, sampleInterval: Double = 1, transactionLog: Bool = false) {
+    public init(
+        orphanTimeout: Double = 60, sampleInterval: Double = 1, transactionLog: Bool = false,
+        walkAnalysis: WalkAnalysisConfiguration? = nil
+    ) {
         self.orphanTimeout = orphanTimeout
         self.sampleInterval = sampleInterval
         self.transactionLog = transactionLog
+        self.walkAnalysis = walkAnalysis
+    }
+}
+
+/// `metrics.walkAnalysis`: the exit distribution of many walks from one start, sampled.
+public struct WalkAnalysisConfiguration: Sendable, Equatable {
+    /// Seconds between analyses, the first at `every`.
+    public var every: Double
+    /// Walks an analysis.
+    public var walks: Int
+
+    public init(every: Double = 10, walks: Int = 1_000) {
+        self.every = every
+        self.walks = walks
     }
 }
 

@@ -36,6 +36,8 @@ public struct RunResult: Sendable {
     public var attacks: [AttackRecord] = []
     /// The tip selector's own counts (restricted URTS: its fallbacks).
     public var selectionCounts: [(String, Int)] = []
+    /// The rows of `walks.csv` (with `metrics.walkAnalysis`).
+    public var walkAnalyses: [WalkAnalysisRow] = []
 }
 
 /// Runs scenarios. The entry point of the simulation library.
@@ -135,7 +137,7 @@ public enum Simulation {
             payloads: scenario.metrics.transactionLog ? simulation.confirmation?.payload : nil,
             conflicts: outcome, ledger: scenario.metrics.transactionLog ? simulation.conflicts?.snapshot : nil,
             paymentCounts: simulation.conflicts.map { ($0.redraws, $0.shortTransactions, $0.refused) }, attacks: attacks,
-            selectionCounts: simulation.devices.selector.selectionCounts)
+            selectionCounts: simulation.devices.selector.selectionCounts, walkAnalyses: simulation.walkAnalyses)
     }
 
     /// The initial ring size of ``WindowedWeights``: the transactions expected within the

@@ -11,4 +11,6 @@ public enum TangleEvent: Sendable, Equatable {
     case reattach(Int32)
     /// A round of confirmation confidence is made now.
     case confidenceRound
+    /// A walk analysis (`walks.csv`) is made now.
+    case walkAnalysis
 }

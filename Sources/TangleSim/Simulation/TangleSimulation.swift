@@ -62,6 +62,9 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     let _confidence: ConfidenceConfiguration?
     let _confidenceStream: RandomStream?
     var _confidenceHits: [Int32: Int] = [:]
+    /// Walk analyses: the rows of `walks.csv` so far, and the stream their walks draw from.
+    public private(set) var walkAnalyses: [WalkAnalysisRow] = []
+    let _walkAnalysisStream: RandomStream?
 
     /// Creates a simulation holding only the genesis; call ``start(_:)`` to schedule the
     /// first events.
@@ -107,6 +110,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             confirmation = ConfirmationTracker(
                 rule: .confidence, payloads: devices.reattaches, expectedTransactions: expectedTransactions)
         }
+        _walkAnalysisStream =
+            scenario.metrics.walkAnalysis == nil ? nil : RandomStream(seed: scenario.seed, replication: replication, stream: .walkAnalysis)
         if case .confidence(let rounds) = scenario.consensus {
             _confidence = rounds
             _confidenceStream = RandomStream(seed: scenario.seed, replication: replication, stream: .confidence)
@@ -137,6 +142,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     public mutating func start(_ engine: inout Engine<TangleEvent>) {
         engine.schedule(.sample, at: 0)
         if let _confidence { engine.schedule(.confidenceRound, at: _confidence.every) }
+        if let analysis = scenario.metrics.walkAnalysis { engine.schedule(.walkAnalysis, at: analysis.every) }
         devices.start(index: 0, engine: &engine)
         coordinator?.start(index: 1, engine: &engine)
         for index in issuers.indices { issuers[index].start(index: Int32(index + 2), engine: &engine) }
@@ -197,6 +203,19 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         case .confidenceRound:
             confidenceRound(now: engine.now)
             engine.schedule(.confidenceRound, after: _confidence!.every)
+            return .proceed
+        case .walkAnalysis:
+            let analysis = scenario.metrics.walkAnalysis!
+            _confidenceHits.removeAll(keepingCapacity: true)
+            if let (start, steps) = devices.sampleExits(
+                analysis.walks, now: engine.now, view: visibleTips, tangle: tangle, rng: _walkAnalysisStream!, into: &_confidenceHits)
+            {
+                walkAnalyses.append(
+                    WalkAnalysisRow(
+                        time: engine.now, start: start, walks: analysis.walks, steps: steps, visibleTips: visibleTips.count,
+                        exits: _confidenceHits))
+            }
+            engine.schedule(.walkAnalysis, after: analysis.every)
             return .proceed
         case .reattach(let x):
             let carried = confirmation!.payload![Int(x)]

@@ -110,4 +110,10 @@ public struct GIOTATipSelector<Weights: CumulativeWeights>: TipSelector {
     }
 
     public var walkStatistics: WalkStatistics? { walker.walkStatistics }
+
+    public mutating func sampleExits<View: TangleView>(
+        _ count: Int, _ request: SelectionRequest, tangle: Tangle, view: View, rng: RandomStream, into exits: inout [Int32: Int]
+    ) -> (start: Int32, steps: Int)? {
+        walker.sampleExits(count, request, tangle: tangle, view: view, rng: rng, into: &exits)
+    }
 }

@@ -200,6 +200,27 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         return x
     }
 
+    /// `count` walks from one start of the start rule (E-IOTA: each draws its alpha as a
+    /// walk does), counted into `exits`, outside the walk statistics.
+    public mutating func sampleExits<View: TangleView>(
+        _ count: Int, _ request: SelectionRequest, tangle: Tangle, view: View, rng: RandomStream, into exits: inout [Int32: Int]
+    ) -> (start: Int32, steps: Int)? {
+        _beginSelection(rng: rng)
+        let start = startingPoint(request, tangle: tangle, view: view, rng: rng)
+        weights.prepareWalk(from: start, in: tangle, now: request.now)
+        var steps = 0
+        for _ in 0..<count {
+            if let mixture, mixture.perWalk { _walkAlpha = mixture.draw(rng) }
+            var x = start
+            while let next = step(from: x, tangle: tangle, view: view, rng: rng, filter: AllApprovers()) {
+                x = next
+                steps += 1
+            }
+            exits[x, default: 0] += 1
+        }
+        return (start, steps)
+    }
+
     /// The transaction the walker moves to from `x`, or nil when `x` has no visible approver.
     ///
     /// The probabilities follow the whitepaper's formula, shifted by the largest approver

@@ -67,6 +67,16 @@ public struct PerParentTipSelector: TipSelector {
         for index in parts.indices { parts[index].didBecomeVisible(x, in: tangle) }
     }
 
+    /// The first walking strategy's walks.
+    public mutating func sampleExits<View: TangleView>(
+        _ count: Int, _ request: SelectionRequest, tangle: Tangle, view: View, rng: RandomStream, into exits: inout [Int32: Int]
+    ) -> (start: Int32, steps: Int)? {
+        for index in parts.indices {
+            if let sample = parts[index].sampleExits(count, request, tangle: tangle, view: view, rng: rng, into: &exits) { return sample }
+        }
+        return nil
+    }
+
     /// The walking strategies' statistics, added up (nil when none walks).
     public var walkStatistics: WalkStatistics? {
         parts.compactMap(\.walkStatistics).reduce(nil) { sum, next in sum.map { $0.adding(next) } ?? next }

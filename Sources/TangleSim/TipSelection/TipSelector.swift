@@ -59,6 +59,14 @@ public protocol TipSelector {
 
     /// The strategy's own counts for the manifest (`tip_selection`), by name; empty for most.
     var selectionCounts: [(String, Int)] { get }
+
+    /// A walk analysis: one start drawn by the strategy's start rule, then `count` walks
+    /// from it, their ends counted into `exits` (empty on entry); returns the start and the
+    /// steps made, or nil for a strategy that does not walk. The walks are not counted in
+    /// ``walkStatistics``.
+    mutating func sampleExits<View: TangleView>(
+        _ count: Int, _ request: SelectionRequest, tangle: Tangle, view: View, rng: RandomStream, into exits: inout [Int32: Int]
+    ) -> (start: Int32, steps: Int)?
 }
 
 /// How many times a pick inconsistent with the parents chosen so far is drawn or walked
@@ -93,6 +101,10 @@ extension TipSelector {
     public var walkStatistics: WalkStatistics? { nil }
 
     public var selectionCounts: [(String, Int)] { [] }
+
+    public mutating func sampleExits<View: TangleView>(
+        _ count: Int, _ request: SelectionRequest, tangle: Tangle, view: View, rng: RandomStream, into exits: inout [Int32: Int]
+    ) -> (start: Int32, steps: Int)? { nil }
 }
 
 /// Which approvers a walk may step onto.
