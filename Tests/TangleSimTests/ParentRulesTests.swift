@@ -285,6 +285,28 @@ struct ParentRulesTests {
         #expect(giota.summary.number(.leftBehindRate) < walks.summary.number(.leftBehindRate) / 2)
     }
 
+    @Test("a variant may set its own tangle section: G-IOTA's k = 3 beside k = 2, on the same arrivals")
+    func variantTangle() throws {
+        let json = #"""
+            {"duration": 30, "devices": [{"count": 50, "rate": 0.5}],
+             "variants": [{"label": "URTS"},
+                          {"label": "G-IOTA", "tangle": {"parents": 3}, "tipSelection": {"strategy": "giota", "alpha": 0.1, "walks": 10}}]}
+            """#
+        let scenario = try Scenario.decode(Array(json.utf8), file: "v.json")
+        #expect(scenario.variants[1].tangle == TangleConfiguration(parents: 3))
+        #expect(try Scenario.decode(Array(scenario.resolvedJSON.prettyPrinted.utf8), file: "r.json").variants == scenario.variants)
+        let rows = Comparison.run(scenario)
+        #expect(rows[1].result.scenario.tangle.parents == 3)
+        #expect(rows[0].result.summary.transactions == rows[1].result.summary.transactions, "identical arrivals")
+        let refused = json.replacingOccurrences(of: #"{"parents": 3}"#, with: #"{"parents": 2}"#)
+        do {
+            _ = try Scenario.decode(Array(refused.utf8), file: "v.json")
+            Issue.record("G-IOTA with k = 2 was accepted")
+        } catch {
+            #expect("\(error)".contains("it needs tangle.parents of at least 3, got 2"), "\(error)")
+        }
+    }
+
     // MARK: JSON
 
     @Test("backtrack, perParent and almostUniform decode, resolve to JSON and back, and refuse bad values")

@@ -404,7 +404,8 @@ extension _Expectation where Value == ScenarioVariant {
             ScenarioVariant(
                 label: try reader.required("label", .string(where: { !$0.isEmpty }, "a non-empty string")),
                 tipSelection: try reader.optional("tipSelection", .tipSelection),
-                consensus: try reader.optional("consensus", .consensus))
+                consensus: try reader.optional("consensus", .consensus),
+                tangle: try reader.optional("tangle", .tangle))
         }
     }
 }

@@ -1,3 +1,13 @@
+extension TangleConfiguration {
+    /// The `tangle` section with every default filled in.
+    var _resolvedJSON: JSONValue {
+        [
+            "parents": adaptiveParents ? ["base": .integer(Int64(parents)), "adaptive": true] : .integer(Int64(parents)),
+            "repeatedPicks": .string(repeatedPicks.rawValue),
+        ]
+    }
+}
+
 extension Scenario {
     /// The scenario as JSON with every default written out: what `tanglesim validate` prints
     /// and `manifest.json` records.
@@ -39,11 +49,7 @@ extension Scenario {
                 return .object(entry)
             })
         object["network"] = network._resolvedJSON
-        object["tangle"] = [
-            "parents": tangle.adaptiveParents
-                ? ["base": .integer(Int64(tangle.parents)), "adaptive": true] : .integer(Int64(tangle.parents)),
-            "repeatedPicks": .string(tangle.repeatedPicks.rawValue),
-        ]
+        object["tangle"] = tangle._resolvedJSON
         object["tipSelection"] = tipSelection._resolvedJSON
         var metricsObject: JSONObject = [
             "orphanTimeout": .number(metrics.orphanTimeout),
@@ -63,6 +69,7 @@ extension Scenario {
                     var entry: JSONObject = ["label": .string(variant.label)]
                     if let tipSelection = variant.tipSelection { entry["tipSelection"] = tipSelection._resolvedJSON }
                     if let consensus = variant.consensus { entry["consensus"] = consensus._resolvedJSON }
+                    if let tangle = variant.tangle { entry["tangle"] = tangle._resolvedJSON }
                     return .object(entry)
                 })
         }

@@ -81,6 +81,7 @@ public struct Scenario: Sendable, Equatable {
         var scenario = self
         if let tipSelection = variant.tipSelection { scenario.tipSelection = tipSelection }
         if let consensus = variant.consensus { scenario.consensus = consensus }
+        if let tangle = variant.tangle { scenario.tangle = tangle }
         scenario.variants = []
         return scenario
     }
@@ -386,11 +387,18 @@ public struct ScenarioVariant: Sendable, Equatable {
     public var tipSelection: TipSelectionConfiguration?
     /// The consensus rule of this variant (the scenario's own when nil).
     public var consensus: ConsensusConfiguration?
+    /// The parents and repeated-pick rule of this variant (the scenario's own when nil): a
+    /// strategy that needs k >= 3 (G-IOTA), or adaptive parents, beside the others.
+    public var tangle: TangleConfiguration?
 
-    public init(label: String, tipSelection: TipSelectionConfiguration? = nil, consensus: ConsensusConfiguration? = nil) {
+    public init(
+        label: String, tipSelection: TipSelectionConfiguration? = nil, consensus: ConsensusConfiguration? = nil,
+        tangle: TangleConfiguration? = nil
+    ) {
         self.label = label
         self.tipSelection = tipSelection
         self.consensus = consensus
+        self.tangle = tangle
     }
 }
 
