@@ -117,4 +117,26 @@ struct CumulativeWeightsTests {
             }
         }
     }
+
+    @Test("during runs with backtrack starts, the ring grows as entries need and every weight in it stays exact", arguments: 1...3)
+    func duringBacktrackRuns(seed: UInt64) {
+        let scenario = Scenario(
+            name: "weights", seed: seed, duration: 120, devices: [DeviceClass(count: 20, rate: 1)],
+            network: .delay(.exponential(mean: 1)), tipSelection: .mcmc(alpha: 1, start: .backtrack(weight: 20)))
+        let selector = MCMCTipSelector(alpha: 1, start: .backtrack(weight: 20), weights: WindowedWeights(initialCapacity: 64))
+        var simulation = delaySimulation(scenario, selector: selector)
+        var engine = Engine<TangleEvent>()
+        simulation.start(&engine)
+        var moment = 0.0
+        for _ in 0..<6 {
+            moment += 20
+            _ = engine.run(until: moment, handler: &simulation)
+            let tangle = simulation.tangle
+            let weights = simulation.devices.selector.weights
+            for x in Swift.max(0, tangle.count - weights.capacity)..<tangle.count {
+                let expected = bruteForceWeight(of: Int32(x), in: tangle, visible: { tangle.visibleTime[Int($0)] <= moment })
+                #expect(weights.weight(of: Int32(x)) == expected, "transaction \(x) at \(moment)")
+            }
+        }
+    }
 }
