@@ -8,6 +8,30 @@ import Testing
 /// whole runs.
 @Suite("Backtrack starts, a strategy per parent, almost-URTS")
 struct ParentRulesTests {
+    /// The four-approver tangle with its past-cone weights, its tips and a view of them.
+    static func fourApproverSetup() -> (tangle: Tangle, weights: PastConeWeights, tips: [Int32], view: TipSet) {
+        let tangle = fourApproverTangle()
+        let tips: [Int32] = [6, 7, 8, 9, 10, 11]
+        var view = TipSet()
+        for tip in tips { view.insert(tip) }
+        return (tangle, weightsOf(tangle, PastConeWeights()), tips, view)
+    }
+
+    /// The parent lists (in choice order) of `draws` selections of `request`, counted.
+    static func choices<Selector: TipSelector>(
+        _ selector: inout Selector, _ request: SelectionRequest, tangle: Tangle, view: TipSet, draws: Int, seed: UInt
+    ) -> [[Int32]: Int] {
+        let rng = RandomStream(gslSeed: seed)
+        var counts: [[Int32]: Int] = [:]
+        var parents: [Int32] = []
+        for _ in 0..<draws {
+            parents.removeAll()
+            selector.selectParents(request, tangle: tangle, view: view, into: &parents, rng: rng)
+            counts[parents, default: 0] += 1
+        }
+        return counts
+    }
+
     // MARK: Backtrack starts
 
     /// The law of the backtrack entry point on `tangle` by brute force: a uniform tip, then
@@ -31,11 +55,7 @@ struct ParentRulesTests {
 
     @Test("backtrack: the entry point follows the brute-force law of uniform tip, uniform parents", arguments: [1, 3, 4])
     func backtrackEntryLaw(threshold: Int) {
-        let tangle = fourApproverTangle()
-        let weights = weightsOf(tangle, PastConeWeights())
-        let tips: [Int32] = [6, 7, 8, 9, 10, 11]
-        var view = TipSet()
-        for tip in tips { view.insert(tip) }
+        let (tangle, weights, tips, view) = Self.fourApproverSetup()
         let law = Self.entryLaw(threshold: threshold, tangle: tangle, weights: weights, tips: tips)
         if threshold == 3 {
             // By hand: 7 → 5 (H 2) → 1 (H 4); 6 → 1 or 2 (H 3); 8 → 2; 9, 10 → 3 (H 3);
@@ -72,11 +92,7 @@ struct ParentRulesTests {
 
     @Test("perParent: parent j follows strategy j; a distinct repeat is drawn again", arguments: [RepeatedPicks.collapse, .distinct])
     func perParentLaw(rule: RepeatedPicks) throws {
-        let tangle = fourApproverTangle()
-        let weights = weightsOf(tangle, PastConeWeights())
-        let tips: [Int32] = [6, 7, 8, 9, 10, 11]
-        var view = TipSet()
-        for tip in tips { view.insert(tip) }
+        let (tangle, weights, tips, view) = Self.fourApproverSetup()
         let walkLaw = StrategiesTests.exitLaw(alpha: 0.5, tangle: tangle, weights: weights)
         var selector = PerParentTipSelector(parts: [
             MCMCTipSelector(alpha: 0.5, start: .genesis, weights: weights), UniformTipSelector(),
@@ -97,16 +113,10 @@ struct ParentRulesTests {
                 }
             }
         }
-        let rng = RandomStream(gslSeed: rule == .collapse ? 41 : 42)
-        var counts: [[Int32]: Int] = [:]
-        var parents: [Int32] = []
         let draws = 150_000
-        for _ in 0..<draws {
-            parents.removeAll()
-            selector.selectParents(
-                SelectionRequest(now: 20, parents: 2, repeatedPicks: rule), tangle: tangle, view: view, into: &parents, rng: rng)
-            counts[parents, default: 0] += 1
-        }
+        let counts = Self.choices(
+            &selector, SelectionRequest(now: 20, parents: 2, repeatedPicks: rule), tangle: tangle, view: view, draws: draws,
+            seed: rule == .collapse ? 41 : 42)
         #expect(abs(expected.reduce(0, +) - 1) < 1e-12)
         let observed = outcomes.map { counts[$0, default: 0] }
         #expect(observed.reduce(0, +) == draws, "no other outcome: \(counts.keys.filter { !outcomes.contains($0) })")
@@ -224,11 +234,7 @@ struct ParentRulesTests {
 
     @Test("G-IOTA: two walk tips, then a tip uniform among those the confidence walks reached least (brute force)")
     func giotaLaw() {
-        let tangle = fourApproverTangle()
-        let weights = weightsOf(tangle, PastConeWeights())
-        let tips: [Int32] = [6, 7, 8, 9, 10, 11]
-        var view = TipSet()
-        for tip in tips { view.insert(tip) }
+        let (tangle, weights, tips, view) = Self.fourApproverSetup()
         let p = StrategiesTests.exitLaw(alpha: 0, tangle: tangle, weights: weights)
         // Brute force over the two parent walks (collapse) and the N = 2 confidence walks:
         // the third parent is uniform over the tips not chosen that no confidence walk
@@ -248,17 +254,10 @@ struct ParentRulesTests {
             }
         }
         var selector = GIOTATipSelector(walker: MCMCTipSelector(alpha: 0, start: .genesis, weights: weights), confidenceWalks: 2)
-        let rng = RandomStream(gslSeed: 61)
-        var counts: [[Int32]: Int] = [:]
-        var parents: [Int32] = []
         let draws = 200_000
-        for _ in 0..<draws {
-            parents.removeAll()
-            selector.selectParents(
-                SelectionRequest(now: 20, parents: 3, repeatedPicks: .collapse), tangle: tangle, view: view, into: &parents,
-                rng: rng)
-            counts[parents, default: 0] += 1
-        }
+        let counts = Self.choices(
+            &selector, SelectionRequest(now: 20, parents: 3, repeatedPicks: .collapse), tangle: tangle, view: view, draws: draws,
+            seed: 61)
         let outcomes = law.keys.sorted { $0.lexicographicallyPrecedes($1) }
         #expect(abs(law.values.reduce(0, +) - 1) < 1e-12)
         #expect(Set(counts.keys).isSubset(of: Set(outcomes)), "\(Set(counts.keys).subtracting(outcomes))")

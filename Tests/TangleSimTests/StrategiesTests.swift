@@ -200,17 +200,10 @@ struct StrategiesTests {
             }
         }
         var selector = MCMCTipSelector(mixture: mixture, start: .genesis, weights: weights)
-        let rng = RandomStream(gslSeed: perWalk ? 21 : 22)
-        var counts: [[Int32]: Int] = [:]
-        var parents: [Int32] = []
         let draws = 200_000
-        for _ in 0..<draws {
-            parents.removeAll()
-            selector.selectParents(
-                SelectionRequest(now: 20, parents: 2, repeatedPicks: .collapse), tangle: tangle, view: TipSet(), into: &parents,
-                rng: rng)
-            counts[parents, default: 0] += 1
-        }
+        let counts = ParentRulesTests.choices(
+            &selector, SelectionRequest(now: 20, parents: 2, repeatedPicks: .collapse), tangle: tangle, view: TipSet(), draws: draws,
+            seed: perWalk ? 21 : 22)
         #expect(expected.allSatisfy { $0 * Double(draws) >= 5 })
         #expect(abs(expected.reduce(0, +) - 1) < 1e-12)
         let observed = outcomes.map { counts[$0, default: 0] }
