@@ -14,5 +14,5 @@ $t sweep Scenarios/papers/urts-tips.json >/dev/null 2>&1 && $t plot Results/urts
 $t run Scenarios/papers/urts-weight-growth.json >/dev/null && $t plot Results/urts-weight-growth --out $out
 $t sweep Scenarios/papers/mcmc-alpha.json >/dev/null 2>&1 && $t plot Results/mcmc-alpha --out $out
 $t sweep Scenarios/papers/coordinator-latency.json >/dev/null 2>&1 && $t plot Results/coordinator-latency --out $out
-$t compare Scenarios/papers/strategies.json >/dev/null && $t plot Results/strategies --out $out
+$t compare Scenarios/papers/strategies.json --replications 5 >/dev/null && $t plot Results/strategies --out $out
 $t draw Scenarios/papers/tangle-picture.json --transactions 100 --out $out

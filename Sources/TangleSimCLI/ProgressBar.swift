@@ -15,15 +15,32 @@ final class ProgressBar: @unchecked Sendable {
     /// For a sweep: the runs done so far, and done by this invocation.
     private var _done: Int
     private var _doneNow = 0
+    /// For a comparison: each run's fraction done, and their sum.
+    private var _parts: [Double] = []
+    private var _partsDone = 0.0
 
-    /// A bar for one run (or comparison) called `label`, or nil when standard error is not a
-    /// terminal. It appears only once the run has taken more than a second.
-    init?(label: String) {
+    /// A bar for one run called `label`, or for a comparison of `parts` runs, or nil when
+    /// standard error is not a terminal. It appears only once the work has taken more than a
+    /// second.
+    init?(label: String, parts: Int = 1) {
         guard isatty(STDERR_FILENO) == 1 else { return nil }
         _label = label
         _terminal = true
         _total = nil
         _done = 0
+        _parts = Array(repeating: 0, count: Swift.max(1, parts))
+    }
+
+    /// Run `part` of a comparison is `fraction` (0...1) done; the bar shows the runs'
+    /// fractions summed over their number.
+    func update(part: Int, fraction: Double) {
+        let done = _lock.withLock { () -> Double in
+            let clamped = Swift.max(0, Swift.min(1, fraction))
+            _partsDone += clamped - _parts[part]
+            _parts[part] = clamped
+            return _partsDone / Double(_parts.count)
+        }
+        update(done)
     }
 
     /// Progress of a sweep of `total` runs, `alreadyDone` of them recorded before.

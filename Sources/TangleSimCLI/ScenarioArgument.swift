@@ -11,8 +11,9 @@ struct ScenarioArgument: ParsableArguments {
     enum Estimated {
         /// One run that writes its results (`run`).
         case run
-        /// The scenario's variants, one after another (`compare`).
-        case compare
+        /// The scenario's variants, each `replications` times (the scenario's own when nil),
+        /// `jobs` runs at once (`compare`).
+        case compare(replications: Int?, jobs: Int)
         /// The first `transactions` transactions with the transaction log, kept in memory
         /// (`draw`).
         case draw(transactions: Int)
@@ -26,7 +27,8 @@ struct ScenarioArgument: ParsableArguments {
     ///
     /// - Parameters:
     ///   - seed: the `--seed` override, applied before the scenario is checked (a random
-    ///     topology is drawn with the seed the run will use).
+    ///     topology is drawn with the seed the run will use). `compare`'s `--replications`
+    ///     override comes with `estimated`, and is applied before the estimate.
     ///   - warn: whether to print the scenario's warnings on standard error (a command that
     ///     checks more before it runs prints them itself, after its own checks).
     func load(estimating estimated: Estimated = .run, seed: UInt64? = nil, warn: Bool = true) throws -> Scenario {
@@ -36,8 +38,9 @@ struct ScenarioArgument: ParsableArguments {
             switch estimated {
             case .run:
                 try refuseIfTooCostly(.single(loaded, file: scenario))
-            case .compare:
-                try refuseIfTooCostly(.comparison(loaded, file: scenario))
+            case .compare(let replications, let jobs):
+                if let replications { loaded.replications = replications }
+                try refuseIfTooCostly(.comparison(loaded, file: scenario, jobs: jobs))
             case .draw(let transactions):
                 var drawn = loaded
                 drawn.transactions = transactions
@@ -45,7 +48,11 @@ struct ScenarioArgument: ParsableArguments {
                 drawn.metrics.transactionLog = true
                 try refuseIfTooCostly(.single(drawn, file: scenario, use: .inMemory))
             }
-            try checkRunnable(loaded)
+            if case .compare = estimated {
+                try checkRunnable(loaded, replications: loaded.replications)
+            } else {
+                try checkRunnable(loaded)
+            }
             if warn { Self.printWarnings(loaded.warnings(file: scenario)) }
             return loaded
         case .sweep(let sweep):
@@ -77,12 +84,16 @@ struct ScenarioArgument: ParsableArguments {
     }
 
     /// Exits with status 2 when `scenario` cannot run as it stands: its random topology
-    /// cannot be drawn connected with its seed (``Simulation/checkRunnable(_:replication:file:)``).
-    func checkRunnable(_ scenario: Scenario) throws {
-        do {
-            try Simulation.checkRunnable(scenario, file: self.scenario)
-        } catch let error as ScenarioError {
-            throw Failure.badScenario(error)
+    /// cannot be drawn connected with its seed in one of its first `replications`
+    /// replications (``Simulation/checkRunnable(_:replication:file:)``).
+    func checkRunnable(_ scenario: Scenario, replications: Int = 1) throws {
+        for replication in 0..<replications {
+            do {
+                try Simulation.checkRunnable(scenario, replication: replication, file: self.scenario)
+            } catch var error as ScenarioError {
+                if replications > 1 { error.message += " (in replication \(replication))" }
+                throw Failure.badScenario(error)
+            }
         }
     }
 

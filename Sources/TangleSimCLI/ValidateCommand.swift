@@ -16,14 +16,15 @@ struct ValidateCommand: ParsableCommand {
             Also estimates what running it costs — events, peak memory and its largest parts, \
             each named by the scenario field responsible — and exits with status 2, like run, \
             sweep and compare, when that exceeds what this process may use or the event \
-            limit. The estimate is printed on standard error after a single scenario (standard \
+            limit; a sweep or a comparison with --jobs runs at once (default: all cores). \
+            The estimate is printed on standard error after a single scenario (standard \
             output stays its resolved JSON), on standard output after a sweep's points.
             """
     )
 
     @OptionGroup var input: ScenarioArgument
 
-    @Option(name: .long, help: ArgumentHelp("For a sweep: worker threads to estimate (default: all cores).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("For a sweep or a comparison: worker threads to estimate (default: all cores).", valueName: "n"))
     var jobs: Int?
 
     func validate() throws {
@@ -32,20 +33,21 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let limits = MemoryLimit.current()
+        let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         switch try input.loadFile() {
         case .single(let scenario):
             var workloads: [(String, WorkloadEstimate)] = [("run", .single(scenario, file: input.scenario))]
             if !scenario.variants.isEmpty {
-                workloads.append(("compare", .comparison(scenario, file: input.scenario)))
+                workloads.append(("compare", .comparison(scenario, file: input.scenario, jobs: jobs)))
             }
             for (_, workload) in workloads { try input.refuseIfTooCostly(workload, limits: limits) }
-            try input.checkRunnable(scenario)
+            try input.checkRunnable(scenario, replications: scenario.variants.isEmpty ? 1 : scenario.replications)
             print(scenario.resolvedJSON.prettyPrinted, terminator: "")
             let reports = workloads.map { $0.1.report(command: $0.0, limits: limits) }
             FileHandle.standardError.write(Data((input.scenario + ": " + reports.joined()).utf8))
             ScenarioArgument.printWarnings(scenario.warnings(file: input.scenario))
         case .sweep(let sweep):
-            let workload = WorkloadEstimate.sweep(sweep, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            let workload = WorkloadEstimate.sweep(sweep, jobs: jobs)
             try input.refuseIfTooCostly(workload, limits: limits)
             try input.checkRunnable(sweep)
             print(Self.describe(sweep), terminator: "")

@@ -108,7 +108,7 @@ struct FigureCLITests {
         try expectSVGs(["tiny-sweep-mean-tips"], in: folder.appendingPathComponent("aggregate"))
     }
 
-    @Test("plot a comparison: strategies side by side and their latency distributions")
+    @Test("plot a comparison: strategies side by side and their latency distributions; error bars with replications")
     func plotCompare() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -122,6 +122,18 @@ struct FigureCLITests {
         let plotted = try tanglesim(["plot", "cmp"], in: folder)
         #expect(plotted.status == 0, "\(plotted.stderr)")
         try expectSVGs(["cmp-compare", "cmp-compare-latency-cdf"], in: folder.appendingPathComponent("cmp/figures"))
+        let plain = try String(contentsOf: folder.appendingPathComponent("cmp/figures/cmp-compare.gp"), encoding: .utf8)
+        #expect(!plain.contains("boxerrorbars"), "one replication: bars without error bars")
+
+        // Several replications: error bars of the 95% confidence intervals.
+        #expect(try tanglesim(["compare", "cmp.json", "--replications", "3", "--out", "cmp3"], in: folder).status == 0)
+        let intervals = try tanglesim(["plot", "cmp3"], in: folder)
+        #expect(intervals.status == 0, "\(intervals.stderr)")
+        let figures = folder.appendingPathComponent("cmp3/figures")
+        try expectSVGs(["cmp3-compare", "cmp3-compare-latency-cdf"], in: figures)
+        let script = try String(contentsOf: figures.appendingPathComponent("cmp3-compare.gp"), encoding: .utf8)
+        #expect(script.contains("with boxerrorbars") && script.contains("mean ± 95% CI of 3 replications"))
+        #expect(script.contains(#"set xtics nomirror scale 0.5 norotate center ("URTS" 0, "MCMC" 1)"#), "two short labels stay horizontal")
     }
 
     @Test(

@@ -225,7 +225,7 @@ struct ConsensusTests {
         #expect(fitP >= significance, "gap counts per decile of Exp(\(interval)): \(counts); chi-squared p = \(fitP)")
     }
 
-    @Test("every variant of a comparison has identical arrivals (issue times and devices)")
+    @Test("every variant of a comparison has identical arrivals (issue times and devices) in each replication; replications differ")
     func commonRandomNumbers() {
         var scenario = Scenario(
             name: "crn", seed: 12, transactions: 3_000, devices: [DeviceClass(count: 7, rate: 2), DeviceClass(count: 3, rate: 5)],
@@ -238,15 +238,21 @@ struct ConsensusTests {
             ScenarioVariant(
                 label: "MCMC+CW", tipSelection: .mcmc(alpha: 0.5, start: .genesis), consensus: .cumulativeWeight(threshold: 20)),
         ]
-        let rows = Comparison.run(scenario)
-        func arrivals(_ row: Comparison.Row) -> [String] {
-            let tangle = row.result.tangle!
+        func arrivals(variant: Int, replication: Int) -> [String] {
+            let tangle = Comparison.simulate(scenario, variant: variant, replication: replication).tangle!
             return (1..<tangle.count).filter { tangle.isDeviceTransaction(Int32($0)) }.map { "\(tangle.issueTime[$0]) \(tangle.issuerID[$0])" }
         }
-        let reference = arrivals(rows[0])
-        #expect(reference.count == 3_000)
-        for row in rows.dropFirst() { #expect(arrivals(row) == reference, "\(row.label)") }
-        #expect(Comparison.csv(rows) == Comparison.csv(Comparison.run(scenario)), "identical bytes when repeated")
+        var references: [[String]] = []
+        for replication in 0..<2 {
+            let reference = arrivals(variant: 0, replication: replication)
+            #expect(reference.count == 3_000)
+            for variant in scenario.variants.indices.dropFirst() {
+                #expect(arrivals(variant: variant, replication: replication) == reference, "\(scenario.variants[variant].label)")
+            }
+            references.append(reference)
+        }
+        #expect(references[0] != references[1], "replications draw independent arrivals")
+        #expect(Comparison.run(scenario).csv == Comparison.run(scenario).csv, "identical bytes when repeated")
     }
 
     @Test("reattachment: unconfirmed payloads are issued again and latency counts from the first issue")

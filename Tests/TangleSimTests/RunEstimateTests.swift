@@ -185,15 +185,40 @@ struct RunEstimateTests {
                 == "t.json: transactions: a Tangle of 3000000001 transactions is more than the 2147483647 a Tangle can number (its ids are 32-bit)")
     }
 
-    @Test("compare holds the earlier variants' results; a sweep adds its runs at once and names the point")
+    @Test("compare keeps every run's summary and latencies beside its runs at once; a sweep adds its runs at once and names the point")
     func workloads() throws {
         var scenario = Scenario(name: "c", duration: 600, devices: [DeviceClass(count: 100, rate: 1)])
-        scenario.variants = [ScenarioVariant(label: "a"), ScenarioVariant(label: "b")]
-        let comparison = WorkloadEstimate.comparison(scenario, file: "c.json")
+        scenario.variants = [
+            ScenarioVariant(label: "a"), ScenarioVariant(label: "b", consensus: .coordinator(CoordinatorConfiguration(interval: 10))),
+        ]
+        scenario.replications = 3
+        let comparison = WorkloadEstimate.comparison(scenario, file: "c.json", jobs: 4)
         #expect(comparison.runs.map(\.label) == [#"variant "a""#, #"variant "b""#])
-        #expect(comparison.runs[0].heldResidentBytes == 0)
-        #expect(comparison.runs[1].heldResidentBytes == comparison.runs[0].estimate.retainedResidentBytes)
-        #expect(comparison.runs[0].estimate.retainedResidentBytes == 601 * Double(MemoryLayout<TimeseriesRow>.stride))
+        #expect(comparison.runs.map(\.count) == [3, 3])
+        #expect(comparison.jobs == 4 && comparison.usesWorkers)
+        let a = comparison.runs[0].estimate, b = comparison.runs[1].estimate
+        #expect(a.latencyResidentBytes == 0, "no latencies without a confirmation rule")
+        #expect(b.latencyResidentBytes > 0)
+        let kept = try #require(comparison.kept)
+        #expect(abs(kept.residentBytes - (6 * WorkloadEstimate.keptSummaryBytes + 3 * b.latencyResidentBytes)) <= 1e-9 * kept.residentBytes)
+        #expect(
+            abs(kept.writingResidentBytes - (2 * 3 * b.latencyResidentBytes + Double(8 << 16))) <= 1e-9 * kept.writingResidentBytes,
+            "pooling b's latencies")
+        // Four runs at once: the three of the larger variant and one of the other, beside the
+        // kept results and the pooling of latencies.
+        let larger = max(a.peakResidentBytes, b.peakResidentBytes), smaller = min(a.peakResidentBytes, b.peakResidentBytes)
+        let expectedPeak = WorkloadEstimate.processResidentBytes + kept.residentBytes + kept.writingResidentBytes + 3 * larger + smaller
+        #expect(abs(comparison.peak.resident - expectedPeak) <= 1e-9 * expectedPeak)
+        // A limit the kept results alone exceed is named at replications.
+        let keptLimit = [MemoryLimit(source: .physicalMemory, bytes: WorkloadEstimate.processResidentBytes + kept.residentBytes / 2)]
+        let keptError = try #require(comparison.refusal(limits: keptLimit))
+        #expect(keptError.path == "replications")
+        #expect(keptError.message.hasPrefix("2 variants × 3 replications keep about "))
+        // More runs than a comparison may have.
+        scenario.replications = Scenario.maximumReplications
+        #expect(
+            WorkloadEstimate.comparison(scenario, file: "c.json", jobs: 1).refusal(limits: [])?.description
+                == "c.json: replications: 2 variants × 10000000 replications are 20000000 runs; a comparison has at most 10000000")
 
         let json = try JSONValue(
             parsing: Array(#"{"duration": 600, "devices": [{"count": 100, "rate": 1}], "sweep": {"parameters": {"devices[0].rate": [1, 1000]}, "replications": 3}}"#.utf8),

@@ -218,6 +218,22 @@ struct ScenarioDecodingTests {
         #expect(try Scenario(json: scenario.resolvedJSON, file: "bad.json") == scenario)
     }
 
+    @Test("replications: default 1 and left out of the resolved scenario; any other count written and read back")
+    func replicationsRoundTrip() throws {
+        let plain = try decode(minimal())
+        #expect(plain.replications == 1)
+        guard case .object(let object) = plain.resolvedJSON else {
+            Issue.record("the resolved scenario is not an object")
+            return
+        }
+        #expect(object["replications"] == nil, "one replication keeps the resolved bytes of scenarios without the key")
+        let four = try decode(minimal(#""replications": 4e0"#))
+        #expect(four.replications == 4)
+        #expect(four.resolvedJSON.prettyPrinted.contains(#""replications": 4"#))
+        #expect(try Scenario(json: four.resolvedJSON, file: "bad.json") == four)
+        #expect(four.applying(ScenarioVariant(label: "a")).replications == 4)
+    }
+
     @Test func lazyDevicesRoundTrip() throws {
         let scenario = try decode(
             #"{"duration": 600, "devices": [{"count": 10, "rate": 1}, {"count": 2, "rate": 0.5, "behaviour": "lazy", "lazyAge": 60}, {"count": 1, "rate": 1, "behaviour": "honest"}]}"#)
@@ -238,7 +254,7 @@ struct ScenarioDecodingTests {
         ("[]", #"bad.json: expected a JSON object with the scenario's keys, like {"duration": 600, "devices": [...]}, got an array"#),
         (#"{"devices": [{"count": 1, "rate": 1}]}"#, #"bad.json: no stop condition: set "duration" (seconds) or "transactions" (a count), or both"#),
         (minimal(#""sed": 3"#), #"bad.json: sed: unknown key "sed"; did you mean "seed"?"#),
-        (minimal(#""zzz": 3"#), "bad.json: zzz: unknown key \"zzz\"; known keys: name, description, seed, duration, transactions, warmup, devices, network, tangle, tipSelection, metrics, consensus, payments, adversaries, variants"),
+        (minimal(#""zzz": 3"#), "bad.json: zzz: unknown key \"zzz\"; known keys: name, description, seed, duration, transactions, warmup, devices, network, tangle, tipSelection, metrics, consensus, payments, adversaries, variants, replications"),
         // Top-level fields.
         (minimal(#""name": "my run""#), #"bad.json: name: expected a name of 1 to 100 characters from A-Z, a-z, 0-9, ".", "_" and "-", other than "." and "..", got "my run""#),
         (minimal(#""name": "..""#), #"bad.json: name: expected a name of 1 to 100 characters from A-Z, a-z, 0-9, ".", "_" and "-", other than "." and "..", got "..""#),
@@ -370,6 +386,13 @@ struct ScenarioDecodingTests {
         (minimal(#""variants": [{"label": "a"}, {"label": "a"}]"#), #"bad.json: variants[1].label: duplicate label "a"; labels name the rows of the comparison"#),
         (minimal(#""variants": [{"label": "a", "tipSelection": {"strategy": "mcmc", "start": {"kind": "milestone", "depth": 2}}}]"#), #"bad.json: variants[0].tipSelection.start.kind: a "milestone" walk start needs coordinator milestones: add "consensus": {"kind": "coordinator", "interval": 10}"#),
         (minimal(#""variants": [{"label": "a", "consensus": {"kind": "coordinator", "interval": 5}, "tipselection": {}}]"#), #"bad.json: variants[0].tipselection: unknown key "tipselection"; did you mean "tipSelection"?"#),
+        // Replications of a comparison.
+        (minimal(#""replications": 0"#), "bad.json: replications: expected an integer from 1 to 10000000 (the runs of each variant of tanglesim compare), got 0"),
+        (minimal(#""replications": -3"#), "bad.json: replications: expected an integer from 1 to 10000000 (the runs of each variant of tanglesim compare), got -3"),
+        (minimal(#""replications": 2.5"#), "bad.json: replications: expected an integer from 1 to 10000000 (the runs of each variant of tanglesim compare), got 2.5"),
+        (minimal(#""replications": "4""#), #"bad.json: replications: expected an integer from 1 to 10000000 (the runs of each variant of tanglesim compare), got "4""#),
+        (minimal(#""replications": 1e12"#), "bad.json: replications: expected an integer from 1 to 10000000 (the runs of each variant of tanglesim compare), got 1000000000000.0"),
+        (minimal(#""replication": 4"#), #"bad.json: replication: unknown key "replication"; did you mean "replications"?"#),
         // Metrics.
         (minimal(#""metrics": {"orphanTimeout": 0}"#), "bad.json: metrics.orphanTimeout: expected a number of seconds, at least 1e-6, got 0"),
         (minimal(#""metrics": {"sampleInterval": []}"#), "bad.json: metrics.sampleInterval: expected a number of seconds, at least 1e-6, got an array"),

@@ -119,9 +119,18 @@ struct SweepTests {
              #"sweep.json: sweep.mode: expected one of "grid", "zip", got "cartesian""#),
             (#""sweep.replications": [5]"#, "grid",
              #"sweep.json: sweep.parameters["sweep.replications"]: a sweep cannot vary its own section"#),
+            (#""replications": [2, 3]"#, "grid",
+             #"sweep.json: sweep.parameters.replications: a sweep sets its runs per point in "sweep": {"replications": N}"#),
         ] as [(String, String, String)])
     func badSweep(parameters: String, mode: String, message: String) {
         #expect(sweepError(sweepText(parameters, mode: mode)) == message)
+    }
+
+    @Test("a sweep refuses compare's top-level replications")
+    func topLevelReplications() {
+        #expect(
+            sweepError(sweepText(#""duration": [5]"#, extra: #", "replications": 3"#))
+                == #"sweep.json: replications: a sweep sets its runs per point in "sweep": {"replications": N}; the top-level "replications" is for tanglesim compare"#)
     }
 
     @Test func unknownSweepKeysAreRejected() {

@@ -15,8 +15,9 @@ import Foundation
 ///    built in memory (its fields, its text and a copy of the text) or the 1 MiB buffer of
 ///    `transactions.csv`.
 extension RunEstimate {
-    /// The phases of a run, and the bytes its result keeps after the run.
-    static func _phases(_ q: _RunQuantities, use: Use) -> (phases: [_Phase], retained: (residentBytes: Double, virtualBytes: Double)) {
+    /// The phases of a run, and the bytes of the sorted latencies its result keeps after the
+    /// run (what a comparison keeps of each run beside its summary).
+    static func _phases(_ q: _RunQuantities, use: Use) -> (phases: [_Phase], latencies: (residentBytes: Double, virtualBytes: Double)) {
         let scenario = q.scenario
         let n = q.transactions
         let transactionsKey = _ComponentKey(
@@ -175,7 +176,7 @@ extension RunEstimate {
         if confirming { kept.append(latencies) }
         if scenario.metrics.transactionLog { kept += retainedWithLog }
         kept = kept.map(\.settled)
-        let retained = (_sum(kept.map(\.residentBytes)), _sum(kept.map(\.virtualBytes)))
+        let keptLatencies = latencies.settled
 
         if use == .run {
             phases += _writing(q, kept: kept, seriesKey: seriesKey)
@@ -187,7 +188,7 @@ extension RunEstimate {
                 }
             }
         }
-        return (phases, retained)
+        return (phases, (keptLatencies.residentBytes, keptLatencies.virtualBytes))
     }
 
     /// The component of the coordinator's milestone list (and, under gossip, the milestones'

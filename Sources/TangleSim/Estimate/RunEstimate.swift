@@ -82,10 +82,11 @@ public struct RunEstimate: Sendable {
     /// largest first.
     public let peakVirtualBytes: Double
     public let virtualComponents: [Component]
-    /// The result's bytes still held after the run (time-series rows, latencies and, with
-    /// the transaction log, the Tangle): what a comparison keeps per variant.
-    public let retainedResidentBytes: Double
-    public let retainedVirtualBytes: Double
+    /// The bytes of the sorted confirmation latencies the result holds after the run (0
+    /// without a confirmation rule): what a comparison keeps of each run beside its summary
+    /// (``Comparison/Run``).
+    public let latencyResidentBytes: Double
+    public let latencyVirtualBytes: Double
 
     /// Estimates one run of `scenario` (its `transactionLog` and `sampleInterval` as given).
     ///
@@ -122,8 +123,8 @@ public struct RunEstimate: Sendable {
         }
         components = ordered(peak.0) { peak.1.shares[$0] ?? 0 }
         virtualComponents = ordered(virtual.0) { virtual.1.shares[$0] ?? 0 }
-        retainedResidentBytes = memory.retained.residentBytes
-        retainedVirtualBytes = memory.retained.virtualBytes
+        latencyResidentBytes = memory.latencies.residentBytes
+        latencyVirtualBytes = memory.latencies.virtualBytes
     }
 
     /// The component with the most resident bytes at the peak.

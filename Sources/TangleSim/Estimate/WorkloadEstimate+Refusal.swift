@@ -1,10 +1,13 @@
 /// When a workload is refused before anything runs.
 ///
-/// In order, for each run: more than ``RunEstimate/maximumEvents`` events (named at the
-/// field of the largest kind of event); more transactions than a Tangle's 32-bit ids can
-/// number; more memory than the limits allow for the run alone (with the process and, for a
-/// comparison, the results of earlier variants), named at the field of the largest component.
-/// Then, with several runs at once, the whole sweep.
+/// In order: a comparison of more than ``SweepPlan/maximumRuns`` runs (variants ×
+/// replications, named at `replications`); for each run, more than
+/// ``RunEstimate/maximumEvents`` events (named at the field of the largest kind of event);
+/// more transactions than a Tangle's 32-bit ids can number; a comparison's kept results
+/// (every run's summary and latencies) beyond the limits on their own, named at
+/// `replications`; more memory than the limits allow for the run alone (with the process
+/// and a comparison's kept results), named at the field of the largest component. Then,
+/// with several runs at once, the whole sweep or comparison.
 ///
 /// Resident bytes are compared with the limits on resident memory (physical memory, the
 /// cgroup), address space with `ulimit -v` and `ulimit -d`; when several are exceeded, the
@@ -12,6 +15,11 @@
 extension WorkloadEstimate {
     /// The error refusing this workload under `limits`, or nil when it may run.
     public func refusal(limits: [MemoryLimit]) -> ScenarioError? {
+        if let kept, kept.runs > SweepPlan.maximumRuns {
+            return ScenarioError(
+                file: file, path: "replications",
+                message: "\(kept.description) are \(kept.runs) runs; a comparison has at most \(SweepPlan.maximumRuns)")
+        }
         for run in runs {
             let estimate = run.estimate
             if estimate.totalEvents > RunEstimate.maximumEvents, let largest = estimate.largestEventCount {
@@ -27,6 +35,16 @@ extension WorkloadEstimate {
                     "a Tangle of \(_EstimateText.count(estimate.transactions)) transactions is more than the "
                         + "\(Int32.max) a Tangle can number (its ids are 32-bit)")
             }
+        }
+        if let kept, let peak = keptPeak(workers: 1),
+            let (limit, resident) = Self.exceeded(resident: peak.resident, virtual: peak.virtual, limits: limits)
+        {
+            let space = resident ? "" : " of address space"
+            return ScenarioError(
+                file: file, path: "replications",
+                message: "\(kept.description) keep about \(_EstimateText.bytes(resident ? kept.residentBytes : kept.virtualBytes))"
+                    + " of results until the end (each run's summary and sorted latencies; with the process about "
+                    + "\(_EstimateText.bytes(resident ? peak.resident : peak.virtual))\(space) in all); \(limit.description)")
         }
         for run in runs {
             let peak = peak(of: run)
@@ -84,5 +102,12 @@ extension WorkloadEstimate {
     /// An error at `field` with the run's context appended, as sweep errors have it.
     func failure(_ run: Run, field: String, _ message: String) -> ScenarioError {
         ScenarioError(file: file, path: field, message: message + (run.context.map { " (\($0))" } ?? ""))
+    }
+}
+
+extension WorkloadEstimate.Kept: CustomStringConvertible {
+    /// `8 variants × 4 replications`.
+    public var description: String {
+        "\(variants) variant\(variants == 1 ? "" : "s") × \(replications) replication\(replications == 1 ? "" : "s")"
     }
 }

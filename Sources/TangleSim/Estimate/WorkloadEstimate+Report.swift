@@ -31,11 +31,17 @@ extension WorkloadEstimate {
                 if let largest = estimate.largestComponent {
                     description += ", the most \(largest.name) (\(largest.field)) \(_EstimateText.bytes(largest.residentBytes))"
                 }
-                if run.heldResidentBytes > 0 {
-                    description += ", beside \(_EstimateText.bytes(run.heldResidentBytes)) of earlier results"
+                if kept != nil, run.count > 1 {
+                    description += ", \(run.count) runs"
                 }
                 text += "  " + description + "\n"
             }
+        }
+        if let kept {
+            text += "  results kept until the end (\(kept)): \(_EstimateText.bytes(kept.residentBytes))"
+                + (kept.writingResidentBytes > 0
+                    ? ", and \(_EstimateText.bytes(kept.writingResidentBytes)) to pool a variant's latencies" : "")
+                + "\n"
         }
         let limitText = limits.map(\.description).joined(separator: "; ")
         text += "  limits: " + (limitText.isEmpty ? "none found" : limitText) + "\n"

@@ -2,9 +2,14 @@
 /// how many of them are alive at once, and the process's own memory.
 ///
 /// - `run`, `draw`: one run, plus the process.
-/// - `compare`: the variants one after another; each keeps its result (time series,
-///   latencies, the Tangle with the transaction log) while the next runs, so the peak is the
-///   largest of (variant i's peak + the results of variants before it).
+/// - `compare`: variants × replications runs, up to `jobs` at once on worker threads; every
+///   finished run keeps its summary and sorted latencies until the end (``kept``), when the
+///   files are written. The peak is the `jobs` largest runs together beside every run's kept
+///   results (an upper bound: the runs under way have not kept theirs yet) and the pooling
+///   of one variant's latencies for `compare-latency.csv`, which comes after the runs but
+///   beside the memory they freed, which glibc keeps in the workers' arenas (measured:
+///   `Scenarios/compare-strategies.json` with 4 replications peaks 5.3 MiB above one
+///   replication, 3.0 MiB of which are kept results).
 /// - `sweep`, `check`: up to `jobs` runs at once on worker threads, each run's summary only;
 ///   the peak is the `jobs` largest runs together, plus each worker's thread.
 public struct WorkloadEstimate: Sendable {
@@ -18,18 +23,40 @@ public struct WorkloadEstimate: Sendable {
         public var estimate: RunEstimate
         /// How many such runs (replications).
         public var count: Int
-        /// Resident and virtual bytes of earlier runs' results still held while this one runs.
-        public var heldResidentBytes: Double = 0
-        public var heldVirtualBytes: Double = 0
+    }
+
+    /// The results a comparison keeps from its runs until it writes its files.
+    public struct Kept: Sendable {
+        /// The comparison's variants and replications (runs: their product).
+        public var variants: Int
+        public var replications: Int
+        /// Every run's summary and sorted latencies: resident and virtual bytes.
+        public var residentBytes: Double
+        public var virtualBytes: Double
+        /// The most bytes used beside them while the files are written: pooling the
+        /// latencies of one variant's replications (a copy, and the radix sort's buffer and
+        /// counters); 0 with one replication (no copy).
+        public var writingResidentBytes: Double
+        public var writingVirtualBytes: Double
+
+        /// The number of runs, variants × replications.
+        public var runs: Int { variants * replications }
     }
 
     /// The scenario file, for messages.
     public let file: String
     /// The runs, in order.
     public let runs: [Run]
-    /// Runs alive at once (1 except for sweeps and checks), and the flag that sets it.
+    /// Runs alive at once (1 for `run` and `draw`), and the flag that sets it.
     public let jobs: Int
     public let jobsFlag: String
+    /// The results kept until the end (a comparison's), or nil.
+    public var kept: Kept?
+
+    /// A comparison's kept summary, per run: the array of ``RunSummary``'s fields (a header
+    /// and a ``CSVValue`` per column) and, generously, 512 bytes for the heap storage of its
+    /// long texts (names and labels beyond 15 bytes) and the run's record.
+    public static let keptSummaryBytes = Double(32 + SummaryColumn.all.count * MemoryLayout<CSVValue>.stride + 512)
 
     /// The process's own resident bytes: the Swift runtime, Foundation and this program
     /// with a run of one transaction, measured on the project's x86_64 machine (peak RSS
@@ -50,20 +77,32 @@ public struct WorkloadEstimate: Sendable {
             jobs: 1, jobsFlag: "")
     }
 
-    /// `tanglesim compare`: every variant in order, each holding the results before it.
-    public static func comparison(_ scenario: Scenario, file: String) -> WorkloadEstimate {
+    /// `tanglesim compare` of `scenario`'s variants, each ``Scenario/replications`` times, on
+    /// `jobs` workers.
+    public static func comparison(_ scenario: Scenario, file: String, jobs: Int) -> WorkloadEstimate {
+        let replications = Double(scenario.replications)
         var runs: [Run] = []
-        var heldResident = 0.0, heldVirtual = 0.0
+        var kept = Kept(
+            variants: scenario.variants.count, replications: scenario.replications, residentBytes: 0, virtualBytes: 0,
+            writingResidentBytes: 0, writingVirtualBytes: 0)
         for variant in scenario.variants {
             let estimate = RunEstimate(scenario.applying(variant), use: .inMemory)
             runs.append(
                 Run(
                     label: "variant \(JSONValue._quoted(variant.label))", context: "in variant \(JSONValue._quoted(variant.label))",
-                    estimate: estimate, count: 1, heldResidentBytes: heldResident, heldVirtualBytes: heldVirtual))
-            heldResident += estimate.retainedResidentBytes
-            heldVirtual += estimate.retainedVirtualBytes
+                    estimate: estimate, count: scenario.replications))
+            kept.residentBytes += replications * (keptSummaryBytes + estimate.latencyResidentBytes)
+            kept.virtualBytes += replications * (keptSummaryBytes + estimate.latencyVirtualBytes)
+            if scenario.replications > 1, estimate.latencyResidentBytes > 0 {
+                // The pooled copy and the radix sort's buffer (exact sizes), and its counters.
+                let pooled = 2 * replications * estimate.latencyResidentBytes + Double(8 << 16)
+                kept.writingResidentBytes = Swift.max(kept.writingResidentBytes, pooled)
+                kept.writingVirtualBytes = Swift.max(kept.writingVirtualBytes, pooled)
+            }
         }
-        return WorkloadEstimate(file: file, runs: runs, jobs: 1, jobsFlag: "")
+        let total = Swift.max(1, scenario.variants.count * scenario.replications)
+        return WorkloadEstimate(
+            file: file, runs: runs, jobs: Swift.max(1, Swift.min(jobs, total)), jobsFlag: "--jobs", kept: kept)
     }
 
     /// A sweep on `jobs` workers: every point's replications, summaries only.
@@ -105,12 +144,23 @@ public struct WorkloadEstimate: Sendable {
         return (Self.processResidentBytes, Self.processVirtualBytes + threads)
     }
 
-    /// The peak of one run alone, with the process and what earlier runs hold: (resident,
+    /// The peak of one run alone, with the process and the kept results: (resident,
     /// virtual).
     public func peak(of run: Run) -> (resident: Double, virtual: Double) {
         let process = processBytes(workers: usesWorkers ? 1 : 0)
-        let virtual = process.virtual + run.heldVirtualBytes + run.estimate.peakVirtualBytes
-        return (process.resident + run.heldResidentBytes + run.estimate.peakResidentBytes, virtual + Self.virtualMargin(virtual))
+        let virtual = process.virtual + (kept?.virtualBytes ?? 0) + run.estimate.peakVirtualBytes
+        return (
+            process.resident + (kept?.residentBytes ?? 0) + run.estimate.peakResidentBytes, virtual + Self.virtualMargin(virtual)
+        )
+    }
+
+    /// The peak of the kept results alone, with the process and `workers` threads, while
+    /// the files are written: (resident, virtual); nil without kept results.
+    public func keptPeak(workers: Int) -> (resident: Double, virtual: Double)? {
+        guard let kept else { return nil }
+        let process = processBytes(workers: usesWorkers ? workers : 0)
+        let virtual = process.virtual + kept.virtualBytes + kept.writingVirtualBytes
+        return (process.resident + kept.residentBytes + kept.writingResidentBytes, virtual + Self.virtualMargin(virtual))
     }
 
     /// The peak with `workers` runs at once: the process, the threads, and the `workers`
@@ -132,8 +182,13 @@ public struct WorkloadEstimate: Sendable {
             }
             return total
         }
-        let virtual = process.virtual + largest { $0.estimate.peakVirtualBytes }
-        return (process.resident + largest { $0.estimate.peakResidentBytes }, virtual + Self.virtualMargin(virtual))
+        // A comparison's kept results stay beside the runs; pooling latencies at the end
+        // happens beside the memory the last runs freed, which glibc keeps in their workers'
+        // arenas (a thread's heap shrinks only from its top).
+        let keptResident = (kept?.residentBytes ?? 0) + (kept?.writingResidentBytes ?? 0)
+        let keptVirtual = (kept?.virtualBytes ?? 0) + (kept?.writingVirtualBytes ?? 0)
+        let virtual = process.virtual + keptVirtual + largest { $0.estimate.peakVirtualBytes }
+        return (process.resident + keptResident + largest { $0.estimate.peakResidentBytes }, virtual + Self.virtualMargin(virtual))
     }
 
     /// The whole workload's peak: (resident, virtual).

@@ -19,11 +19,15 @@ public enum FigureFormat: String, Sendable, CaseIterable {
     /// PNG through cairo (gnuplot's `pngcairo` terminal).
     case png
 
-    /// The gnuplot `set terminal` line.
-    var terminal: String {
+    /// The gnuplot `set terminal` line, for the default canvas of 720 × 450 SVG pixels.
+    var terminal: String { terminal(width: 720, height: 450) }
+
+    /// The gnuplot `set terminal` line for a canvas of `width` × `height` SVG pixels (a PNG
+    /// is 1.5 times larger, its font smaller: 12 points against the SVG's 13 pixels).
+    func terminal(width: Int, height: Int) -> String {
         switch self {
-        case .svg: "set terminal svg size 720,450 dynamic font 'Helvetica,13' background rgb 'white' noenhanced"
-        case .png: "set terminal pngcairo size 1080,675 font 'Sans,12' background rgb 'white' noenhanced"
+        case .svg: "set terminal svg size \(width),\(height) dynamic font 'Helvetica,13' background rgb 'white' noenhanced"
+        case .png: "set terminal pngcairo size \(width * 3 / 2),\(height * 3 / 2) font 'Sans,12' background rgb 'white' noenhanced"
         }
     }
 }
@@ -147,11 +151,28 @@ enum Gnuplot {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : value.description
     }
 
-    /// The first lines of every script: what it is, how to rerun it, terminal and output.
-    static func header(name: String, format: FigureFormat, notes: [String]) -> String {
+    /// The first lines of every script: what it is, how to rerun it, terminal and output
+    /// (the canvas `size` in SVG pixels, the default 720 × 450 when nil).
+    static func header(name: String, format: FigureFormat, notes: [String], size: (width: Int, height: Int)? = nil) -> String {
         var text = "# Written by tanglesim plot. Edit and rerun in this folder: gnuplot \(name).gp\n"
         for note in notes { text += "# \(note)\n" }
-        text += "\(format.terminal)\nset output \(quoted(name + "." + format.rawValue))\n"
+        let terminal = size.map { format.terminal(width: $0.width, height: $0.height) } ?? format.terminal
+        text += "\(terminal)\nset output \(quoted(name + "." + format.rawValue))\n"
         return text
+    }
+
+    /// A double-quoted gnuplot string, in which `\n` breaks the line: a backslash and a
+    /// double quote inside are escaped, other control characters become spaces.
+    static func doubleQuoted(_ text: String) -> String {
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": quoted += "\\\\"
+            case "\"": quoted += "\\\""
+            case "\n": quoted += "\\n"
+            default: quoted.unicodeScalars.append(scalar.properties.generalCategory == .control ? " " : scalar)
+            }
+        }
+        return quoted + "\""
     }
 }

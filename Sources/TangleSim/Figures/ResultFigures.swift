@@ -10,7 +10,7 @@ import Foundation
 /// | `timeseries.csv` (+ `summary.csv`) | tips and visible tips over time; 2·lambda·h under uniform selection |
 /// | `latency.csv` | the confirmation-latency distribution function |
 /// | `sweep.csv` or `aggregate.csv` | each main metric (the attack success rate among them) against the first numeric swept parameter, mean ± 95% CI; other parameters as series; theory where it has a formula |
-/// | `compare.csv` | the variants' main metrics side by side, as bars |
+/// | `compare.csv` | the variants' main metrics side by side, as bars (with the 95% CI of the mean when it has `_ci95` columns) |
 /// | `compare-latency.csv` | the variants' latency distribution functions |
 /// | `transactions.csv` (+ `summary.csv`) | mean cumulative weight against age, with the slope lambda |
 public enum ResultFigures {
@@ -308,50 +308,75 @@ public enum ResultFigures {
         ("latency_p99", "99th percentile latency (s)", 1),
     ]
 
+    /// The variants side by side, one panel per metric of ``compareMetrics`` that some
+    /// variant defines: a bar per variant and, when `compare.csv` has the metric's
+    /// `<metric>_ci95` column (a comparison of several replications), an error bar of the 95%
+    /// confidence interval of the mean. The labels never overlap: ``BarChartLayout`` wraps,
+    /// rotates and places them from their number and length.
     static func compareBars(_ csv: NamedCSV, prefix: String, format: FigureFormat) throws -> Figure? {
         try csv.require(["label"])
         let labels = csv.rows.indices.map { csv.text($0, "label") }
         guard !labels.isEmpty else { return nil }
-        var panels: [(title: String, values: [Double])] = []
+        var panels: [(title: String, values: [Double], halfWidths: [Double]?)] = []
         for metric in compareMetrics where csv.has(metric.column) {
             let values = try csv.numbers(metric.column).map { $0 * metric.scale }
-            if values.contains(where: \.isFinite) { panels.append((metric.title, values)) }
+            let halves = csv.has(metric.column + "_ci95") ? try csv.numbers(metric.column + "_ci95").map { $0 * metric.scale } : nil
+            if values.contains(where: \.isFinite) {
+                panels.append((metric.title, values, halves.flatMap { $0.contains(where: \.isFinite) ? $0 : nil }))
+            }
         }
         guard !panels.isEmpty else { return nil }
+        let replications = csv.has("replications") ? Int(try csv.numbers("replications").filter(\.isFinite).max() ?? 1) : 1
+        let withIntervals = panels.contains { $0.halfWidths != nil }
         let name = prefix + "-compare"
         var data = ""
         for (index, panel) in panels.enumerated() {
             if index > 0 { data += "\n\n" }
-            data += "# \(panel.title)\n"
-            for (label, value) in zip(labels, panel.values) {
-                data += "\"\(label.replacingOccurrences(of: "\"", with: "'"))\" \(value.isFinite ? Gnuplot.number(value) : "NaN")\n"
+            data += "# \(panel.title)\(panel.halfWidths == nil ? "" : ": mean, 95% CI half-width")\n"
+            for (row, label) in labels.enumerated() {
+                var line = "\"\(label.replacingOccurrences(of: "\"", with: "'"))\" \(Self.dataNumber(panel.values[row]))"
+                if let halves = panel.halfWidths { line += " \(Self.dataNumber(halves[row]))" }
+                data += line + "\n"
             }
         }
-        var script = Gnuplot.header(
-            name: name, format: format,
-            notes: ["Data: compare.csv (columns label, \(compareMetrics.map(\.column).joined(separator: ", "))); NaN: undefined (no confirmation rule)."])
-        let width = max(720, 300 * panels.count)
-        script = script.replacingOccurrences(of: "size 720,450", with: "size \(width),450")
-            .replacingOccurrences(of: "size 1080,675", with: "size \(width * 3 / 2),570")
-            .replacingOccurrences(of: "size \(width),450", with: "size \(width),380")
+        let layout = BarChartLayout(labels: labels, panels: panels.count, minimumWidth: max(720, 300 * panels.count))
+        var notes = ["Data: compare.csv (columns label, \(compareMetrics.map(\.column).joined(separator: ", "))); NaN: undefined (no confirmation rule)."]
+        if withIntervals {
+            notes.append("Error bars: the 95% confidence interval of the mean over \(replications) replications (columns <metric>_ci95).")
+        }
+        notes.append("Labels: \(layout.angle == 0 ? "horizontal" : "rotated by \(layout.angle) degrees"), placed so that none overlaps (BarChartLayout).")
+        var script = Gnuplot.header(name: name, format: format, notes: notes, size: (layout.width, layout.height))
+        let title = "Strategies side by side (\(prefix)), identical arrivals"
+            + (withIntervals ? "; mean ± 95% CI of \(replications) replications" : "")
         script += """
-            set multiplot layout 1,\(panels.count) title \(Gnuplot.quoted("Strategies side by side (\(prefix)), identical arrivals"))
+            set multiplot layout 1,\(panels.count) \(layout.multiplotMargins) title \(Gnuplot.quoted(title))
             set style fill solid 0.75 border -1
             set boxwidth 0.6
             set grid ytics lc rgb '#dddddd'
-            set xtics rotate by 35 right
-            set bmargin 7
+            \(layout.xtics)
             set yrange [0:*]
             set xrange [-0.6:\(labels.count) - 0.4]
+            set errorbars 1.5 lc rgb '#000000' lw 1.2
             unset key
 
             """
         for (index, panel) in panels.enumerated() {
             script += "set title \(Gnuplot.quoted(panel.title))\n"
-            script += "plot \(Gnuplot.quoted(name + ".dat")) index \(index) using 0:2:($0+1):xtic(1) with boxes lc variable\n"
+            // Every bar, then again with its error bar where the half-width is defined
+            // (boxerrorbars skips a row whose half-width is NaN).
+            script += "plot \(Gnuplot.quoted(name + ".dat")) index \(index) using 0:2:($0+1) with boxes lc variable"
+            if panel.halfWidths != nil {
+                script += ", \\\n     '' index \(index) using 0:2:3:($0+1) with boxerrorbars lc variable"
+            }
+            script += "\n"
         }
         script += "unset multiplot\n"
         return Figure(name: name, script: script, data: data)
+    }
+
+    /// A number in a figure's data: NaN for undefined (gnuplot skips it).
+    static func dataNumber(_ value: Double) -> String {
+        value.isFinite ? Gnuplot.number(value) : "NaN"
     }
 
     static func compareLatency(_ csv: NamedCSV, prefix: String) throws -> GnuplotPlot? {

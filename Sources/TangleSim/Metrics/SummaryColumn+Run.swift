@@ -32,6 +32,18 @@ extension SummaryColumn {
     public static let network = SummaryColumn("network", "`delay` or `gossip`")
     public static let nodes = SummaryColumn("nodes", "the node count (empty under the delay model)")
     public static let topology = SummaryColumn("topology", "the topology kind (empty under the delay model)")
+
+    /// The columns that hold the scenario's settings: a function of the scenario alone, so
+    /// every replication of a run has the same value (``replication`` aside, which numbers
+    /// them). A comparison's `compare.csv` writes them once per variant and summarises the
+    /// others (mean, sd, 95% CI) over the replications. `duration`, `transactions`,
+    /// `milestones` and `reattachments` are not settings: stopping on a transaction count,
+    /// a Poisson coordinator or reattachment make them vary.
+    public static let settings: Set<SummaryColumn> = [
+        .scenario, .seed, .tipSelection, .alpha, .walkStart, .parents, .repeatedPicks, .devices, .lambda,
+        .delayDistribution, .delayMean, .warmup, .orphanTimeout, .consensus, .milestoneInterval, .network, .nodes,
+        .topology, .attacks,
+    ]
 }
 
 extension RunSummary {

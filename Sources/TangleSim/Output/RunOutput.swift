@@ -94,7 +94,7 @@ public enum RunOutput {
     /// that it did not write (an earlier run's `latency.csv`, a comparison's `compare.csv`).
     public static let fileNames = [
         "summary.csv", "timeseries.csv", "latency.csv", "transactions.csv", "manifest.json", "compare.csv",
-        "compare-latency.csv", "conflicts.csv", "attacks.csv", "classes.csv", "walks.csv",
+        "compare-runs.csv", "compare-latency.csv", "conflicts.csv", "attacks.csv", "classes.csv", "walks.csv",
     ]
 
     /// Checks that `folder` may receive the results of a run or a comparison.

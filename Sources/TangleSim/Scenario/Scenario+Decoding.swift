@@ -11,8 +11,9 @@ extension Scenario {
     ///
     /// Decoding is strict: every key must be known, every value of the right type and range.
     /// Fields are checked in the order of the scenario reference (name, description, seed,
-    /// duration, transactions, warmup, devices, network, tangle, tipSelection, metrics), each
-    /// object's unknown keys after its known ones; the first problem is thrown.
+    /// duration, transactions, warmup, devices, network, tangle, tipSelection, metrics, ...,
+    /// variants, replications), each object's unknown keys after its known ones; the first
+    /// problem is thrown.
     ///
     /// - Parameters:
     ///   - json: The document's root value; it must be an object.
@@ -171,10 +172,20 @@ extension _Expectation where Value == Scenario {
                 consensus: try reader.optional("consensus", .consensus) ?? ConsensusConfiguration.none,
                 payments: try reader.optional("payments", .payments) ?? PaymentsConfiguration(),
                 adversaries: try reader.optional("adversaries", .adversaries) ?? [],
-                variants: try reader.optional("variants", .variants) ?? [])
+                variants: try reader.optional("variants", .variants) ?? [],
+                replications: Int(try reader.optional("replications", .replications) ?? 1))
             try scenario._checkCombinations(reader)
             return scenario
         }
+    }
+}
+
+extension _Expectation where Value == Int64 {
+    /// The top-level `replications`: runs per variant of `tanglesim compare`.
+    fileprivate static var replications: Self {
+        integer(
+            in: 1...Int64(Scenario.maximumReplications),
+            "an integer from 1 to \(Scenario.maximumReplications) (the runs of each variant of tanglesim compare)")
     }
 }
 

@@ -15,7 +15,9 @@ extension Scenario {
     /// Keys come in a fixed order: `name`, `description` (omitted when `nil`), `seed`,
     /// `duration` (omitted when `nil`), `transactions` (omitted when `nil`), `warmup`,
     /// `devices`, `network`, `tangle`, `tipSelection`, `metrics`, `consensus`, `payments`,
-    /// `adversaries` and `variants` (each omitted when empty); within sections, in the
+    /// `adversaries` and `variants` (each omitted when empty), `replications` (omitted when 1,
+    /// so that scenarios without it keep their resolved bytes and sweep fingerprints); within
+    /// sections, in the
     /// order of the scenario reference. The delay is always an object with its
     /// `distribution`. Times and rates are written as numbers (`600.0`), counts as integers,
     /// so ``init(json:file:)`` gives back an equal scenario. (A `seed` above `Int64.max`,
@@ -72,6 +74,9 @@ extension Scenario {
                     if let tangle = variant.tangle { entry["tangle"] = tangle._resolvedJSON }
                     return .object(entry)
                 })
+        }
+        if replications != 1 {
+            object["replications"] = .integer(Int64(replications))
         }
         return .object(object)
     }

@@ -40,6 +40,11 @@ public struct Scenario: Sendable, Equatable {
     public var adversaries: [AdversaryConfiguration]
     /// Strategies `tanglesim compare` runs side by side on the same arrivals (may be empty).
     public var variants: [ScenarioVariant]
+    /// Runs of every variant `tanglesim compare` makes, replications 0 ..< `replications`
+    /// (at least 1, at most ``maximumReplications``; default 1). Replication r of every
+    /// variant shares its arrivals (common random numbers); replications are independent.
+    /// `tanglesim run` runs replication 0, a sweep has `sweep.replications` instead.
+    public var replications: Int
 
     public init(
         name: String,
@@ -56,7 +61,8 @@ public struct Scenario: Sendable, Equatable {
         consensus: ConsensusConfiguration = .none,
         payments: PaymentsConfiguration = PaymentsConfiguration(),
         adversaries: [AdversaryConfiguration] = [],
-        variants: [ScenarioVariant] = []
+        variants: [ScenarioVariant] = [],
+        replications: Int = 1
     ) {
         self.name = name
         self.description = description
@@ -73,6 +79,7 @@ public struct Scenario: Sendable, Equatable {
         self.payments = payments
         self.adversaries = adversaries
         self.variants = variants
+        self.replications = replications
     }
 
     /// This scenario with a variant's strategy and consensus in place of its own, and no
@@ -111,6 +118,11 @@ public struct Scenario: Sendable, Equatable {
 
     /// The highest rate a device may have: 1e7 transactions per second.
     public static let highestDeviceRate = 1e7
+
+    /// The most `replications` a scenario may ask for: 10,000,000, a sweep's most runs
+    /// (``SweepPlan/maximumRuns``). A comparison runs variants × replications runs, which
+    /// its cost estimate also caps at that number.
+    public static let maximumReplications = SweepPlan.maximumRuns
 }
 
 /// A class of identical devices: `count` devices, each issuing transactions as a Poisson

@@ -1,79 +1,109 @@
 import Foundation
 
-/// Runs a scenario's variants side by side on common random numbers.
+/// Runs a scenario's variants side by side on common random numbers, each
+/// ``Scenario/replications`` times, on worker threads (a ``WorkerPool``).
 ///
-/// Every variant runs with the same seed and replication, so the arrivals stream, which no
-/// strategy draws from, gives every variant identical issue times and devices for its
-/// arrivals; milestones draw from the coordinator's own stream. Differences between rows are
-/// then due to the strategies, not to different arrival samples.
+/// Run (v, r) simulates `scenario.applying(variants[v])` as replication r of the scenario's
+/// seed. Runs are numbered v × replications + r, so sorting by number sorts by (variant,
+/// replication).
+///
+/// - Common random numbers: within a replication every variant draws its arrivals from the
+///   same stream (seed, r, arrivals), which no strategy draws from, so every variant sees
+///   identical issue times and devices; milestones draw from the coordinator's own stream.
+///   Differences between the variants of one replication are then due to the strategies,
+///   not to different arrival samples.
+/// - Replications: they differ by their replication number only, as the replications of a
+///   sweep point do (``Sweep``'s "Seeds"): each random stream is derived from (seed,
+///   replication, stream id), so replications are independent, and replication 0 is what
+///   `tanglesim run` of the variant gives. A comparison of one replication is therefore
+///   the comparison TangleSim made before replications existed, byte for byte.
+/// - Workers: which worker runs which run, and in which order runs finish, changes nothing
+///   in any run's result, and results are put in run order: every output is identical for
+///   any number of jobs.
+///
+/// Memory: a run keeps only its summary and sorted latencies once it ends (``Run``); the
+/// rest of its result (time series, the Tangle of a transaction log) is freed at once.
 public enum Comparison {
-    /// One variant's result.
-    public struct Row: Sendable {
+    /// What a comparison keeps of one run.
+    public struct Run: Sendable {
+        /// The variant's label, its index in ``Scenario/variants`` and the replication.
         public var label: String
-        public var result: RunResult
-        /// Simulated transactions per wall-clock second (a cost, never written to a CSV).
-        public var transactionsPerSecond: Double
+        public var variant: Int
+        public var replication: Int
+        /// The run's row of `summary.csv`.
+        public var summary: RunSummary
+        /// The sorted confirmation latencies of the run's measured, uncensored, confirmed
+        /// payloads (empty without a confirmation rule).
+        public var latencies: [Double]
+        /// Whether the variant has a confirmation rule (its latencies go to
+        /// `compare-latency.csv`).
+        public var confirming: Bool
+        /// Wall-clock seconds the simulation took (a cost, never written to a CSV).
+        public var seconds: Double
     }
 
-    /// Runs every variant of `scenario` in order.
+    /// Every run of a comparison, in run order.
+    public struct Result: Sendable {
+        /// The variants' labels, in the scenario's order.
+        public var labels: [String]
+        /// Runs per variant.
+        public var replications: Int
+        /// Every run, sorted by (variant, replication).
+        public var runs: [Run]
+
+        /// The runs of variant `variant`, by replication.
+        public func runs(ofVariant variant: Int) -> ArraySlice<Run> {
+            runs[(variant * replications)..<((variant + 1) * replications)]
+        }
+
+        /// Simulated transactions per wall-clock second of variant `variant`: its arrivals
+        /// over all replications divided by the seconds their simulations took (on one worker
+        /// each); NaN when no time was measured. A cost, never written to a CSV.
+        public func transactionsPerSecond(ofVariant variant: Int) -> Double {
+            let group = runs(ofVariant: variant)
+            let seconds = group.reduce(0) { $0 + $1.seconds }
+            return seconds > 0 ? Double(group.reduce(0) { $0 + $1.summary.transactions }) / seconds : .nan
+        }
+    }
+
+    /// Simulates run (variant, replication) of `scenario`'s comparison: a pure function of
+    /// its arguments.
     ///
-    /// - Parameter progress: called with (variant index, fraction of that variant done).
-    public static func run(_ scenario: Scenario, progress: ((Int, Double) -> Void)? = nil) -> [Row] {
+    /// - Parameter progress: called now and then with the fraction of the run done (0...1).
+    public static func simulate(
+        _ scenario: Scenario, variant: Int, replication: Int, progress: ((Double) -> Void)? = nil
+    ) -> RunResult {
+        Simulation.run(scenario.applying(scenario.variants[variant]), replication: replication, progress: progress)
+    }
+
+    /// Runs every variant of `scenario` ``Scenario/replications`` times on `jobs` worker
+    /// threads.
+    ///
+    /// - Parameters:
+    ///   - jobs: Runs at once (at most the number of runs are used).
+    ///   - progress: called with (run number, fraction of that run done), from the worker
+    ///     threads, concurrently: it must be thread-safe.
+    /// - Precondition: the scenario has variants; `jobs >= 1`.
+    /// - Complexity: variants × replications runs, `jobs` at a time.
+    public static func run(
+        _ scenario: Scenario, jobs: Int = 1, progress: (@Sendable (Int, Double) -> Void)? = nil
+    ) -> Result {
         precondition(!scenario.variants.isEmpty, "a comparison needs variants")
-        return scenario.variants.enumerated().map { index, variant in
-            let clock = ContinuousClock()
+        precondition(jobs >= 1, "a comparison needs at least one worker")
+        let replications = scenario.replications
+        let clock = ContinuousClock()
+        let runs = WorkerPool.map(0..<(scenario.variants.count * replications), jobs: jobs) { number in
+            let (variant, replication) = (number / replications, number % replications)
             var result: RunResult?
             let elapsed = clock.measure {
-                result = Simulation.run(scenario.applying(variant), progress: progress.map { report in { report(index, $0) } })
+                result = simulate(
+                    scenario, variant: variant, replication: replication, progress: progress.map { report in { report(number, $0) } })
             }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            return Row(
-                label: variant.label, result: result!,
-                transactionsPerSecond: seconds > 0 ? Double(result!.summary.transactions) / seconds : .nan)
+            return Run(
+                label: scenario.variants[variant].label, variant: variant, replication: replication, summary: result!.summary,
+                latencies: result!.latencies, confirming: result!.scenario.consensus != .none,
+                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         }
-    }
-
-    /// `compare.csv`: one row per variant, its label then every summary column.
-    public static func csv(_ rows: [Row]) -> String {
-        CSVTable(header: ["label"] + RunSummary.csvHeader, rows: rows.map { [.text($0.label)] + $0.result.summary.csvFields })
-            .csvText
-    }
-
-    /// `compare-latency.csv`: each confirming variant's latency quantiles (label, quantile,
-    /// latency), for latency distributions side by side.
-    public static func latencyCSV(_ rows: [Row]) -> String {
-        var table = CSVTable(header: ["label", "quantile", "latency"])
-        for row in rows where row.result.scenario.consensus != .none {
-            let quantiles = SampleStatistics.quantiles(ofSorted: row.result.latencies, at: RunOutput.latencyProbabilities)
-            for (p, latency) in zip(RunOutput.latencyProbabilities, quantiles) {
-                table.rows.append([.text(row.label), .real(p), .real(latency)])
-            }
-        }
-        return table.csvText
-    }
-
-    /// The aligned table `tanglesim compare` prints.
-    public static func table(_ rows: [Row]) -> String {
-        func fixed(_ value: Double, _ digits: Int) -> String {
-            value.isNaN ? "-" : String(format: "%.\(digits)f", value)
-        }
-        let header = ["label", "confirmed", "latency p50", "p90", "p99", "left behind", "mean tips", "tx/s"]
-        let body = rows.map { row -> [String] in
-            let s = row.result.summary
-            return [
-                row.label, s.confirmedFraction.isNaN ? "-" : fixed(s.confirmedFraction * 100, 2) + "%",
-                fixed(s.number(.latencyP50), 2), fixed(s.number(.latencyP90), 2), fixed(s.number(.latencyP99), 2),
-                fixed(s.leftBehindRate * 100, 3) + "%", fixed(s.meanTips, 1),
-                fixed(row.transactionsPerSecond, 0),
-            ]
-        }
-        let widths = header.indices.map { column in ([header] + body).map { $0[column].count }.max()! }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { column, cell in
-                let pad = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 0 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
-        }
-        return ([line(header)] + body.map(line)).joined(separator: "\n")
+        return Result(labels: scenario.variants.map(\.label), replications: replications, runs: runs)
     }
 }

@@ -37,6 +37,13 @@ public struct Sweep: Sendable {
             throw ScenarioError(file: file, path: "sweep", message: "required key is missing (this is not a sweep)")
         }
         document["sweep"] = nil
+        // A sweep's runs per point are its own `sweep.replications`; the top-level key is
+        // `tanglesim compare`'s, which a sweep does not run.
+        if document["replications"] != nil {
+            throw ScenarioError(
+                file: file, path: "replications",
+                message: #"a sweep sets its runs per point in "sweep": {"replications": N}; the top-level "replications" is for tanglesim compare"#)
+        }
         let plan = try SweepPlan(json: section, file: file)
         let base = JSONValue.object(document)
         var points: [SweepPoint] = []

@@ -55,6 +55,9 @@ extension _Expectation where Value == [SweepPlan.Parameter] {
                 guard path.root != "sweep" else {
                     throw valuesField.failure("a sweep cannot vary its own section")
                 }
+                guard path.root != "replications" else {
+                    throw valuesField.failure(#"a sweep sets its runs per point in "sweep": {"replications": N}"#)
+                }
                 guard case .array(let values) = member.value else {
                     throw valuesField.mismatch(expected: "a non-empty list of values")
                 }
