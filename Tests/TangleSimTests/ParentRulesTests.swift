@@ -294,9 +294,10 @@ struct ParentRulesTests {
         let scenario = try Scenario.decode(Array(json.utf8), file: "v.json")
         #expect(scenario.variants[1].tangle == TangleConfiguration(parents: 3))
         #expect(try Scenario.decode(Array(scenario.resolvedJSON.prettyPrinted.utf8), file: "r.json").variants == scenario.variants)
-        let rows = Comparison.run(scenario)
-        #expect(rows[1].result.scenario.tangle.parents == 3)
-        #expect(rows[0].result.summary.transactions == rows[1].result.summary.transactions, "identical arrivals")
+        let runs = Comparison.run(scenario).runs
+        let urts = try #require(runs.first { $0.variant == 0 }), giota = try #require(runs.first { $0.variant == 1 })
+        #expect(giota.summary.number(.parents) == 3 && urts.summary.number(.parents) == 2)
+        #expect(urts.summary.transactions == giota.summary.transactions, "identical arrivals")
         let refused = json.replacingOccurrences(of: #"{"parents": 3}"#, with: #"{"parents": 2}"#)
         do {
             _ = try Scenario.decode(Array(refused.utf8), file: "v.json")

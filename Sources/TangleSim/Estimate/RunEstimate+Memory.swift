@@ -243,7 +243,15 @@ extension RunEstimate {
                 _Allocation(component: key, elementBytes: liveSets / Swift.max(n, 1), count: 0, reserved: n),
             ]
         case .window, .milestone, .backtrack:
-            let requested = Simulation.windowCapacity(of: q.scenario, start: start)
+            var requested = Simulation.windowCapacity(of: q.scenario, start: start)
+            // Backtracking starts from any visible tip, so the ring reaches back to the
+            // oldest one. A biased walk (alpha·lambda·h > 1, as for genesis starts above)
+            // leaves tips behind for good, and the ring then grows to the whole run.
+            var grows = false
+            if case .backtrack = start, tipSelection.largestAlpha * q.lambda * q.propagation > 1 {
+                requested = Swift.max(requested, Int(Swift.min(n, Double(1 << 26))))
+                grows = true
+            }
             let ring = WindowedWeights.ringCapacity(atLeast: requested)
             let delay = 4 * q.propagation
             let key: _ComponentKey
@@ -254,8 +262,11 @@ extension RunEstimate {
                     detail: "a window of \(_EstimateText.number(w)) s at lambda \(_EstimateText.number(q.lambda))/s (a ring of \(ring) transactions)")
             case .backtrack(let weight):
                 key = _ComponentKey(
-                    name: "ancestor bits", field: Double(weight) >= q.lambda * delay ? "\(prefix).start.weight" : delayField,
-                    detail: "entry points \(weight) transactions' weight back at lambda \(_EstimateText.number(q.lambda))/s (a ring of \(ring) transactions)")
+                    name: "ancestor bits",
+                    field: grows ? "\(prefix).alpha" : Double(weight) >= q.lambda * delay ? "\(prefix).start.weight" : delayField,
+                    detail: grows
+                        ? "backtracking from tips left behind by a biased walk (alpha·lambda·h > 1): a ring of \(ring) transactions, the whole run"
+                        : "entry points \(weight) transactions' weight back at lambda \(_EstimateText.number(q.lambda))/s (a ring of \(ring) transactions)")
             default:
                 let interval = q.scenario.consensus.coordinator?.interval ?? 0
                 let depth = start.milestoneDepth
@@ -263,10 +274,16 @@ extension RunEstimate {
                     name: "ancestor bits", field: Double(depth + 1) * interval >= delay ? "\(prefix).start.depth" : delayField,
                     detail: "a walk start \(depth) milestones of \(_EstimateText.number(interval)) s back at lambda \(_EstimateText.number(q.lambda))/s (a ring of \(ring) transactions)")
             }
-            return [
+            var allocations = [
                 _Allocation(component: key, elementBytes: WindowedWeights.ringBytes(capacity: ring), count: 1, reserved: 1),
                 visibleBits(key),
             ]
+            // The last doubling builds the new ring while the old one (a quarter of it) lives.
+            if grows {
+                allocations.append(
+                    _Allocation(component: key, elementBytes: WindowedWeights.ringBytes(capacity: ring / 2), count: 1, reserved: 1))
+            }
+            return allocations
         }
     }
 
