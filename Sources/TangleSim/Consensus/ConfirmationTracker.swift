@@ -23,6 +23,10 @@ public struct ConfirmationTracker: Sendable {
         /// issued from first reaches the threshold: reported by a ``NodeWeightConfirmation``
         /// (networks whose nodes see different things), not computed here.
         case nodeWeightThreshold(Int)
+        /// Confirmed when the approval weight in the view of the node the transaction was
+        /// issued from first reaches the threshold: reported by an
+        /// ``ApprovalWeightConfirmation`` (gossip networks only), not computed here.
+        case approvalWeight
     }
 
     public let rule: Rule
@@ -87,7 +91,7 @@ public struct ConfirmationTracker: Sendable {
     /// Applies the rule to the visibility of `x` at `now`.
     public mutating func didBecomeVisible(_ x: Int32, isMilestone: Bool, in tangle: Tangle, now: Double) {
         switch rule {
-        case .nodeWeightThreshold:
+        case .nodeWeightThreshold, .approvalWeight:
             return
         case .milestones:
             guard isMilestone else { return }

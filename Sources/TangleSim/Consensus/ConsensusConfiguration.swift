@@ -1,7 +1,8 @@
 /// The consensus rule of a scenario (`consensus`): when a transaction counts as confirmed —
 /// the configuration and its JSON form (decoding with its checks, and the resolved form
 /// written back). The rules themselves are ``ConfirmationTracker`` (and, where nodes see
-/// different things, ``NodeWeightConfirmation``); the coordinator is an ``Issuer``.
+/// different things, ``NodeWeightConfirmation`` and ``ApprovalWeightConfirmation``); the
+/// coordinator is an ``Issuer``.
 
 /// When a transaction counts as confirmed.
 public enum ConsensusConfiguration: Sendable, Equatable {
@@ -12,6 +13,10 @@ public enum ConsensusConfiguration: Sendable, Equatable {
     case coordinator(CoordinatorConfiguration)
     /// A transaction is confirmed when its cumulative weight first reaches `threshold`.
     case cumulativeWeight(threshold: Int)
+    /// Approval weight (IOTA 2.0; gossip networks only): a transaction is confirmed at a node
+    /// when the nodes that issued a transaction of its future cone, itself included, as that
+    /// node sees it, hold at least `threshold` of the total node weight.
+    case approvalWeight(ApprovalWeightConfiguration)
 
     /// The rule's name as written in scenarios and in `summary.csv`.
     public var kindName: String {
@@ -19,12 +24,19 @@ public enum ConsensusConfiguration: Sendable, Equatable {
         case .none: "none"
         case .coordinator: "coordinator"
         case .cumulativeWeight: "cumulativeWeight"
+        case .approvalWeight: "approvalWeight"
         }
     }
 
     /// The coordinator's settings, when there is one.
     public var coordinator: CoordinatorConfiguration? {
         if case .coordinator(let configuration) = self { return configuration }
+        return nil
+    }
+
+    /// The approval-weight settings, when that is the rule.
+    public var approvalWeight: ApprovalWeightConfiguration? {
+        if case .approvalWeight(let configuration) = self { return configuration }
         return nil
     }
 }
@@ -66,7 +78,7 @@ public enum MilestoneSchedule: String, Sendable, Equatable, CaseIterable {
 
 /// The rules a scenario can name in `consensus.kind`.
 private enum _ConsensusKind: String, CaseIterable {
-    case none, coordinator, cumulativeWeight
+    case none, coordinator, cumulativeWeight, approvalWeight
 }
 
 extension _Expectation where Value == ConsensusConfiguration {
@@ -86,6 +98,13 @@ extension _Expectation where Value == ConsensusConfiguration {
                         node: Int(try reader.optional("node", .integer(from: 0, to: 99_999)) ?? 0)))
             case .cumulativeWeight:
                 return .cumulativeWeight(threshold: Int(try reader.required("threshold", .integer(in: 2...Int64(Int32.max), "an integer of at least 2"))))
+            case .approvalWeight:
+                return .approvalWeight(
+                    ApprovalWeightConfiguration(
+                        threshold: try reader.optional(
+                            "threshold", .number("a number greater than 0 and at most 1") { $0 > 0 && $0 <= 1 })
+                            ?? ApprovalWeightConfiguration.defaultThreshold,
+                        weights: try reader.optional("weights", .nodeWeights) ?? .zipf(exponent: 0)))
             }
         }
     }
@@ -108,6 +127,11 @@ extension ConsensusConfiguration {
             ]
         case .cumulativeWeight(let threshold):
             return ["kind": "cumulativeWeight", "threshold": .integer(Int64(threshold))]
+        case .approvalWeight(let configuration):
+            return [
+                "kind": "approvalWeight", "threshold": .number(configuration.threshold),
+                "weights": configuration.weights._resolvedJSON,
+            ]
         }
     }
 }
