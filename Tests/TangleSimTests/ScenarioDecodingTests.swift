@@ -371,7 +371,7 @@ struct ScenarioDecodingTests {
         (minimal(#""consensus": {"kind": "coordinator", "interval": 10, "parents": 1}"#), "bad.json: consensus.parents: expected an integer from 2 to 8, got 1"),
         (minimal(#""consensus": {"kind": "coordinator", "interval": 10, "tipSelection": {"strategy": "mcmc", "alpha": -1}}"#), #"bad.json: consensus.tipSelection.alpha: expected a non-negative number or "infinity", got -1"#),
         (minimal(#""consensus": {"kind": "cumulativeWeight", "threshold": 1}"#), "bad.json: consensus.threshold: expected an integer of at least 2, got 1"),
-        (minimal(#""consensus": {"kind": "pow"}"#), #"bad.json: consensus.kind: expected one of "none", "coordinator", "cumulativeWeight", "confidence", got "pow""#),
+        (minimal(#""consensus": {"kind": "pow"}"#), #"bad.json: consensus.kind: expected one of "none", "coordinator", "cumulativeWeight", "confidence", "approvalWeight", got "pow""#),
         (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "reattachAfter": 30}]}"#, #"bad.json: devices[0]: reattachAfter needs a confirmation rule: set "consensus" to a coordinator or a cumulativeWeight threshold"#),
         (#"{"duration": 600, "devices": [{"count": 1, "rate": 1, "reattachAfter": 0}]}"#, "bad.json: devices[0].reattachAfter: expected a number of seconds, at least 1e-6, got 0"),
         // Lazy devices.

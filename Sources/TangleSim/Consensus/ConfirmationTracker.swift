@@ -33,6 +33,10 @@ public struct ConfirmationTracker: Sendable {
         /// Confirmed when at least ``confidenceNeeded(threshold:walks:)`` of a round's walks
         /// end in tips approving it: reported by ``confidenceRound(hits:walks:threshold:in:now:)``.
         case confidence
+        /// Confirmed when the approval weight in the view of the node the transaction was
+        /// issued from first reaches the threshold: reported by an
+        /// ``ApprovalWeightConfirmation`` (gossip networks only), not computed here.
+        case approvalWeight
     }
 
     public let rule: Rule
@@ -106,7 +110,7 @@ public struct ConfirmationTracker: Sendable {
     /// Applies the rule to the visibility of `x` at `now`.
     public mutating func didBecomeVisible(_ x: Int32, isMilestone: Bool, in tangle: Tangle, now: Double) {
         switch rule {
-        case .nodeWeightThreshold, .confidence:
+        case .nodeWeightThreshold, .confidence, .approvalWeight:
             return
         case .milestones:
             guard isMilestone else { return }

@@ -1,7 +1,8 @@
 /// The consensus rule of a scenario (`consensus`): when a transaction counts as confirmed —
 /// the configuration and its JSON form (decoding with its checks, and the resolved form
 /// written back). The rules themselves are ``ConfirmationTracker`` (and, where nodes see
-/// different things, ``NodeWeightConfirmation``); the coordinator is an ``Issuer``.
+/// different things, ``NodeWeightConfirmation`` and ``ApprovalWeightConfirmation``); the
+/// coordinator is an ``Issuer``.
 
 /// When a transaction counts as confirmed.
 public enum ConsensusConfiguration: Sendable, Equatable {
@@ -17,6 +18,10 @@ public enum ConsensusConfiguration: Sendable, Equatable {
     /// transaction is confirmed once the share of them ending in a tip that approves it
     /// (directly, indirectly or by being it) reaches `threshold`.
     case confidence(ConfidenceConfiguration)
+    /// Approval weight (IOTA 2.0; gossip networks only): a transaction is confirmed at a node
+    /// when the nodes that issued a transaction of its future cone, itself included, as that
+    /// node sees it, hold at least `threshold` of the total node weight.
+    case approvalWeight(ApprovalWeightConfiguration)
 
     /// The rule's name as written in scenarios and in `summary.csv`.
     public var kindName: String {
@@ -25,12 +30,19 @@ public enum ConsensusConfiguration: Sendable, Equatable {
         case .coordinator: "coordinator"
         case .cumulativeWeight: "cumulativeWeight"
         case .confidence: "confidence"
+        case .approvalWeight: "approvalWeight"
         }
     }
 
     /// The coordinator's settings, when there is one.
     public var coordinator: CoordinatorConfiguration? {
         if case .coordinator(let configuration) = self { return configuration }
+        return nil
+    }
+
+    /// The approval-weight settings, when that is the rule.
+    public var approvalWeight: ApprovalWeightConfiguration? {
+        if case .approvalWeight(let configuration) = self { return configuration }
         return nil
     }
 }
@@ -88,7 +100,7 @@ public enum MilestoneSchedule: String, Sendable, Equatable, CaseIterable {
 
 /// The rules a scenario can name in `consensus.kind`.
 private enum _ConsensusKind: String, CaseIterable {
-    case none, coordinator, cumulativeWeight, confidence
+    case none, coordinator, cumulativeWeight, confidence, approvalWeight
 }
 
 extension _Expectation where Value == ConsensusConfiguration {
@@ -116,6 +128,13 @@ extension _Expectation where Value == ConsensusConfiguration {
                         threshold: try reader.optional("threshold", .number("a number above 0 and at most 1") { $0 > 0 && $0 <= 1 })
                             ?? defaults.threshold,
                         every: try reader.optional("every", .interval) ?? defaults.every))
+            case .approvalWeight:
+                return .approvalWeight(
+                    ApprovalWeightConfiguration(
+                        threshold: try reader.optional(
+                            "threshold", .number("a number greater than 0 and at most 1") { $0 > 0 && $0 <= 1 })
+                            ?? ApprovalWeightConfiguration.defaultThreshold,
+                        weights: try reader.optional("weights", .nodeWeights) ?? .zipf(exponent: 0)))
             }
         }
     }
@@ -142,6 +161,11 @@ extension ConsensusConfiguration {
             return [
                 "kind": "confidence", "walks": .integer(Int64(confidence.walks)), "threshold": .number(confidence.threshold),
                 "every": .number(confidence.every),
+            ]
+        case .approvalWeight(let configuration):
+            return [
+                "kind": "approvalWeight", "threshold": .number(configuration.threshold),
+                "weights": configuration.weights._resolvedJSON,
             ]
         }
     }

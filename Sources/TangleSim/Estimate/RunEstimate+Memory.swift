@@ -53,6 +53,7 @@ extension RunEstimate {
             simulation.append(confirmation)
             retainedWithLog.append(confirmation)
         }
+        simulation += _perNodeConfirmation(q)
         if q.reattachments > 0 {
             let field = q.reattachmentsByClass.indices.max { q.reattachmentsByClass[$0] < q.reattachmentsByClass[$1] }
                 .map { "devices[\($0)].reattachAfter" } ?? q.transactionsField
@@ -189,6 +190,54 @@ extension RunEstimate {
             }
         }
         return (phases, (keptLatencies.residentBytes, keptLatencies.virtualBytes))
+    }
+
+    /// A weight rule applied at every gossip node (``NodeWeightConfirmation``,
+    /// ``ApprovalWeightConfirmation``): per transaction and node, the cumulative weight (4
+    /// bytes) or the approval-weight record (the marked weight and N approver bits: 8 +
+    /// 8·⌈N/64⌉ bytes, and 4 for the issuing node per transaction, reserved like the
+    /// Tangle), appended for every transaction; the payloads' sums (12 bytes a
+    /// transaction, and ⌈N/64⌉ words of per-node marks with reattachment); and the heap of
+    /// visibilities waiting to be handled, 16 bytes each: N per transaction issued since the
+    /// last sample (the rule runs at samples and reattachment checks) or still in flight.
+    static func _perNodeConfirmation(_ q: _RunQuantities) -> [_Allocation] {
+        guard let gossip = q.scenario.network.gossip else { return [] }
+        let n = q.transactions
+        let nodes = Double(gossip.nodes)
+        let words = Double((gossip.nodes + 63) / 64)
+        let perNode: Double
+        let key: _ComponentKey
+        switch q.scenario.consensus {
+        case .cumulativeWeight:
+            perNode = 4
+            key = _ComponentKey(
+                name: "per-node weights", field: "network.nodes",
+                detail: "cumulative weights at \(gossip.nodes) nodes of a Tangle of \(_EstimateText.count(n)) transactions")
+        case .approvalWeight:
+            perNode = 8 + 8 * words
+            key = _ComponentKey(
+                name: "approval-weight records", field: "network.nodes",
+                detail: "approvers (\(gossip.nodes) bits) and approval weight at \(gossip.nodes) nodes of a Tangle of \(_EstimateText.count(n)) transactions")
+        case .none, .coordinator:
+            return []
+        }
+        let waiting = Swift.min(n, q.lambda * q.scenario.metrics.sampleInterval + q.inFlight) * nodes
+        let approval = q.scenario.consensus.approvalWeight != nil
+        var allocations = [
+            // Approval-weight records are reserved for the expected transactions; cumulative
+            // weights grow from empty.
+            _Allocation(component: key, elementBytes: perNode * nodes, count: n, reserved: approval ? q.reserved : 0, fills: true),
+            _Allocation(component: key, elementBytes: 8, count: n, fills: true),  // payload sums
+            _Allocation(component: key, elementBytes: 4, count: n, fills: true),  // payload node counts
+            _Allocation(component: key, elementBytes: Double(MemoryLayout<NodeSighting>.stride), count: waiting),
+        ]
+        if approval {
+            allocations.append(_Allocation(component: key, elementBytes: 4, count: n, reserved: q.reserved, fills: true))  // issuing nodes
+        }
+        if q.reattachments > 0 {
+            allocations.append(_Allocation(component: key, elementBytes: 8 * words, count: n, fills: true))
+        }
+        return allocations
     }
 
     /// The component of the coordinator's milestone list (and, under gossip, the milestones'

@@ -75,7 +75,8 @@ struct _RunQuantities: Sendable {
         // Popov ("The Tangle", §3): a transaction joins the cone of every new tip after the
         // adaptation period (h/0.352)·ln(2·lambda·h); a milestone then picks it up within
         // half an interval on average, and it becomes visible h later. A weight threshold w
-        // is reached about w/lambda after the adaptation period.
+        // is reached about w/lambda after the adaptation period; approval weight once enough
+        // nodes have issued after it (``approvalIssueTime``).
         let h = propagation
         let adaptation = h > 0 ? h / 0.352 * Foundation.log(Swift.max(1, 2 * lambda * h)) : 0
         let latency: Double =
@@ -85,6 +86,7 @@ struct _RunQuantities: Sendable {
             case .cumulativeWeight(let threshold): adaptation + Double(threshold) / lambda + h
             // In every tip's past cone after the adaptation period; the next round then sees it.
             case .confidence(let rounds): adaptation + rounds.every / 2 + h
+            case .approvalWeight(let configuration): adaptation + Self.approvalIssueTime(configuration, scenario) + h
             }
         confirmationLatency = latency
         let arrivalCount = arrivals
@@ -122,6 +124,24 @@ struct _RunQuantities: Sendable {
                 }
             })
         inFlight = Swift.min(transactions, meanInFlight + 6 * meanInFlight.squareRoot() + 1 + withheld)
+    }
+
+    /// How long after a transaction has joined the past cone of every new tip enough nodes
+    /// have issued to approve it, as an upper value: m nodes must have issued, m the fewest
+    /// such that any m nodes (the lightest m) hold the threshold; with devices spread evenly
+    /// (each node issuing at lambda/N), the wait for m distinct nodes of N is the coupon
+    /// collector's (N/lambda)·(1/N + 1/(N − 1) + ... + 1/(N − m + 1)).
+    static func approvalIssueTime(_ configuration: ApprovalWeightConfiguration, _ scenario: Scenario) -> Double {
+        guard let gossip = scenario.network.gossip, scenario.lambda > 0 else { return 0 }
+        let n = gossip.nodes
+        let weights = NodeWeightUnits(weights: configuration.weights.values(nodes: n), threshold: configuration.threshold)
+        var wait = 0.0
+        var sum: UInt64 = 0
+        for (needed, units) in weights.units.sorted().enumerated() where sum < weights.required {
+            sum += units
+            wait += 1 / Double(n - needed)
+        }
+        return Double(n) / scenario.lambda * wait
     }
 
     /// The field that makes most of the Tangle's transactions: the stop condition for

@@ -28,8 +28,9 @@ enum NodeAverage {
     /// Milestones: from the tracker's (coordinator's node's) time, through each node's first
     /// sighting of the confirming milestone or a later one.
     case milestones(NodeAveragedConfirmation)
-    /// A weight threshold at every node: each payload's mean over nodes.
-    case weights(NodeWeightConfirmation)
+    /// A weight threshold (cumulative or approval weight) at every node: each payload's mean
+    /// over nodes.
+    case weights(NodePayloadConfirmations)
 }
 
 /// Confirmation latencies of payloads, judged at the end of the run from the confirmation

@@ -24,7 +24,7 @@ extension SummaryColumn {
     public static let transactions = SummaryColumn(
         "transactions", "arrivals: new transactions issued by devices (not the genesis, milestones or reattachments)")
     public static let consensus = SummaryColumn(
-        "consensus", "the confirmation rule (`none`, `coordinator`, `cumulativeWeight`)")
+        "consensus", "the confirmation rule (`none`, `coordinator`, `cumulativeWeight`, `approvalWeight`)")
     public static let milestoneInterval = SummaryColumn(
         "milestone_interval", "seconds between milestones (empty without a coordinator)")
     public static let milestones = SummaryColumn("milestones", "milestones issued")

@@ -486,6 +486,17 @@ extension Scenario {
                         #"a coordinator "node" needs a gossip network ("network": {"model": "gossip", ...})"#)
                 }
             }
+            if let approval = scenario.consensus.approvalWeight {
+                let consensus = consensusPath ?? reader.member("consensus") ?? reader.field
+                guard let gossip = scenario.network.gossip else {
+                    throw (_ObjectReaderLookup.member(consensus, "kind") ?? consensus).failure(
+                        #"approval weight weighs the nodes that issued into a transaction's future cone as each node sees it: it needs a gossip network ("network": {"model": "gossip", ...})"#)
+                }
+                if let count = approval.weights.listCount, count != gossip.nodes {
+                    throw (_ObjectReaderLookup.member(consensus, "weights") ?? consensus).failure(
+                        "expected \(gossip.nodes) weights, one per gossip node (network.nodes is \(gossip.nodes)), got \(count)")
+                }
+            }
             if scenario.consensus == .none, let index = scenario.devices.firstIndex(where: { $0.reattachAfter != nil }) {
                 let field = consensusPath
                     ?? reader.member("devices")?.elements?[index] ?? reader.field

@@ -39,6 +39,11 @@ extension Scenario {
     ///   gossip network) no shorter than the run means transactions become visible only after
     ///   it ends — usually milliseconds written as seconds.
     ///
+    /// - Approval weight out of reach: when the nodes no device or adversary attaches to
+    ///   (known before the run unless a class attaches at random) hold more than
+    ///   1 − threshold of the weight, the issuing nodes together never reach the threshold
+    ///   and nothing can be confirmed (the scenario's rule, then each variant's).
+    ///
     /// - Parameter file: the scenario file, for the warnings' text.
     public func warnings(file: String) -> [ScenarioWarning] {
         var warnings: [ScenarioWarning] = []
@@ -77,7 +82,44 @@ extension Scenario {
                         + "the genesis (and on a gossip network every transaction stays in flight, which makes each issue slow); "
                         + "delays are in seconds"))
         }
+        var rules = [("consensus.weights", consensus)]
+        for (index, variant) in variants.enumerated() {
+            if let own = variant.consensus { rules.append(("variants[\(index)].consensus.weights", own)) }
+        }
+        for (path, rule) in rules {
+            guard let approval = rule.approvalWeight, let reach = _approvalWeightOutOfReach(approval) else { continue }
+            warnings.append(ScenarioWarning(file: file, path: path, message: reach))
+        }
         return warnings
+    }
+
+    /// Why `approval` can confirm nothing here, or nil when the nodes that issue can reach its
+    /// threshold (or which nodes issue is drawn at random).
+    private func _approvalWeightOutOfReach(_ approval: ApprovalWeightConfiguration) -> String? {
+        guard let gossip = network.gossip, !devices.contains(where: { $0.attachment == .random }) else { return nil }
+        var issues = [Bool](repeating: false, count: gossip.nodes)
+        var first = 0
+        for deviceClass in devices {
+            switch deviceClass.attachment {
+            case .node(let node):
+                if node < gossip.nodes { issues[node] = true }
+            case .roundRobin:
+                for j in first..<(first + Swift.min(deviceClass.count, gossip.nodes)) { issues[j % gossip.nodes] = true }
+            case .random:
+                break
+            }
+            first += deviceClass.count
+        }
+        for adversary in adversaries where adversary.node < gossip.nodes { issues[adversary.node] = true }
+        let units = NodeWeightUnits(weights: approval.weights.values(nodes: gossip.nodes), threshold: approval.threshold)
+        var reachable: UInt64 = 0
+        for v in 0..<gossip.nodes where issues[v] { reachable += units.units[v] }
+        guard reachable < units.required else { return nil }
+        let silent = issues.filter { !$0 }.count
+        let share = Double(units.total - reachable) / Double(units.total)
+        return "the \(silent) nodes with no device or adversary attached (the first: node \(issues.firstIndex(of: false)!)) "
+            + "hold \(Self._number(100 * share))% of the weight, so the nodes that issue never reach the threshold "
+            + "(\(Self._number(approval.threshold))) and no transaction will be confirmed; attach devices to them or lower their weights"
     }
 
     /// `30 s`, `0.5 s`, `1e+18 s`: seconds as a user would write them.
