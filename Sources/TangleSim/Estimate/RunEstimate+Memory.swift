@@ -218,7 +218,7 @@ extension RunEstimate {
             key = _ComponentKey(
                 name: "approval-weight records", field: "network.nodes",
                 detail: "approvers (\(gossip.nodes) bits) and approval weight at \(gossip.nodes) nodes of a Tangle of \(_EstimateText.count(n)) transactions")
-        case .none, .coordinator:
+        case .none, .coordinator, .confidence:
             return []
         }
         let waiting = Swift.min(n, q.lambda * q.scenario.metrics.sampleInterval + q.inFlight) * nodes
