@@ -293,11 +293,12 @@ extension RunEstimate {
             ]
         case .window, .milestone, .backtrack:
             var requested = Simulation.windowCapacity(of: q.scenario, start: start)
-            // Backtracking starts from any visible tip, so the ring reaches back to the
-            // oldest one. A biased walk (alpha·lambda·h > 1, as for genesis starts above)
-            // leaves tips behind for good, and the ring then grows to the whole run.
+            // Backtracking starts from any visible tip, so the ring reaches back to the oldest
+            // one, and a tip left behind stays one: even a nearly unbiased walk leaves a few
+            // (MCMC alpha 0.01 at lambda = 100/s grew the ring to 2^19 transactions in 1M).
+            // The ring is taken to grow to the whole run.
             var grows = false
-            if case .backtrack = start, tipSelection.largestAlpha * q.lambda * q.propagation > 1 {
+            if case .backtrack = start {
                 requested = Swift.max(requested, Int(Swift.min(n, Double(1 << 26))))
                 grows = true
             }
@@ -312,10 +313,8 @@ extension RunEstimate {
             case .backtrack(let weight):
                 key = _ComponentKey(
                     name: "ancestor bits",
-                    field: grows ? "\(prefix).alpha" : Double(weight) >= q.lambda * delay ? "\(prefix).start.weight" : delayField,
-                    detail: grows
-                        ? "backtracking from tips left behind by a biased walk (alpha·lambda·h > 1): a ring of \(ring) transactions, the whole run"
-                        : "entry points \(weight) transactions' weight back at lambda \(_EstimateText.number(q.lambda))/s (a ring of \(ring) transactions)")
+                    field: "\(prefix).start",
+                    detail: "backtracking to weight \(weight) from any visible tip, left-behind ones included: a ring of \(ring) transactions, the whole run")
             default:
                 let interval = q.scenario.consensus.coordinator?.interval ?? 0
                 let depth = start.milestoneDepth
