@@ -164,10 +164,13 @@ struct FuzzTests {
                 problems.append("\(name) is not a complete CSV (no header, or no final newline)")
                 continue
             }
-            let width = lines[0].split(separator: ",", omittingEmptySubsequences: false).count
-            for line in lines.dropLast() where line.split(separator: ",", omittingEmptySubsequences: false).count != width {
-                problems.append("\(name) has a row of another width than its header: \(line.prefix(200))")
-                break
+            // Fields as RFC 4180 reads them: a quoted label may hold commas.
+            guard let rows = CSVTable.parseFields(text), let width = rows.first?.count else {
+                problems.append("\(name) is not valid CSV (an unclosed quote)")
+                continue
+            }
+            if let row = rows.first(where: { $0.count != width }) {
+                problems.append("\(name) has a row of another width than its header: \(row.joined(separator: " | ").prefix(200))")
             }
         }
         return problems
