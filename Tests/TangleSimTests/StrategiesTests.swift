@@ -26,16 +26,10 @@ struct StrategiesTests {
         _ selector: inout RestrictedUniformTipSelector, k: Int, rule: RepeatedPicks, tips: TipSet, tangle: Tangle,
         draws: Int, seed: UInt
     ) -> [[Int32]: Int] {
-        let rng = RandomStream(gslSeed: seed)
-        var counts: [[Int32]: Int] = [:]
-        var parents: [Int32] = []
-        for _ in 0..<draws {
-            parents.removeAll()
-            selector.selectParents(
-                SelectionRequest(now: 105, parents: k, repeatedPicks: rule), tangle: tangle, view: tips, into: &parents, rng: rng)
-            counts[parents.sorted(), default: 0] += 1
-        }
-        return counts
+        let ordered = ParentRulesTests.choices(
+            &selector, SelectionRequest(now: 105, parents: k, repeatedPicks: rule), tangle: tangle, view: tips, draws: draws,
+            seed: seed)
+        return Dictionary(ordered.map { ($0.key.sorted(), $0.value) }, uniquingKeysWith: +)
     }
 
     @Test("restricted URTS, distinct: every pair of young tips equally likely, never an old tip", arguments: [4, 300])

@@ -66,7 +66,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// Confirmation confidence: its rounds, and the stream their walks draw from.
     let _confidence: ConfidenceConfiguration?
     let _confidenceStream: RandomStream?
-    var _confidenceHits: [Int32: Int] = [:]
+    /// Where the walks of a confidence round or a walk analysis ended, and how many times.
+    var _exitCounts: [Int32: Int] = [:]
     /// Walk analyses: the rows of `walks.csv` so far, and the stream their walks draw from.
     public private(set) var walkAnalyses: [WalkAnalysisRow] = []
     let _walkAnalysisStream: RandomStream?
@@ -221,14 +222,14 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             return .proceed
         case .walkAnalysis:
             let analysis = scenario.metrics.walkAnalysis!
-            _confidenceHits.removeAll(keepingCapacity: true)
+            _exitCounts.removeAll(keepingCapacity: true)
             if let (start, steps) = devices.sampleExits(
-                analysis.walks, now: engine.now, view: visibleTips, tangle: tangle, rng: _walkAnalysisStream!, into: &_confidenceHits)
+                analysis.walks, now: engine.now, view: visibleTips, tangle: tangle, rng: _walkAnalysisStream!, into: &_exitCounts)
             {
                 walkAnalyses.append(
                     WalkAnalysisRow(
                         time: engine.now, start: start, walks: analysis.walks, steps: steps, visibleTips: visibleTips.count,
-                        exits: _confidenceHits))
+                        exits: _exitCounts))
             }
             engine.schedule(.walkAnalysis, after: analysis.every)
             return .proceed
@@ -460,23 +461,23 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         }
     }
 
-    /// Decides the conflicts whose members milestones have just confirmed.
     /// A round of confirmation confidence: the devices' strategy walks `walks` times over the
     /// visible Tangle, and the tracker confirms what enough walks approve.
     @inline(never)
     mutating func confidenceRound(now: Double) {
         let rounds = _confidence!
-        _confidenceHits.removeAll(keepingCapacity: true)
+        _exitCounts.removeAll(keepingCapacity: true)
         for _ in 0..<rounds.walks {
             _parentScratch.removeAll(keepingCapacity: true)
             devices.confidenceWalk(now: now, view: visibleTips, tangle: tangle, rng: _confidenceStream!, into: &_parentScratch)
-            if let tip = _parentScratch.first { _confidenceHits[tip, default: 0] += 1 }
+            if let tip = _parentScratch.first { _exitCounts[tip, default: 0] += 1 }
         }
         // In id order, so that the round's bytes do not depend on the dictionary's order.
-        let hits = _confidenceHits.sorted { $0.key < $1.key }.map { (tip: $0.key, count: $0.value) }
+        let hits = _exitCounts.sorted { $0.key < $1.key }.map { (tip: $0.key, count: $0.value) }
         confirmation!.confidenceRound(hits: hits, walks: rounds.walks, threshold: rounds.threshold, in: tangle, now: now)
     }
 
+    /// Decides the conflicts whose members milestones have just confirmed.
     mutating func checkDecisions() {
         guard let confirmation, conflicts != nil else { return }
         let network = self.network

@@ -186,11 +186,8 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         var x = startingPoint(request, tangle: tangle, view: view, rng: rng)
         if let mixture, mixture.perWalk { _walkAlpha = mixture.draw(rng) }
         weights.prepareWalk(from: x, in: tangle, now: request.now)
-        var steps = 0
-        while let next = step(from: x, tangle: tangle, view: view, rng: rng, filter: filter) {
-            x = next
-            steps += 1
-        }
+        let steps: Int
+        (x, steps) = _walk(from: x, tangle: tangle, view: view, rng: rng, filter: filter)
         statistics.walks += 1
         statistics.steps += steps
         if measured {
@@ -198,6 +195,21 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
             statistics.measuredSteps += steps
         }
         return x
+    }
+
+    /// Steps from `x` until a transaction with no visible approver `filter` admits: the
+    /// walk's end and the steps made (the law of every walk, and of a walk analysis's).
+    @inline(__always)
+    mutating func _walk<View: TangleView, Filter: ApproverFilter>(
+        from x: Int32, tangle: Tangle, view: View, rng: RandomStream, filter: Filter
+    ) -> (end: Int32, steps: Int) {
+        var x = x
+        var steps = 0
+        while let next = step(from: x, tangle: tangle, view: view, rng: rng, filter: filter) {
+            x = next
+            steps += 1
+        }
+        return (x, steps)
     }
 
     /// `count` walks from one start of the start rule (E-IOTA: each draws its alpha as a
@@ -211,12 +223,9 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         var steps = 0
         for _ in 0..<count {
             if let mixture, mixture.perWalk { _walkAlpha = mixture.draw(rng) }
-            var x = start
-            while let next = step(from: x, tangle: tangle, view: view, rng: rng, filter: AllApprovers()) {
-                x = next
-                steps += 1
-            }
-            exits[x, default: 0] += 1
+            let (end, walkSteps) = _walk(from: start, tangle: tangle, view: view, rng: rng, filter: AllApprovers())
+            steps += walkSteps
+            exits[end, default: 0] += 1
         }
         return (start, steps)
     }
@@ -334,8 +343,10 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     /// steps to a uniform parent until the weight (as `view`'s observer sees it) is at least
     /// `threshold`, or the genesis is reached; at least one step.
     ///
-    /// - Complexity: O(steps · (k + log M)); the steps cover about `threshold` transactions'
-    ///   worth of the Tangle's depth, independent of the run's length.
+    /// - Complexity: O(steps · (k + log M)). From a recent tip the steps cover about
+    ///   `threshold` transactions' worth of the Tangle's depth; from a tip left behind long
+    ///   ago the entry is that old, and the ring of windowed weights grows back to it (the
+    ///   memory estimate sizes it for the whole run).
     public mutating func backtrackStart<View: TangleView>(
         threshold: Int, now: Double, tangle: Tangle, view: View, rng: RandomStream
     ) -> Int32 {
