@@ -4,7 +4,8 @@
 ///
 /// Generic over the strategy and the arrival process so that the hot path (one arrival per
 /// transaction) is specialised. Draws: the arrival process from the arrivals stream, tip
-/// selection from the tip-selection stream, delays (delay model) from the delays stream.
+/// selection from the tip-selection stream, delays (delay model) from the delays stream,
+/// work times (classes with `work`) from the work stream.
 ///
 /// A lazy class (`"behaviour": "lazy"`) approves the parents its ``LazyApproval`` holds
 /// instead of asking the strategy; a fleet without one pays one well-predicted branch per
@@ -31,6 +32,12 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
     var _lazy: [LazyApproval?]
     /// Whether any class is lazy.
     let _hasLazy: Bool
+    /// Each device class's work time (nil: none); empty when no class does work.
+    let _work: [DelayDistribution?]
+    /// Whether any class does work (proof of work).
+    public let hasWork: Bool
+    /// The stream work times are drawn from (nil when no class does work).
+    let _workStream: RandomStream?
 
     /// Arrivals so far: new transactions (not reattachments).
     public private(set) var issued = 0
@@ -54,6 +61,9 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
         reattaches = _reattachAfter.contains { $0 != nil }
         _hasLazy = scenario.devices.contains { $0.behaviour != .honest }
         _lazy = _hasLazy ? scenario.devices.map { $0.behaviour.lazyAge.map(LazyApproval.init(age:)) } : []
+        hasWork = scenario.hasWork
+        _work = hasWork ? scenario.devices.map(\.work) : []
+        _workStream = hasWork ? RandomStream(seed: scenario.seed, replication: replication, stream: .work) : nil
         if case .milestone(let depth) = scenario.tipSelection.walkStart { _milestoneDepth = depth } else { _milestoneDepth = nil }
     }
 
@@ -143,6 +153,24 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
         guard _lazy[deviceClass] != nil else { return false }
         parents.append(contentsOf: _lazy[deviceClass]!.parents(k: _parents, now: now, tangle: tangle))
         return true
+    }
+
+    /// The work time (proof of work) of the device transaction `order` asks for, in seconds:
+    /// a draw from its class's `work` distribution on the work stream, 0 for a class
+    /// without work (no draw). The transaction is broadcast (issued) this long after its
+    /// parents are chosen (created).
+    ///
+    /// - Complexity: O(1) without work (one predicted branch); O(log classes) with it.
+    @inline(__always)
+    public mutating func workTime(for order: IssueOrder) -> Double {
+        guard hasWork else { return 0 }
+        return _drawWork(for: order)
+    }
+
+    @inline(never)
+    func _drawWork(for order: IssueOrder) -> Double {
+        guard let work = _work[_arrivals.deviceClass(of: order.issuer.id)] else { return 0 }
+        return work.sample(_workStream!)
     }
 
     /// Whether any device class is lazy: its transactions may approve transactions that are

@@ -15,10 +15,11 @@ extension SummaryColumn {
 struct PropagationMetrics {
     var times: [Double] = []
 
-    /// Measured transaction `x`, if visible everywhere by `end`.
+    /// Measured transaction `x`, if visible everywhere by `end`: the time from its broadcast
+    /// (after its issuer's work, if any) to its visibility.
     mutating func add(_ x: Int32, in tangle: Tangle, end: Double) {
         let visible = tangle.visibleTime[Int(x)]
-        if visible <= end { times.append(visible - tangle.issueTime[Int(x)]) }
+        if visible <= end { times.append(visible - tangle.broadcastTime(of: x)) }
     }
 
     mutating func summarize(into summary: inout RunSummary) {

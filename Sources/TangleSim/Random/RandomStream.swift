@@ -141,6 +141,8 @@ public enum StreamID: UInt64, Sendable, CaseIterable {
     case confidence = 11
     /// Walk analyses (`walks.csv`).
     case walkAnalysis = 12
+    /// Device work times (proof of work): one draw per transaction of a class with `work`.
+    case work = 13
 
     /// The 64-bit key of stream `stream` of replication `replication` under master seed
     /// `seed`: SplitMix64's finaliser applied in turn to the seed, the replication and the

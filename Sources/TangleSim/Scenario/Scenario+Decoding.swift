@@ -237,7 +237,9 @@ extension _Expectation where Value == DeviceClass {
                     "rate", .number("a positive number of transactions per second, at most 1e7") { $0 > 0 && $0 <= Scenario.highestDeviceRate }),
                 reattachAfter: try reader.optional("reattachAfter", .interval),
                 behaviour: try reader.deviceBehaviour(),
-                attachment: try reader.nodeAttachment())
+                attachment: try reader.nodeAttachment(),
+                work: try reader.optional("work", .delayDistribution),
+                power: try reader.workPower())
         }
     }
 }
@@ -519,6 +521,10 @@ extension Scenario {
                     #"the merchant accepts P once it is confirmed: set "acceptWeight" (P's cumulative weight) or a consensus rule"#)
             }
         }
+        if network.gossip != nil, let index = devices.firstIndex(where: { $0.work != nil }) {
+            throw (_ObjectReaderLookup.member(reader.member("devices")?.elements?[index], "work") ?? reader.field).failure(
+                #"a work time (proof of work) is modelled under the delay model only: use "network": {"model": "delay", ...}, or remove "work""#)
+        }
         // A milestone start is named at its `kind`, where the user wrote it.
         func startKind(_ tipSelection: _Field?) -> _Field? {
             _ObjectReaderLookup.member(_ObjectReaderLookup.member(tipSelection, "start"), "kind") ?? tipSelection
@@ -554,6 +560,18 @@ extension _ObjectReader {
             return .honest
         case .lazy: return .lazy(age: try required("lazyAge", .interval))
         }
+    }
+
+    /// A device class's `power` (watts drawn while doing its work; positive, at most 1e6),
+    /// refused without `work` — call after reading `work`.
+    mutating func workPower() throws -> Double? {
+        let power = try optional(
+            "power", .number("a positive number of watts, at most 1e6") { $0 > 0 && $0 <= 1e6 })
+        if power != nil, member("work") == nil, let field = member("power") {
+            throw field.failure(
+                #"power is drawn while a device does its work: add "work" (the seconds of proof of work per transaction)"#)
+        }
+        return power
     }
 
     /// A device class's `node` (one node) or `nodes` (`"roundRobin"` or `"random"`); at most

@@ -41,6 +41,8 @@ extension Scenario {
                 if let reattachAfter = device.reattachAfter { entry["reattachAfter"] = .number(reattachAfter) }
                 entry["behaviour"] = .string(device.behaviour.name)
                 if let lazyAge = device.behaviour.lazyAge { entry["lazyAge"] = .number(lazyAge) }
+                if let work = device.work { entry["work"] = work._resolvedJSON }
+                if let power = device.power { entry["power"] = .number(power) }
                 if network.gossip != nil {
                     switch device.attachment {
                     case .node(let node): entry["node"] = .integer(Int64(node))

@@ -140,16 +140,25 @@ public struct DeviceClass: Sendable, Equatable {
     public var behaviour: DeviceBehaviour
     /// The gossip node the class's devices attach to (gossip networks only).
     public var attachment: NodeAttachment
+    /// The class's work time (proof of work): seconds between choosing a transaction's
+    /// parents (`created`) and broadcasting it (`issued`), drawn per transaction; nil for
+    /// none (created = issued). Delay model only.
+    public var work: DelayDistribution?
+    /// The power a device of the class draws while doing its work, in watts (nil: not
+    /// given); a transaction's energy is its work time × power, in joules.
+    public var power: Double?
 
     public init(
         count: Int, rate: Double, reattachAfter: Double? = nil, behaviour: DeviceBehaviour = .honest,
-        attachment: NodeAttachment = .roundRobin
+        attachment: NodeAttachment = .roundRobin, work: DelayDistribution? = nil, power: Double? = nil
     ) {
         self.count = count
         self.rate = rate
         self.reattachAfter = reattachAfter
         self.behaviour = behaviour
         self.attachment = attachment
+        self.work = work
+        self.power = power
     }
 }
 
@@ -419,5 +428,11 @@ extension Scenario {
     /// conflict): when they cannot, no conflict state is kept at all.
     public var hasConflicts: Bool {
         payments.doubleSpendRate > 0 || adversaries.contains { $0.attack.createsConflict }
+    }
+
+    /// Whether some device class does work (proof of work): then transactions record their
+    /// creation time apart from their broadcast, and the work columns are written.
+    public var hasWork: Bool {
+        devices.contains { $0.work != nil }
     }
 }

@@ -90,6 +90,10 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         tangle = Tangle(parents: scenario.parentSlots, expectedTransactions: expectedTransactions)
         visibleTips.reserveCapacity(ids: expectedTransactions)
         visibleTips.insert(0)
+        if devices.hasWork {
+            precondition(Network.viewIsGlobal, "work times under the delay model")
+            tangle.recordWorkTimes()
+        }
         metrics = RunMetrics(scenario: scenario)
         _sampleInterval = scenario.metrics.sampleInterval
         _parentScratch.reserveCapacity(TangleConfiguration.maximumParents)
@@ -251,9 +255,10 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// The one issuing path: where conflicts can arise, the spend first (a double spend
     /// creates or extends a conflict set); then the issuer's node's view, the issuer's choice
     /// of parents (consistent with each other and with the spend, when conflicts can arise),
-    /// the broadcast, the new transaction's record and its visibility event. A transaction
-    /// for which no consistent parents are found is refused — counted, not appended — and −1
-    /// returned.
+    /// the issuer's work (a device class's `work`: the transaction is created now and
+    /// broadcast that many seconds later), the broadcast, the new transaction's record (at its
+    /// creation time) and its visibility event. A transaction for which no consistent parents
+    /// are found is refused — counted, not appended — and −1 returned.
     ///
     /// - Complexity: the strategy's selection, plus the network's view and broadcast
     ///   (O(1) under the delay model); see ``ConflictLedger`` for what conflicts add.
@@ -262,6 +267,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         let node = network.node(of: order.issuer)
         let x = Int32(truncatingIfNeeded: tangle.count)
         _parentScratch.removeAll(keepingCapacity: true)
+        let work = issuer == 0 ? devices.workTime(for: order) : 0
         var ownMember: Int32? = nil
         if _hasConflicts {
             guard let member = beginConsistentChoice(order, x: x, node: node, now: now) else { return -1 }
@@ -273,13 +279,15 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         let visibleAt: Double
         if Network.viewIsGlobal {
             visibleAt = Self._chooseAndBroadcast(
-                order, by: issuer, x: x, node: node, now: now, view: visibleTips, tangle: tangle, milestones: milestones,
+                order, by: issuer, x: x, node: node, now: now, work: work, view: visibleTips, tangle: tangle,
+                milestones: milestones,
                 network: &network, devices: &devices, coordinator: &coordinator, issuers: &issuers, metrics: &metrics,
                 ledger: &conflicts, parents: &_parentScratch)
         } else {
             let view = network.view(at: node, now: now, global: visibleTips, tangle: tangle)
             visibleAt = Self._chooseAndBroadcast(
-                order, by: issuer, x: x, node: node, now: now, view: view, tangle: tangle, milestones: milestones,
+                order, by: issuer, x: x, node: node, now: now, work: work, view: view, tangle: tangle,
+                milestones: milestones,
                 network: &network, devices: &devices, coordinator: &coordinator, issuers: &issuers, metrics: &metrics,
                 ledger: &conflicts, parents: &_parentScratch)
         }
@@ -290,6 +298,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         precondition(visibleAt.isFinite || order.withheld, "only a withheld transaction waits for its release")
         metrics.willIssue(parents: _parentScratch, in: tangle, now: now)
         tangle.append(issueTime: now, visibleTime: visibleAt, issuer: order.issuer, parents: _parentScratch)
+        if devices.hasWork { tangle.appendWorkTime(work) }
         if _hasConflicts {
             conflicts!.didIssue(
             x, parents: _parentScratch, ownMember: ownMember == -1 ? nil : ownMember, payload: order.payload, now: now,
@@ -393,23 +402,25 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// The issuer's choice of parents from its view (into `parents`; consistent ones when
     /// there is a `ledger`) and the broadcast: the issuer-specific half of
     /// ``issue(_:by:engine:)``. Returns when `x` is visible at every node, or NaN when no
-    /// consistent parent was found (nothing broadcast).
+    /// consistent parent was found (nothing broadcast). A device transaction is broadcast
+    /// `work` seconds after `now`, when its parents are chosen (0 without work; every other
+    /// issuer broadcasts at once).
     @inline(__always)
     static func _chooseAndBroadcast<View: TangleView>(
-        _ order: IssueOrder, by issuer: Int32, x: Int32, node: Int, now: Double, view: View, tangle: Tangle,
+        _ order: IssueOrder, by issuer: Int32, x: Int32, node: Int, now: Double, work: Double, view: View, tangle: Tangle,
         milestones: MilestoneRecord, network: inout Network, devices: inout DeviceFleet<Selector, Arrivals>,
         coordinator: inout Coordinator?, issuers: inout [any Issuer], metrics: inout RunMetrics,
         ledger: inout ConflictLedger?, parents: inout [Int32]
     ) -> Double {
         if order.issuer.kind == .device { metrics.deviceSaw(tips: view.tipCount, now: now) }
-        // The issuer's work time (proof of work) is zero: broadcast when created.
         switch issuer {
         case 0:
             _devicesChoose(
                 order, node: node, now: now, view: view, tangle: tangle, milestones: milestones, network: network,
                 devices: &devices, ledger: &ledger, parents: &parents)
             if parents.isEmpty { return .nan }
-            return network.broadcast(x, parents: parents, from: node, at: now, stream: devices.delayStream)
+            // Created now, issued (broadcast) once the device's work is done.
+            return network.broadcast(x, parents: parents, from: node, at: now + work, stream: devices.delayStream)
         case 1:
             let latest = network.latestMilestone(at: node, now: now, milestones: milestones)
             if ledger == nil {
