@@ -191,11 +191,15 @@ struct ArrivalProcessTests {
         #expect(p >= significance, "\(wanted) wanted in [0, 990): p = \(p)")
     }
 
-    @Test("duty cycle with random phases: each device issues within one awake window of its own")
-    func dutyCycleRandomPhase() {
+    @Test(
+        "duty cycle with random phases: each device issues within one awake window of its own",
+        arguments: [ArrivalKind.poisson, .onOff(alarmRate: 1, meanRegular: 10, meanAlarm: 10), .periodic(jitter: 0.3)])
+    func dutyCycleRandomPhase(kind: ArrivalKind) {
+        // Poisson takes the batched path (0.4 × 20 = 8 wants a period); the others the heap.
         let duty = DutyCycle(on: 3, period: 20, randomPhase: true)
         let drawn = arrivals(
-            [DeviceClass(count: 4, rate: 1), DeviceClass(count: 30, rate: 0.4, dutyCycle: duty)], seed: 23, until: 2000)
+            [DeviceClass(count: 4, rate: 1), DeviceClass(count: 30, rate: 0.4, arrivals: kind, dutyCycle: duty)], seed: 23,
+            until: 2000)
         #expect(zip(drawn, drawn.dropFirst()).allSatisfy { $0.time <= $1.time })
         var phases: [Double] = []
         for device in Int32(4)..<34 {
@@ -212,6 +216,29 @@ struct ArrivalProcessTests {
         }
         // Phases differ between devices (they are not all in phase).
         #expect(Set(phases.map { Int($0) }).count > 5)
+    }
+
+    @Test("batched random phases: the wants of a Poisson class stay Poisson; asleep ones wait at most period − on")
+    func batchedWantsArePoisson() {
+        // Wants in [0, 1000) are all issued by 1000 + period: their count over 20 runs is
+        // Poisson(20 · 30 · 0.4 · 1000); a want's wait is at most period − on, 0 when awake.
+        let duty = DutyCycle(on: 3, period: 20, randomPhase: true)
+        var wanted = 0
+        var waited = 0, immediate = 0
+        for replication in 0..<20 {
+            let drawn = arrivals([DeviceClass(count: 30, rate: 0.4, dutyCycle: duty)], seed: 24, replication: replication, until: 1020)
+            for arrival in drawn where arrival.wanted < 1000 {
+                wanted += 1
+                #expect(arrival.wanted <= arrival.time && arrival.time - arrival.wanted <= 17 + 1e-9)
+                if arrival.time == arrival.wanted { immediate += 1 } else { waited += 1 }
+            }
+        }
+        let p = poissonTwoSidedP(wanted, mean: 20 * 30 * 0.4 * 1000)
+        #expect(p >= significance, "\(wanted) wants in [0, 1000) over 20 runs: p = \(p)")
+        // Each want is awake with probability on/period = 0.15, independently: binomial.
+        let pAwake = min(1, 2 * min(gsl_cdf_binomial_P(UInt32(immediate), 0.15, UInt32(wanted)), gsl_cdf_binomial_Q(UInt32(immediate) - 1, 0.15, UInt32(wanted))))
+        #expect(pAwake >= significance, "\(immediate) of \(wanted) issued at once: p = \(pAwake)")
+        #expect(waited > 0)
     }
 
     @Test("each class stream is its own: adding a class leaves another class's arrivals unchanged")
