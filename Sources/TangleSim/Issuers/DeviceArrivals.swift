@@ -20,7 +20,7 @@ public final class DeviceArrivals: ArrivalProcess {
     /// The source of the arrival ``nextArrival(now:)`` chose: −1 the Poisson part, else a
     /// stream index.
     var _chosen = -1
-    var _wanted: Double?
+    @usableFromInline var _wanted: Double?
 
     /// The devices of `scenario` in replication `replication`.
     public init(scenario: Scenario, replication: Int) {
@@ -93,7 +93,7 @@ public final class DeviceArrivals: ArrivalProcess {
 
     /// When the current arrival's device wanted to issue; nil for a Poisson arrival (its
     /// arrival time).
-    public var wanted: Double? { _wanted }
+    @inlinable public var wanted: Double? { _wanted }
 
     /// The class of `device` (classes number devices consecutively).
     public func deviceClass(of device: Int32) -> Int {
