@@ -102,7 +102,7 @@ extension RunEstimate {
         // and heap grow by doubling and, being rings, end up written in full.
         let checksByClass = scenario.devices.map { deviceClass -> Double in
             guard let after = deviceClass.reattachAfter else { return 0 }
-            let rate = Double(deviceClass.count) * deviceClass.rate
+            let rate = Double(deviceClass.count) * deviceClass.meanRate
             return rate * after * (1 + q.reattachments / Swift.max(q.arrivals, 1))
         }
         let reattachChecks = _sum(checksByClass)

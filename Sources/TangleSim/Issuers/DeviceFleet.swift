@@ -38,6 +38,9 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
     public let hasWork: Bool
     /// The stream work times are drawn from (nil when no class does work).
     let _workStream: RandomStream?
+    /// When the device of the latest arrival wanted to issue (seconds; its issue time
+    /// unless a duty cycle or jitter held it back).
+    public private(set) var wanted = 0.0
 
     /// Arrivals so far: new transactions (not reattachments).
     public private(set) var issued = 0
@@ -69,12 +72,14 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
 
     public mutating func start(index: Int32, engine: inout Engine<TangleEvent>) {
         _index = index
-        engine.schedule(.issuer(index), after: _arrivals.nextInterarrival())
+        engine.schedule(.issuer(index), at: _arrivals.nextArrival(now: engine.now))
     }
 
     /// The next arrival: a new payload from the device the arrival process draws.
     public mutating func wake(now: Double) -> IssueOrder? {
-        IssueOrder(issuer: .device(_arrivals.nextDevice()))
+        let device = _arrivals.nextDevice()
+        wanted = _arrivals.wanted ?? now
+        return IssueOrder(issuer: .device(device))
     }
 
     /// Reattaching walks from a milestone need the latest one the device's node sees.
@@ -192,7 +197,7 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
             engine.schedule(.reattach(x), after: after)
         }
         if order.payload == nil {
-            engine.schedule(.issuer(_index), after: _arrivals.nextInterarrival())
+            engine.schedule(.issuer(_index), at: _arrivals.nextArrival(now: engine.now))
         }
         return .proceed
     }

@@ -7,8 +7,8 @@ import Foundation
 /// its standard error over independent replications, a slope its weighted least-squares
 /// standard error, and the half-width is Student's t quantile times that error. Each check is
 /// made at significance ``significance`` (0.1%), so a correct simulator fails one of the
-/// twenty-five checks with probability at most about 2.5% (Bonferroni; the coordinator attack
-/// check is exact and cannot fail by chance). Seeds are the
+/// thirty statistical checks with probability at most about 3.0% (Bonferroni; the
+/// coordinator attack and duty-cycle checks are exact and cannot fail by chance). Seeds are the
 /// scenarios' own, so a given version of the code always prints the same table.
 ///
 /// The simulations run on ``jobs`` threads; nothing here prints or writes files.
@@ -20,7 +20,7 @@ public struct PaperChecks: Sendable {
     /// The scenario files the checks read, in the order they run.
     public static let files = [
         tipsFile, weightFile, alphaFile, coordinatorFile, tipInflationFile, doubleSpendFile, coordinatorAttackFile,
-        parasiteChainFile, splittingFile, lazyDevicesFile, workFile,
+        parasiteChainFile, splittingFile, lazyDevicesFile, workFile, arrivalsFile,
     ]
     /// Uniform selection over a sweep of lambda·h (tips, first approval, Little's law).
     public static let tipsFile = "urts-tips.json"
@@ -76,6 +76,7 @@ public struct PaperChecks: Sendable {
         checks += try splittingChecks(progress)
         checks += try lazyDeviceChecks(progress)
         checks += try workChecks(progress)
+        checks += try arrivalChecks(progress)
         return checks
     }
 

@@ -231,15 +231,18 @@ extension _Expectation where Value == DeviceClass {
     /// One class of identical devices.
     fileprivate static var deviceClass: Self {
         object(#"a device class like {"count": 1000, "rate": 0.05}"#) { reader in
-            DeviceClass(
-                count: Int(try reader.required("count", .positiveInteger)),
-                rate: try reader.required(
-                    "rate", .number("a positive number of transactions per second, at most 1e7") { $0 > 0 && $0 <= Scenario.highestDeviceRate }),
+            let count = Int(try reader.required("count", .positiveInteger))
+            let rate = try reader.required(
+                "rate", .number("a positive number of transactions per second, at most 1e7") { $0 > 0 && $0 <= Scenario.highestDeviceRate })
+            return DeviceClass(
+                count: count, rate: rate,
                 reattachAfter: try reader.optional("reattachAfter", .interval),
                 behaviour: try reader.deviceBehaviour(),
                 attachment: try reader.nodeAttachment(),
                 work: try reader.optional("work", .delayDistribution),
-                power: try reader.workPower())
+                power: try reader.workPower(),
+                arrivals: try reader.optional("arrivals", .arrivalKind(rate: rate)) ?? .poisson,
+                dutyCycle: try reader.optional("dutyCycle", .dutyCycle))
         }
     }
 }

@@ -43,6 +43,9 @@ extension Scenario {
                 if let lazyAge = device.behaviour.lazyAge { entry["lazyAge"] = .number(lazyAge) }
                 if let work = device.work { entry["work"] = work._resolvedJSON }
                 if let power = device.power { entry["power"] = .number(power) }
+                // Omitted when Poisson and always awake, so existing scenarios keep their bytes.
+                if device.arrivals != .poisson { entry["arrivals"] = device.arrivals._resolvedJSON }
+                if let dutyCycle = device.dutyCycle { entry["dutyCycle"] = dutyCycle._resolvedJSON }
                 if network.gossip != nil {
                     switch device.attachment {
                     case .node(let node): entry["node"] = .integer(Int64(node))
@@ -131,3 +134,31 @@ extension DelayDistribution {
     }
 }
 
+
+extension ArrivalKind {
+    /// A device class's `arrivals` with every default filled in.
+    var _resolvedJSON: JSONValue {
+        switch self {
+        case .poisson: return ["kind": "poisson"]
+        case .periodic(let jitter): return ["kind": "periodic", "jitter": .number(jitter)]
+        case .onOff(let alarmRate, let meanRegular, let meanAlarm):
+            return [
+                "kind": "onOff", "alarmRate": .number(alarmRate), "meanRegular": .number(meanRegular),
+                "meanAlarm": .number(meanAlarm),
+            ]
+        case .schedule(let steps, let period):
+            var object: JSONObject = [
+                "kind": "schedule", "steps": .array(steps.map { JSONValue.array([.number($0.time), .number($0.multiplier)]) }),
+            ]
+            if let period { object["repeat"] = .number(period) }
+            return .object(object)
+        }
+    }
+}
+
+extension DutyCycle {
+    /// A device class's `dutyCycle` with every default filled in.
+    var _resolvedJSON: JSONValue {
+        ["on": .number(on), "period": .number(period), "phase": .string(randomPhase ? "random" : "inPhase")]
+    }
+}

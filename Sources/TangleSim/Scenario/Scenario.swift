@@ -93,9 +93,10 @@ public struct Scenario: Sendable, Equatable {
         return scenario
     }
 
-    /// The total arrival rate lambda: the sum of every device's rate (transactions per second).
+    /// The total arrival rate lambda: the sum of every device's mean rate (transactions per
+    /// second; ``DeviceClass/meanRate``, the class's `rate` for Poisson devices).
     public var lambda: Double {
-        devices.reduce(0) { $0 + Double($1.count) * $1.rate }
+        devices.reduce(0) { $0 + Double($1.count) * $1.meanRate }
     }
 
     /// The number of devices over all classes.
@@ -126,7 +127,7 @@ public struct Scenario: Sendable, Equatable {
 }
 
 /// A class of identical devices: `count` devices, each issuing transactions as a Poisson
-/// process of `rate` transactions per second.
+/// process of `rate` transactions per second unless `arrivals` or `dutyCycle` say otherwise.
 public struct DeviceClass: Sendable, Equatable {
     /// How many devices are in the class (at least 1).
     public var count: Int
@@ -147,10 +148,15 @@ public struct DeviceClass: Sendable, Equatable {
     /// The power a device of the class draws while doing its work, in watts (nil: not
     /// given); a transaction's energy is its work time × power, in joules.
     public var power: Double?
+    /// When the class's devices want to issue (`arrivals`; Poisson at `rate` by default).
+    public var arrivals: ArrivalKind
+    /// When they are awake to issue (`dutyCycle`; nil: always).
+    public var dutyCycle: DutyCycle?
 
     public init(
         count: Int, rate: Double, reattachAfter: Double? = nil, behaviour: DeviceBehaviour = .honest,
-        attachment: NodeAttachment = .roundRobin, work: DelayDistribution? = nil, power: Double? = nil
+        attachment: NodeAttachment = .roundRobin, work: DelayDistribution? = nil, power: Double? = nil,
+        arrivals: ArrivalKind = .poisson, dutyCycle: DutyCycle? = nil
     ) {
         self.count = count
         self.rate = rate
@@ -159,6 +165,8 @@ public struct DeviceClass: Sendable, Equatable {
         self.attachment = attachment
         self.work = work
         self.power = power
+        self.arrivals = arrivals
+        self.dutyCycle = dutyCycle
     }
 }
 
