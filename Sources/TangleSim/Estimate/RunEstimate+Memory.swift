@@ -393,7 +393,7 @@ extension RunEstimate {
         }
 
         var simulation = kept
-        if gossip.linkLatencySampling == .perLink, case .constant = gossip.processingDelay, gossip.nodes <= 4_096 {
+        if gossip.linkLatencySampling == .perLink, case .constant = gossip.processingDelay, gossip.nodes <= 4_096, gossip.loss == 0 {
             let table = _Allocation(
                 component: _ComponentKey(
                     name: "shortest-path table", field: "network.nodes",
@@ -418,6 +418,23 @@ extension RunEstimate {
                     name: "gossip marks", field: q.transactionsField,
                     detail: "a Tangle of \(_EstimateText.count(q.transactions)) transactions"),
                 elementBytes: 12, count: q.transactions, fills: true))
+        if gossip.hasFaults {
+            // Per transaction its two per-node propagation quantiles; per in-flight slot its
+            // parents (an array: 32 bytes of header plus 4 a parent), origin, issue and
+            // everywhere times.
+            simulation.append(
+                _Allocation(
+                    component: _ComponentKey(
+                        name: "per-node propagation quantiles", field: "network.loss",
+                        detail: "a Tangle of \(_EstimateText.count(q.transactions)) transactions"),
+                    elementBytes: 16, count: q.transactions, fills: true))
+            simulation.append(
+                _Allocation(
+                    component: _ComponentKey(
+                        name: "in-flight parents and times", field: "network.loss",
+                        detail: "about \(_EstimateText.count(q.inFlight)) transactions in flight"),
+                    elementBytes: Double(52 + 4 * q.scenario.tangle.parents), count: q.inFlight))
+        }
         if q.scenario.consensus.coordinator != nil {
             simulation.append(_Allocation(component: _milestoneKey(q), elementBytes: 8 * nodes + 8, count: q.milestones + 1, fills: true))
         }

@@ -28,6 +28,7 @@ public struct SummaryColumn: Sendable, Hashable {
         .coordinatorLatencyMean, .coordinatorLatencyP50, .coordinatorLatencyP99, .issuerNodeLatencyMean,
         .issuerNodeLatencyP50, .issuerNodeLatencyP99, .conflicts, .conflictsSettled, .settleTimeMean,
         .doubleConfirmations, .attacks, .attackSuccesses, .rejectedRate,
+        .messagesLost, .nodePropagationP50, .nodePropagationP90,
     ]
 
     /// Each column's position in ``all``, then the optional ``work`` columns' after them.

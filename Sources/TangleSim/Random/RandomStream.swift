@@ -148,6 +148,9 @@ public enum StreamID: UInt64, Sendable, CaseIterable {
     /// the class's index (``classArrivalsKey(seed:replication:deviceClass:)``). Plain Poisson
     /// classes keep drawing from ``arrivals``.
     case classArrivals = 16
+    /// Gossip message loss: which messages are lost (``MessageLoss``). Numbered 20, apart
+    /// from the run of ids above, which other features extend.
+    case loss = 20
 
     /// The 64-bit key of stream `stream` of replication `replication` under master seed
     /// `seed`: SplitMix64's finaliser applied in turn to the seed, the replication and the

@@ -253,6 +253,12 @@ extension _Expectation where Value == NetworkConfiguration {
         object(#"an object like {"model": "delay", "delay": 1.0}"#) { reader in
             switch try reader.optional("model", .oneOf(_NetworkModel.self)) ?? .delay {
             case .delay:
+                for key in ["loss", "requestDelay"] {
+                    if let field = reader.member(key) {
+                        throw field.failure(
+                            #"message loss and requests need a gossip network ("model": "gossip"): the delay model sends no messages"#)
+                    }
+                }
                 return .delay(try reader.optional("delay", .delayDistribution) ?? .constant(1.0))
             case .gossip:
                 let nodes = Int(try reader.required("nodes", .integer(from: 1, to: 100_000)))
@@ -262,7 +268,10 @@ extension _Expectation where Value == NetworkConfiguration {
                         nodes: nodes, topology: topology,
                         linkLatency: try reader.required("linkLatency", .delayDistribution),
                         linkLatencySampling: try reader.optional("linkLatencySampling", .oneOf(LatencySampling.self)) ?? .perLink,
-                        processingDelay: try reader.optional("processingDelay", .delayDistribution) ?? .constant(0)))
+                        processingDelay: try reader.optional("processingDelay", .delayDistribution) ?? .constant(0),
+                        loss: try reader.optional("loss", .number("a probability from 0 to 1") { (0...1).contains($0) }) ?? 0,
+                        requestDelay: try reader.optional("requestDelay", .nonNegativeNumber(of: "seconds"))
+                            ?? GossipConfiguration.defaultRequestDelay))
             }
         }
     }
@@ -469,6 +478,12 @@ extension Scenario {
             if scenario.tangle.adaptiveParents, scenario.network.gossip != nil {
                 throw (reader.member("tangle") ?? reader.field).failure(
                     "adaptive parents compare the tips a device sees with 2·lambda·h, h the delay model's mean delay: use the delay model, or a fixed number of parents")
+            }
+            if let gossip = scenario.network.gossip, gossip.hasFaults,
+                ["cumulativeWeight", "approvalWeight"].contains(scenario.consensus.kindName)
+            {
+                throw (reader.member("network").flatMap { _ObjectReaderLookup.member($0, "loss") } ?? reader.field).failure(
+                    "per-node weights (consensus cumulativeWeight or approvalWeight on a gossip network) record when each node sees a transaction as it is sent, and with loss a later request can change that: use consensus none or coordinator with loss")
             }
             if let gossip = scenario.network.gossip {
                 if let coordinator = scenario.consensus.coordinator, coordinator.node >= gossip.nodes {

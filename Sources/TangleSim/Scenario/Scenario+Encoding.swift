@@ -104,14 +104,20 @@ extension NetworkConfiguration {
                 case .edges(let edges):
                     ["kind": "edges", "edges": .array(edges.map { .array($0.map { .integer(Int64($0)) }) })]
                 }
-            return [
-                "model": "gossip",
-                "nodes": .integer(Int64(gossip.nodes)),
-                "topology": topology,
-                "linkLatency": gossip.linkLatency._resolvedJSON,
-                "linkLatencySampling": .string(gossip.linkLatencySampling.rawValue),
-                "processingDelay": gossip.processingDelay._resolvedJSON,
+            var resolved: [(String, JSONValue)] = [
+                ("model", "gossip"),
+                ("nodes", .integer(Int64(gossip.nodes))),
+                ("topology", topology),
+                ("linkLatency", gossip.linkLatency._resolvedJSON),
+                ("linkLatencySampling", .string(gossip.linkLatencySampling.rawValue)),
+                ("processingDelay", gossip.processingDelay._resolvedJSON),
             ]
+            // Written only with loss, so manifests of lossless scenarios stay as they were.
+            if gossip.loss > 0 {
+                resolved.append(("loss", .number(gossip.loss)))
+                resolved.append(("requestDelay", .number(gossip.requestDelay)))
+            }
+            return .object(JSONObject(resolved))
         }
     }
 }

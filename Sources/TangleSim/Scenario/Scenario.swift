@@ -231,17 +231,35 @@ public struct GossipConfiguration: Sendable, Equatable {
     public var linkLatencySampling: LatencySampling
     /// The time a node takes before forwarding a transaction it received, in seconds.
     public var processingDelay: DelayDistribution
+    /// The probability that a gossip message (one transaction over one directed link) is
+    /// lost, independently of every other; 0 (the default) sends no requests and draws
+    /// nothing, exactly the lossless gossip.
+    public var loss: Double
+    /// Seconds a node waits, after receiving a transaction, before requesting a parent it
+    /// still does not see (only with `loss` above 0); default ``defaultRequestDelay``.
+    public var requestDelay: Double
+
+    /// The default ``requestDelay``: 0.5 s, a few hops of the shipped networks (median link
+    /// latency 50 ms), so a parent merely late is rarely requested.
+    public static let defaultRequestDelay = 0.5
 
     public init(
         nodes: Int, topology: TopologyConfiguration, linkLatency: DelayDistribution,
-        linkLatencySampling: LatencySampling = .perLink, processingDelay: DelayDistribution = .constant(0)
+        linkLatencySampling: LatencySampling = .perLink, processingDelay: DelayDistribution = .constant(0),
+        loss: Double = 0, requestDelay: Double = GossipConfiguration.defaultRequestDelay
     ) {
         self.nodes = nodes
         self.topology = topology
         self.linkLatency = linkLatency
         self.linkLatencySampling = linkLatencySampling
         self.processingDelay = processingDelay
+        self.loss = loss
+        self.requestDelay = requestDelay
     }
+
+    /// Whether the network has faults (message loss), which add per-node bookkeeping and
+    /// the fault columns of `summary.csv`.
+    public var hasFaults: Bool { loss > 0 }
 }
 
 /// Who peers with whom in a gossip network.

@@ -41,6 +41,13 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// Whether ``approvalWeights`` exists: a stored flag, like ``_hasConflicts``, so that
     /// other rules pay no optional test of it per transaction.
     let _hasApprovalWeights: Bool
+    /// Whether the network has faults (gossip message loss): transactions can then stay
+    /// invisible somewhere until a later one's requests fetch them, and times visible
+    /// everywhere can be revised (``NetworkModel/takeRevisedVisibility()``).
+    let _networkFaults: Bool
+    /// Under faults, the transactions whose visibility everywhere has been handled: with
+    /// revised times a transaction and its approver can be handled in either order.
+    var _reachedEveryone: [Bool] = []
     /// What is measured.
     public private(set) var metrics: RunMetrics
     /// Payments, conflicts and the validity of past cones (nil when the scenario cannot
@@ -98,6 +105,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         _sampleInterval = scenario.metrics.sampleInterval
         _parentScratch.reserveCapacity(TangleConfiguration.maximumParents)
         _hasApprovalWeights = scenario.consensus.approvalWeight != nil
+        _networkFaults = scenario.network.gossip?.hasFaults ?? false
         switch scenario.consensus {
         case .none:
             precondition(!devices.reattaches, "reattachment needs a confirmation rule")
@@ -187,6 +195,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             releaseWithheld(engine: &engine)
             return control
         case .visible(let x):
+            // Under faults a revised time supersedes the event scheduled at the old one.
+            if _networkFaults, tangle.visibleTime[Int(x)] != engine.now { return .proceed }
             let joined = visibleTips.insert(x)
             if !_hasConflicts {
                 tangle.forEachParent(of: x) { visibleTips.remove($0) }
@@ -201,6 +211,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                     if _releasesFootprints, parent != 0, !tangle.isMilestone(parent) { conflicts!.release(parent) }
                 }
             }
+            if _networkFaults { _leaveIfApproved(x) }
             devices.observeVisible(x, in: tangle)
             coordinator?.observeVisible(x, in: tangle)
             for index in issuers.indices { issuers[index].observeVisible(x, in: tangle) }
@@ -295,7 +306,9 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             conflicts!.didRefuse(issuer: order.issuer, isArrival: order.payload == nil, now: now)
             return -1
         }
-        precondition(visibleAt.isFinite || order.withheld, "only a withheld transaction waits for its release")
+        precondition(
+            visibleAt.isFinite || order.withheld || _networkFaults,
+            "only a withheld transaction, or one lost on its way somewhere, is not visible everywhere at a known time")
         metrics.willIssue(parents: _parentScratch, in: tangle, now: now)
         tangle.append(issueTime: now, visibleTime: visibleAt, issuer: order.issuer, parents: _parentScratch)
         if devices.hasWork { tangle.appendWorkTime(work) }
@@ -320,7 +333,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 if _hasConflicts { checkDecisions() }
             }
         }
-        if !order.withheld { engine.schedule(.visible(x), at: visibleAt) }
+        if !order.withheld, visibleAt.isFinite { engine.schedule(.visible(x), at: visibleAt) }
+        if _networkFaults { _scheduleRevisedVisibility(engine: &engine) }
         return x
     }
 
@@ -330,6 +344,34 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     @inline(never)
     mutating func _approvalWeightsDidIssue(_ x: Int32, from node: Int, withheld: Bool) {
         approvalWeights!.didIssue(x, from: node, withheld: withheld, network: network, tangle: tangle)
+    }
+
+    /// Under faults: marks `x` handled as visible everywhere, and takes it out of the global
+    /// tips at once if an approver was handled before it (a revised time can make a parent
+    /// and its approver visible everywhere at the same moment, in either order).
+    @inline(never)
+    mutating func _leaveIfApproved(_ x: Int32) {
+        while _reachedEveryone.count < tangle.count { _reachedEveryone.append(false) }
+        _reachedEveryone[Int(x)] = true
+        var approved = false
+        tangle.forEachApprover(of: x) { approver in
+            if _reachedEveryone[Int(approver)] { approved = true }
+        }
+        guard approved, visibleTips.remove(x), _hasConflicts else { return }
+        conflicts!.tipDidLeave(x)
+        if _releasesFootprints, x != 0, !tangle.isMilestone(x) { conflicts!.release(x) }
+    }
+
+    /// Schedules visibility everywhere at the revised times of transactions that requests
+    /// fetched (gossip with loss): the event at a transaction's old time, if any, is then
+    /// skipped.
+    @inline(never)
+    mutating func _scheduleRevisedVisibility(engine: inout Engine<TangleEvent>) {
+        guard network.hasRevisedVisibility else { return }
+        for (x, time) in network.takeRevisedVisibility() where time < tangle.visibleTime[Int(x)] {
+            tangle.setVisibleTime(of: x, to: time)
+            engine.schedule(.visible(x), at: time)
+        }
     }
 
     /// Broadcasts what issuers release now, from the issuer's node: each released transaction
@@ -353,7 +395,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 tangle.setVisibleTime(of: x, to: visibleAt)
                 nodeWeights?.didRelease(x, network: network, tangle: tangle)
                 if _hasApprovalWeights { approvalWeights!.didRelease(x, network: network, tangle: tangle) }
-                engine.schedule(.visible(x), at: visibleAt)
+                if visibleAt.isFinite { engine.schedule(.visible(x), at: visibleAt) }
+                if _networkFaults { _scheduleRevisedVisibility(engine: &engine) }
             }
         }
     }
@@ -574,6 +617,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         let attacks = issuers.compactMap { issuer in
             (issuer as? Adversary).map { AttackRecord(adversary: $0, outcome: outcome, tangle: tangle) }
         }
+        self.network.summarizeFaults(into: &summary, tangle: tangle, warmup: scenario.warmup, end: end)
         summary[.attacks] = .integer(attacks.count)
         summary[.attackSuccesses] = .integer(attacks.filter { $0.success == true }.count)
         return (summary, latencies, outcome, attacks)
