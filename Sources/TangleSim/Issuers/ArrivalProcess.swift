@@ -26,6 +26,21 @@ extension ArrivalProcess {
     public var wanted: Double? { nil }
 }
 
+/// The class of `device` when classes number their devices consecutively and
+/// `firstDevices[c]` is class c's first device: the last c with `firstDevices[c] <= device`.
+///
+/// - Complexity: O(log classes), a binary search.
+@inlinable
+public func classContaining<First: RandomAccessCollection>(_ device: Int32, firstDevices: First) -> Int
+where First.Element == Int32, First.Index == Int {
+    var low = 0, high = firstDevices.count - 1
+    while low < high {
+        let middle = (low + high + 1) / 2
+        if firstDevices[middle] <= device { low = middle } else { high = middle - 1 }
+    }
+    return low
+}
+
 /// The superposition of every device's Poisson process: one Poisson process of rate lambda
 /// whose each arrival is issued by a device chosen with probability rate / lambda.
 ///
@@ -97,12 +112,7 @@ public final class PoissonArrivals: ArrivalProcess {
 
     /// The class of `device` (classes number devices consecutively).
     public func deviceClass(of device: Int32) -> Int {
-        var low = 0, high = _classFirstDevice.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if _classFirstDevice[middle] <= device { low = middle } else { high = middle - 1 }
-        }
-        return low
+        classContaining(device, firstDevices: _classFirstDevice)
     }
 
     /// The device issuing the current arrival.

@@ -97,11 +97,6 @@ public final class DeviceArrivals: ArrivalProcess {
 
     /// The class of `device` (classes number devices consecutively).
     public func deviceClass(of device: Int32) -> Int {
-        var low = 0, high = _classFirstDevice.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if _classFirstDevice[middle] <= device { low = middle } else { high = middle - 1 }
-        }
-        return low
+        classContaining(device, firstDevices: _classFirstDevice)
     }
 }

@@ -100,12 +100,7 @@ struct ClassMetrics {
     func row(of issuer: IssuerIdentity) -> Int {
         switch issuer.kind {
         case .device:
-            var low = 0, high = _classFirstDevice.count - 1
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if _classFirstDevice[middle] <= issuer.id { low = middle } else { high = middle - 1 }
-            }
-            return low
+            return classContaining(issuer.id, firstDevices: _classFirstDevice)
         case .adversary:
             let row = _classFirstDevice.count + Int(issuer.id)
             return row < _labels.count ? row : -1
