@@ -263,18 +263,49 @@ struct ArrivalProcessTests {
                 DeviceClass(count: 20, rate: 0.2, arrivals: .onOff(alarmRate: 1, meanRegular: 30, meanAlarm: 10)),
             ])
         scenario.metrics.transactionLog = true
+        scenario.consensus = .cumulativeWeight(threshold: 8)
         let result = Simulation.run(scenario)
         let tangle = try #require(result.tangle)
-        var duty = 0
+        #expect(tangle.recordsWantedTimes)
+        var duty = 0, held = 0
         for x in 1..<Int32(tangle.count) where tangle.isDeviceTransaction(x) {
             let device = tangle.issuer(of: x).id
-            guard device >= 10 && device < 110 else { continue }
-            duty += 1
             let time = tangle.issueTime[Int(x)]
+            let wanted = tangle.wantedTime(of: x)
+            guard device >= 10 && device < 110 else {
+                #expect(wanted == time, "transaction \(x) of an always-awake class")
+                continue
+            }
+            duty += 1
             let phase = time - (time / 60).rounded(.down) * 60
             #expect(phase < 5 || phase > 60 - 1e-9, "transaction \(x) of a sleeping device at \(time)")
+            // Wanted while awake: issued at once; while asleep: at the next wake-up.
+            let wantedPhase = wanted - (wanted / 60).rounded(.down) * 60
+            if wantedPhase < 5 {
+                #expect(wanted == time, "transaction \(x) wanted while awake")
+            } else {
+                held += 1
+                #expect(abs(time - ((wanted / 60).rounded(.down) + 1) * 60) < 1e-9, "transaction \(x) waits for the wake-up")
+            }
         }
-        #expect(duty > 0)
+        #expect(duty > 0 && held > 0)
+        // Every latency is a confirmation time minus a wanted time (exact doubles), and some
+        // are not a confirmation time minus an issue time: the held transactions'.
+        let confirmedAt = try #require(result.confirmedAt)
+        var fromWanted: [Double: Int] = [:]
+        var fromIssue: [Double: Int] = [:]
+        for x in 1..<Int32(tangle.count) where tangle.isDeviceTransaction(x) && !confirmedAt[Int(x)].isNaN {
+            fromWanted[confirmedAt[Int(x)] - tangle.wantedTime(of: x), default: 0] += 1
+            fromIssue[confirmedAt[Int(x)] - tangle.issueTime[Int(x)], default: 0] += 1
+        }
+        #expect(result.latencies.count > 100)
+        var notFromIssue = 0
+        for latency in result.latencies {
+            #expect(fromWanted[latency, default: 0] > 0, "latency \(latency) is not confirmation − wanted")
+            fromWanted[latency, default: 0] -= 1
+            if fromIssue[latency, default: 0] > 0 { fromIssue[latency, default: 0] -= 1 } else { notFromIssue += 1 }
+        }
+        #expect(notFromIssue > 0)
     }
 
     @Test("resolved JSON omits Poisson defaults and round-trips the new keys")

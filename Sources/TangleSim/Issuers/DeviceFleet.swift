@@ -38,9 +38,6 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
     public let hasWork: Bool
     /// The stream work times are drawn from (nil when no class does work).
     let _workStream: RandomStream?
-    /// When the device of the latest arrival wanted to issue (seconds; its issue time
-    /// unless a duty cycle or jitter held it back).
-    public private(set) var wanted = 0.0
 
     /// Arrivals so far: new transactions (not reattachments).
     public private(set) var issued = 0
@@ -78,8 +75,7 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
     /// The next arrival: a new payload from the device the arrival process draws.
     public mutating func wake(now: Double) -> IssueOrder? {
         let device = _arrivals.nextDevice()
-        wanted = _arrivals.wanted ?? now
-        return IssueOrder(issuer: .device(device))
+        return IssueOrder(issuer: .device(device), wanted: _arrivals.wanted)
     }
 
     /// Reattaching walks from a milestone need the latest one the device's node sees.

@@ -17,16 +17,20 @@ public struct IssueOrder: Sendable {
     /// Whether the parents are chosen as an honest device would (the devices' strategy),
     /// not by the issuer's own rule: an attacker's payment that must look ordinary.
     public var honestChoice: Bool
+    /// When the device wanted to issue, if a duty cycle held it back until now (nil: now).
+    /// Latencies count from it.
+    public var wanted: Double?
 
     public init(
         issuer: IssuerIdentity, payload: Int32? = nil, spends: Int32? = nil, withheld: Bool = false,
-        honestChoice: Bool = false
+        honestChoice: Bool = false, wanted: Double? = nil
     ) {
         self.issuer = issuer
         self.payload = payload
         self.spends = spends
         self.withheld = withheld
         self.honestChoice = honestChoice
+        self.wanted = wanted
     }
 }
 

@@ -20,6 +20,11 @@ import Foundation
 /// parents were chosen (equal to `issue_time` for a transaction without work). Without work
 /// the columns are exactly those above.
 ///
+/// When some device class has a duty cycle, a last column `wanted` (after `created`, if
+/// any) holds when the device wanted to issue: earlier than the time its parents were
+/// chosen when it was asleep then, and equal otherwise (reattachments, the coordinator,
+/// adversaries: their issue time). Latencies count from it.
+///
 /// Rows are formatted into a reusable buffer and written in chunks of about 1 MiB, so a log
 /// of millions of rows costs neither a giant string nor an allocation per row.
 public enum TransactionLog {
@@ -41,7 +46,9 @@ public enum TransactionLog {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20 + 256)
         let hasWork = !tangle.workTime.isEmpty
-        buffer.append(contentsOf: ((csvHeader + (hasWork ? ["created"] : [])).joined(separator: ",") + "\n").utf8)
+        let hasWanted = tangle.recordsWantedTimes
+        let header = csvHeader + (hasWork ? ["created"] : []) + (hasWanted ? ["wanted"] : [])
+        buffer.append(contentsOf: (header.joined(separator: ",") + "\n").utf8)
         for index in 0..<tangle.count {
             let x = Int32(truncatingIfNeeded: index)
             buffer.append(contentsOf: String(index).utf8)
@@ -77,6 +84,10 @@ public enum TransactionLog {
             if hasWork {
                 buffer.append(UInt8(ascii: ","))
                 buffer.append(contentsOf: tangle.issueTime[index].description.utf8)
+            }
+            if hasWanted {
+                buffer.append(UInt8(ascii: ","))
+                buffer.append(contentsOf: tangle.wantedTime(of: x).description.utf8)
             }
             buffer.append(UInt8(ascii: "\n"))
             if buffer.count >= 1 << 20 {

@@ -461,4 +461,10 @@ extension Scenario {
     public var hasWork: Bool {
         devices.contains { $0.work != nil }
     }
+
+    /// Whether some device class has a duty cycle: then transactions record when they were
+    /// wanted (latencies count from it), and `transactions.csv` has a `wanted` column.
+    public var hasDutyCycle: Bool {
+        devices.contains { $0.dutyCycle != nil }
+    }
 }

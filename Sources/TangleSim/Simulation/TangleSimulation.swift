@@ -101,6 +101,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             precondition(Network.viewIsGlobal, "work times under the delay model")
             tangle.recordWorkTimes()
         }
+        if scenario.hasDutyCycle { tangle.recordWantedTimes() }
         metrics = RunMetrics(scenario: scenario)
         _sampleInterval = scenario.metrics.sampleInterval
         _parentScratch.reserveCapacity(TangleConfiguration.maximumParents)
@@ -312,6 +313,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         metrics.willIssue(parents: _parentScratch, in: tangle, now: now)
         tangle.append(issueTime: now, visibleTime: visibleAt, issuer: order.issuer, parents: _parentScratch)
         if devices.hasWork { tangle.appendWorkTime(work) }
+        if tangle.recordsWantedTimes { tangle.appendWantedTime(order.wanted ?? now) }
         if _hasConflicts {
             conflicts!.didIssue(
             x, parents: _parentScratch, ownMember: ownMember == -1 ? nil : ownMember, payload: order.payload, now: now,

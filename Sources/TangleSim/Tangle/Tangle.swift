@@ -11,19 +11,26 @@
 ///
 /// Memory per transaction: 8 (issue time) + 8 (visible time) + 4 + 1 (issuer id and kind) +
 /// 4 (first approver) + 8k (parent and next-approver slots) bytes: 41 bytes for k = 2; 8 more
-/// (the work time) when some device class does work.
+/// (the work time) when some device class does work, 8 more (the wanted time) when some
+/// device class has a duty cycle.
 public struct Tangle: Sendable {
     /// k: the number of parent slots per transaction (1...8).
     public let parentSlotsPerTransaction: Int
 
     /// Issue time of each transaction, in seconds: when its parents were chosen (the model's
     /// `created`), which is also its broadcast time (`issued`) unless its issuer does work
-    /// (``workTime``). Non-decreasing in id. Ages, first approvals and latencies count from it.
+    /// (``workTime``). Non-decreasing in id. Ages and first approvals count from it; latencies
+    /// from ``wantedTime(of:)``, which is the same unless a duty cycle held the device back.
     public private(set) var issueTime: ContiguousArray<Double> = []
     /// Each transaction's work time (proof of work) in seconds, the gap between choosing its
     /// parents and broadcasting it; empty (nothing stored, nothing paid) unless
     /// ``recordWorkTimes()`` was called, when the scenario has work.
     public private(set) var workTime: ContiguousArray<Double> = []
+    /// Each transaction's wanted time in seconds: when its device wanted to issue it, before
+    /// a duty cycle held it back to its issue time; empty (nothing stored, nothing paid)
+    /// unless ``recordWantedTimes()`` was called, when some device class has a duty cycle.
+    /// Read it with ``wantedTime(of:)``.
+    @usableFromInline var _wantedTimes: ContiguousArray<Double> = []
     /// Time from which each transaction is visible to every issuer, in seconds.
     public private(set) var visibleTime: ContiguousArray<Double> = []
     /// The kind of actor that issued each transaction (see ``issuer(of:)``).
@@ -58,6 +65,30 @@ public struct Tangle: Sendable {
     /// Records the work time of the transaction just appended (``recordWorkTimes()`` on).
     public mutating func appendWorkTime(_ seconds: Double) {
         workTime.append(seconds)
+    }
+
+    /// Starts the wanted-time column (the genesis's is 0): from now on every transaction
+    /// appended must be followed by ``appendWantedTime(_:)``. Call before the first append.
+    public mutating func recordWantedTimes() {
+        precondition(count == 1, "wanted times are recorded from the first transaction")
+        _wantedTimes.reserveCapacity(issueTime.capacity)
+        _wantedTimes.append(0)
+    }
+
+    /// Records the wanted time of the transaction just appended (``recordWantedTimes()`` on).
+    public mutating func appendWantedTime(_ seconds: Double) {
+        _wantedTimes.append(seconds)
+    }
+
+    /// Whether wanted times are recorded (some device class has a duty cycle).
+    @inlinable
+    public var recordsWantedTimes: Bool { !_wantedTimes.isEmpty }
+
+    /// When `x`'s device wanted to issue it: earlier than its issue time when a duty cycle
+    /// held it back, otherwise its issue time. Confirmation latencies count from it.
+    @inlinable
+    public func wantedTime(of x: Int32) -> Double {
+        _wantedTimes.isEmpty ? issueTime[Int(x)] : _wantedTimes[Int(x)]
     }
 
     /// When `x` was broadcast (the model's `issued`): its issue time plus its work time, or
