@@ -16,4 +16,5 @@ $t sweep Scenarios/papers/mcmc-alpha.json >/dev/null 2>&1 && $t plot Results/mcm
 $t sweep Scenarios/papers/coordinator-latency.json >/dev/null 2>&1 && $t plot Results/coordinator-latency --out $out
 $t compare Scenarios/papers/strategies.json --replications 5 >/dev/null && $t plot Results/strategies --out $out
 $t compare Scenarios/papers/strategies-zoo.json >/dev/null && $t plot Results/strategies-zoo --out $out
+$t compare Scenarios/iot-pow.json >/dev/null && $t plot Results/iot-pow --out $out
 $t draw Scenarios/papers/tangle-picture.json --transactions 100 --out $out

@@ -13,7 +13,8 @@ struct CompareCommand: ParsableCommand {
             "consensus": {...}}, ...]; each replaces the scenario's own tipSelection and \
             consensus. Every variant sees the same issue times and devices (common random \
             numbers). Prints a table and writes compare.csv (every summary column per \
-            variant), compare-latency.csv (latency quantiles of the confirming variants) and \
+            variant), compare-latency.csv (latency quantiles of the confirming variants), \
+            compare-classes.csv (every run's classes.csv rows, by variant and replication) and \
             manifest.json into the output folder, and removes the files of an earlier run \
             there (summary.csv, ...). A folder holding a sweep is refused.
 
@@ -85,12 +86,13 @@ struct CompareCommand: ParsableCommand {
         }
         let wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let several = scenario.replications > 1
-        let files = ["compare.csv"] + (several ? ["compare-runs.csv"] : []) + ["compare-latency.csv", "manifest.json"]
+        let files = ["compare.csv"] + (several ? ["compare-runs.csv"] : []) + ["compare-latency.csv", "compare-classes.csv", "manifest.json"]
         do {
             let set = try AtomicFileSet(folder: outputPath, owning: RunOutput.fileNames)
             try set.stage("compare.csv", contents: result.csv)
             if several { try set.stage("compare-runs.csv", contents: result.runsCSV) }
             try set.stage("compare-latency.csv", contents: result.latencyCSV)
+            try set.stage("compare-classes.csv", contents: result.classesCSV)
             let manifest: JSONValue = .object(
                 JSONObject([
                     ("tanglesim_version", .string(RunOutput.version)),

@@ -44,12 +44,12 @@ struct CompareCLITests {
         for (jobs, out) in [("1", "j1"), ("2", "j2")] {
             let result = try TangleSimBinary.run(["compare", "cmp.json", "--jobs", jobs, "--out", out], in: folder)
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout.contains("wrote \(out)/{compare.csv,compare-runs.csv,compare-latency.csv,manifest.json}"))
+            #expect(result.stdout.contains("wrote \(out)/{compare.csv,compare-runs.csv,compare-latency.csv,compare-classes.csv,manifest.json}"))
             #expect(result.stdout.contains(" ± ") && result.stdout.contains("over 3 replications per variant"))
         }
         let flagged = try TangleSimBinary.run(["compare", "plain.json", "--replications", "3", "--jobs", "2", "--out", "flag"], in: folder)
         #expect(flagged.status == 0, "\(flagged.stderr)")
-        for file in ["compare.csv", "compare-runs.csv", "compare-latency.csv"] {
+        for file in ["compare.csv", "compare-runs.csv", "compare-latency.csv", "compare-classes.csv"] {
             let one = try Self.read(folder, "j1/" + file)
             #expect(try Self.read(folder, "j2/" + file) == one, "\(file): the same bytes on 1 and 2 jobs")
             #expect(try Self.read(folder, "flag/" + file) == one, "\(file): --replications 3 is \"replications\": 3")
@@ -90,6 +90,36 @@ struct CompareCLITests {
         #expect(try TangleSimBinary.run(["compare", "plain.json", "--out", "a"], in: folder).status == 0)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("a/compare-runs.csv").path))
         #expect(try Self.read(folder, "a/compare.csv") == compare)
+    }
+
+    @Test("compare-classes.csv: every run's classes.csv rows by (variant, replication), labels from the classes' label keys")
+    func classesPerVariant() throws {
+        let scenario = #"""
+            {"name": "cls", "duration": 120, "warmup": 10, "replications": 2,
+             "devices": [{"count": 10, "rate": 1, "label": "gateways"}, {"count": 30, "rate": 0.2}],
+             "consensus": {"kind": "cumulativeWeight", "threshold": 5},
+             "variants": [{"label": "URTS"}, {"label": "MCMC", "tipSelection": {"strategy": "mcmc", "alpha": 0.5}}]}
+            """#
+        let folder = try Self.folder(["cls.json": scenario])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let compared = try TangleSimBinary.run(["compare", "cls.json", "--out", "cmp"], in: folder)
+        #expect(compared.status == 0, "\(compared.stderr)")
+        let ran = try TangleSimBinary.run(["run", "cls.json", "--out", "run"], in: folder)
+        #expect(ran.status == 0, "\(ran.stderr)")
+        let lines = try Self.read(folder, "cmp/compare-classes.csv").split(separator: "\n").map(String.init)
+        let classes = try Self.read(folder, "run/classes.csv").split(separator: "\n").map(String.init)
+        #expect(lines[0] == "label,replication," + classes[0])
+        #expect(lines.count == 1 + 2 * 2 * 2, "2 variants × 2 replications × 2 classes")
+        // The base scenario is the URTS variant: its replication 0 is what run writes.
+        #expect(Array(lines[1...2]) == classes[1...2].map { "URTS,0," + $0 })
+        #expect(classes[1].hasPrefix("gateways,") && classes[2].hasPrefix("devices[1],"))
+        let keys = lines.dropFirst().map { $0.split(separator: ",").prefix(3).joined(separator: ",") }
+        #expect(keys == [
+            "URTS,0,gateways", "URTS,0,devices[1]", "URTS,1,gateways", "URTS,1,devices[1]",
+            "MCMC,0,gateways", "MCMC,0,devices[1]", "MCMC,1,gateways", "MCMC,1,devices[1]",
+        ])
+        // Replication 1 is another sample: its rows differ from replication 0's.
+        #expect(lines[3] != lines[1])
     }
 
     @Test("compare.csv: per variant the mean, sd and t(0.975, N − 1)·sd/√N of each measured column, computed again here from compare-runs.csv")

@@ -140,7 +140,7 @@ struct FigureCLITests {
         "plot fails clearly on missing or malformed input: exit 1, the file and the problem named",
         arguments: [
             (["nowhere"], nil, "error: nowhere: no such file or folder"),
-            (["empty"], nil, "error: empty: no results to plot: expected one of timeseries.csv, latency.csv, sweep.csv, aggregate.csv, compare.csv, compare-latency.csv, transactions.csv"),
+            (["empty"], nil, "error: empty: no results to plot: expected one of timeseries.csv, latency.csv, sweep.csv, aggregate.csv, compare.csv, compare-latency.csv, compare-classes.csv, transactions.csv"),
             (["empty/timeseries.csv"], nil, "error: empty/timeseries.csv: no such file or folder"),
             (["bad"], "time,transactions,visible_tips\n0,0,1\n", "error: bad/timeseries.csv: missing column tips (header: time,transactions,visible_tips)"),
             (["bad"], "time,tips\n0,1\n1,2,3\n", "error: bad/timeseries.csv: line 3 has 3 fields, the header has 2"),

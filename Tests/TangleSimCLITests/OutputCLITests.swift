@@ -184,7 +184,7 @@ struct OutputCLITests {
             folder, "cmp.json")
         let compared = try TangleSimBinary.run(["compare", "cmp.json", "--out", "r"], in: folder)
         #expect(compared.status == 0, "\(compared.stderr)")
-        #expect(listing(r) == ["compare-latency.csv", "compare.csv", "figures", "manifest.json", "notes.txt"])
+        #expect(listing(r) == ["compare-classes.csv", "compare-latency.csv", "compare.csv", "figures", "manifest.json", "notes.txt"])
         #expect(try String(contentsOf: r.appendingPathComponent("notes.txt"), encoding: .utf8) == "mine")
     }
 

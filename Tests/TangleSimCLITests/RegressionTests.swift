@@ -5,10 +5,10 @@ import Testing
 /// regression tests).
 ///
 /// Each file in `Scenarios/` is validated and run the way its kind is meant to be run —
-/// `tanglesim run` (summary.csv, latency.csv when it has a confirmation rule, and the first
-/// ``RegressionTests/timeseriesLines`` lines of timeseries.csv), `tanglesim sweep` for a
-/// sweep (sweep.csv, aggregate.csv), and also `tanglesim compare` when it lists variants
-/// (compare.csv, compare-latency.csv) — and each output is compared byte for byte with
+/// `tanglesim run` (summary.csv, classes.csv, latency.csv when it has a confirmation rule,
+/// and the first ``RegressionTests/timeseriesLines`` lines of timeseries.csv), `tanglesim
+/// sweep` for a sweep (sweep.csv, aggregate.csv), and also `tanglesim compare` when it lists
+/// variants (compare.csv, compare-latency.csv, compare-classes.csv) — and each output is compared byte for byte with
 /// `Tests/Reference/<scenario path without .json>/<file>`.
 ///
 /// A change that alters an output on purpose regenerates the references with
@@ -58,14 +58,16 @@ struct RegressionTests {
         } else {
             let ran = try TangleSimBinary.run(["run", path, "--out", folder.appendingPathComponent("run").path])
             #expect(ran.status == 0, "\(scenario): \(ran.stderr)")
-            outputs += [("summary.csv", "run", nil), ("timeseries.csv", "run", Self.timeseriesLines)]
+            outputs += [("summary.csv", "run", nil), ("classes.csv", "run", nil), ("timeseries.csv", "run", Self.timeseriesLines)]
             if FileManager.default.fileExists(atPath: folder.appendingPathComponent("run/latency.csv").path) {
                 outputs.append(("latency.csv", "run", nil))
             }
             if validated.stdout.contains(#""variants": ["#) && !validated.stdout.contains(#""variants": []"#) {
                 let compared = try TangleSimBinary.run(["compare", path, "--out", folder.appendingPathComponent("compare").path])
                 #expect(compared.status == 0, "\(scenario): \(compared.stderr)")
-                outputs += [("compare.csv", "compare", nil), ("compare-latency.csv", "compare", nil)]
+                outputs += [
+                    ("compare.csv", "compare", nil), ("compare-latency.csv", "compare", nil), ("compare-classes.csv", "compare", nil),
+                ]
             }
         }
 

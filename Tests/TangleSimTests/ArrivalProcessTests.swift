@@ -386,6 +386,37 @@ struct ArrivalProcessTests {
     }
 }
 
+@Suite("Device class labels")
+struct DeviceClassLabelTests {
+    @Test("bad or duplicate labels are refused with the file, field and expectation", arguments: [
+        (#"[{"count": 1, "rate": 1, "label": ""}]"#, #"bad.json: devices[0].label: expected a non-empty string of at most 100 characters, got """#),
+        (#"[{"count": 1, "rate": 1, "label": 3}]"#, "bad.json: devices[0].label: expected a non-empty string of at most 100 characters, got 3"),
+        (
+            #"[{"count": 1, "rate": 1, "label": "a"}, {"count": 1, "rate": 1, "label": "a"}]"#,
+            #"bad.json: devices[1].label: duplicate label "a"; labels name the rows of classes.csv"#
+        ),
+        (
+            #"[{"count": 1, "rate": 1}, {"count": 1, "rate": 1, "label": "devices[0]"}]"#,
+            #"bad.json: devices[1].label: duplicate label "devices[0]"; labels name the rows of classes.csv"#
+        ),
+    ])
+    func labelErrors(devices: String, message: String) {
+        #expect(decodeError(#"{"duration": 600, "devices": "# + devices + "}") == message)
+    }
+
+    @Test("a label names the class in classes.csv and round-trips through the resolved JSON")
+    func labelNamesTheRow() throws {
+        let text = #"{"duration": 60, "devices": [{"count": 2, "rate": 1, "label": "gateways, FPGA"}, {"count": 2, "rate": 1}]}"#
+        let scenario = try Scenario.decode(Array(text.utf8), file: "ok.json")
+        #expect(scenario.devices.map(\.label) == ["gateways, FPGA", nil])
+        let again = try Scenario.decode(Array(scenario.resolvedJSON.prettyPrinted.utf8), file: "resolved.json")
+        #expect(again.devices.map(\.label) == ["gateways, FPGA", nil])
+        let result = Simulation.run(scenario)
+        #expect(result.classes.map(\.label) == ["gateways, FPGA", "devices[1]"])
+        #expect(RunOutput.classesCSV(result.classes).contains("\n\"gateways, FPGA\",honest,"))
+    }
+}
+
 /// The description of the error that decoding `text` as `bad.json` throws, or nil.
 private func decodeError(_ text: String) -> String? {
     do {

@@ -184,4 +184,32 @@ struct CompareFigureTests {
         #expect(!plain.script.contains("boxerrorbars") && !plain.script.contains("CI of"))
         #expect(plain.data.contains("\"URTS\" 100\n"))
     }
+
+    @Test("class bars: the mean over replications of each (variant, class), clustered by class; one class draws nothing")
+    func classBars() throws {
+        let csv = """
+            label,replication,class,behaviour,issued,measured,left_behind_rate,rejected_rate,latency_mean,latency_p50,latency_p99
+            URTS,0,gateways,honest,10,9,0.25,0,1,2,3
+            URTS,0,sensors,honest,10,9,0.5,0,1,4,3
+            URTS,1,gateways,honest,10,9,0.75,0,1,6,3
+            URTS,1,sensors,honest,10,9,0,0,1,,3
+            MCMC,0,gateways,honest,10,9,0.1,0,1,1,3
+            MCMC,0,sensors,honest,10,9,0.2,0,1,,3
+            MCMC,1,gateways,honest,10,9,0.3,0,1,3,3
+            MCMC,1,sensors,honest,10,9,0.4,0,1,,3
+
+            """
+        let figures = try ResultFigures.figures(texts: ["compare-classes.csv": csv], folder: "f", prefix: "c", format: .svg)
+        let figure = try #require(figures.first { $0.name == "c-compare-classes" })
+        // left behind (%): URTS gateways (25 + 75)/2, sensors (50 + 0)/2; MCMC 20 and 30.
+        #expect(figure.data.contains("\"gateways\" 50 20\n\"sensors\" 25 30\n"), "\(figure.data)")
+        // median latency: MCMC sensors never defined (NaN); an empty field is left out of the mean.
+        #expect(figure.data.contains("\"gateways\" 4 2\n\"sensors\" 4 NaN\n"), "\(figure.data)")
+        #expect(figure.script.contains("histogram clustered"))
+        #expect(figure.script.contains("title 'URTS'") && figure.script.contains("title 'MCMC'"))
+        #expect(figure.script.components(separatedBy: "\nplot ").count - 1 == 3, "left behind, p50, p99: no energy columns")
+        let one = csv.split(separator: "\n").filter { !$0.contains("sensors") }.joined(separator: "\n") + "\n"
+        let none = try ResultFigures.figures(texts: ["compare-classes.csv": one], folder: "f", prefix: "c", format: .svg)
+        #expect(!none.contains { $0.name == "c-compare-classes" })
+    }
 }

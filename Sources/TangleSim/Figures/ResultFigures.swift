@@ -12,12 +12,13 @@ import Foundation
 /// | `sweep.csv` or `aggregate.csv` | each main metric (the attack success rate among them) against the first numeric swept parameter, mean ± 95% CI; other parameters as series; theory where it has a formula |
 /// | `compare.csv` | the variants' main metrics side by side, as bars (with the 95% CI of the mean when it has `_ci95` columns) |
 /// | `compare-latency.csv` | the variants' latency distribution functions |
+/// | `compare-classes.csv` | each device class under each variant, as clustered bars (means over replications) |
 /// | `transactions.csv` (+ `summary.csv`) | mean cumulative weight against age, with the slope lambda |
 public enum ResultFigures {
     /// The files that make figures, in the order figures are made.
     public static let inputs = [
         "timeseries.csv", "latency.csv", "sweep.csv", "aggregate.csv", "compare.csv", "compare-latency.csv",
-        "transactions.csv",
+        "compare-classes.csv", "transactions.csv",
     ]
 
     /// The names of every figure `input` (one of ``inputs``) can make under `prefix`, made or
@@ -30,6 +31,7 @@ public enum ResultFigures {
         case "sweep.csv", "aggregate.csv": suffixes = sweepMetrics.map { $0.column.replacingOccurrences(of: "_", with: "-") }
         case "compare.csv": suffixes = ["compare"]
         case "compare-latency.csv": suffixes = ["compare-latency-cdf"]
+        case "compare-classes.csv": suffixes = ["compare-classes"]
         case "transactions.csv": suffixes = ["weight-growth"]
         default: suffixes = []
         }
@@ -62,6 +64,9 @@ public enum ResultFigures {
         }
         if let latencies = try csv("compare-latency.csv"), let plot = try compareLatency(latencies, prefix: prefix) {
             figures.append(plot.figure(format: format))
+        }
+        if let classes = try csv("compare-classes.csv"), let figure = try compareClassBars(classes, prefix: prefix, format: format) {
+            figures.append(figure)
         }
         if let log = try csv("transactions.csv") {
             figures.append(try weightGrowth(log, summary: summary, prefix: prefix).figure(format: format))
@@ -369,6 +374,82 @@ public enum ResultFigures {
                 script += ", \\\n     '' index \(index) using 0:2:3:($0+1) with boxerrorbars lc variable"
             }
             script += "\n"
+        }
+        script += "unset multiplot\n"
+        return Figure(name: name, script: script, data: data)
+    }
+
+    /// The metrics of the per-class bars: column, panel title, scale.
+    static let classMetrics: [(column: String, title: String, scale: Double)] = [
+        ("left_behind_rate", "left behind (%)", 100),
+        ("latency_p50", "median latency (s)", 1),
+        ("latency_p99", "99th percentile latency (s)", 1),
+        ("energy_per_confirmed_transaction", "energy per confirmed transaction (J)", 1),
+    ]
+
+    /// Each device class (and adversary) under each variant: one panel per metric of
+    /// ``classMetrics`` that some row defines, the classes along x and a bar per variant in
+    /// each cluster, the mean over the replications of the (variant, class). Only a
+    /// comparison of several classes is drawn (one class is `compare.csv`'s figure already).
+    static func compareClassBars(_ csv: NamedCSV, prefix: String, format: FigureFormat) throws -> Figure? {
+        try csv.require(["label", "class"])
+        var variants: [String] = []
+        var classes: [String] = []
+        for row in csv.rows.indices {
+            let (label, name) = (csv.text(row, "label"), csv.text(row, "class"))
+            if !variants.contains(label) { variants.append(label) }
+            if !classes.contains(name) { classes.append(name) }
+        }
+        guard classes.count > 1 else { return nil }
+        var panels: [(title: String, means: [[Double]])] = []  // means[class][variant]
+        for metric in classMetrics where csv.has(metric.column) {
+            var sums = Array(repeating: Array(repeating: 0.0, count: variants.count), count: classes.count)
+            var counts = sums
+            for row in csv.rows.indices {
+                let value = try csv.number(row, metric.column)
+                guard value.isFinite else { continue }
+                let (c, v) = (classes.firstIndex(of: csv.text(row, "class"))!, variants.firstIndex(of: csv.text(row, "label"))!)
+                sums[c][v] += value * metric.scale
+                counts[c][v] += 1
+            }
+            let means = zip(sums, counts).map { zip($0, $1).map { $1 > 0 ? $0 / $1 : .nan } }
+            if means.contains(where: { $0.contains(where: \.isFinite) }) { panels.append((metric.title, means)) }
+        }
+        guard !panels.isEmpty else { return nil }
+        let name = prefix + "-compare-classes"
+        var data = ""
+        for (index, panel) in panels.enumerated() {
+            if index > 0 { data += "\n\n" }
+            data += "# \(panel.title): class, then the mean of each variant (\(variants.joined(separator: "; ")))\n"
+            for (row, label) in classes.enumerated() {
+                data += "\"\(label.replacingOccurrences(of: "\"", with: "'"))\" "
+                    + panel.means[row].map(Self.dataNumber).joined(separator: " ") + "\n"
+            }
+        }
+        let layout = BarChartLayout(labels: classes, panels: panels.count, minimumWidth: max(720, 320 * panels.count))
+        let notes = [
+            "Data: compare-classes.csv (columns label, class, \(classMetrics.map(\.column).joined(separator: ", "))), the mean over replications of each (variant, class); NaN: undefined.",
+            "Labels: \(layout.angle == 0 ? "horizontal" : "rotated by \(layout.angle) degrees"), placed so that none overlaps (BarChartLayout).",
+        ]
+        var script = Gnuplot.header(name: name, format: format, notes: notes, size: (layout.width, layout.height))
+        script += """
+            set multiplot layout 1,\(panels.count) \(layout.multiplotMargins) title \(Gnuplot.quoted("Device classes by strategy (\(prefix)), identical arrivals"))
+            set style data histogram
+            set style histogram clustered gap 1
+            set style fill solid 0.75 border -1
+            set grid ytics lc rgb '#dddddd'
+            \(layout.xtics)
+            set yrange [0:*]
+            set xrange [-0.6:\(classes.count) - 0.4]
+            set key top left
+
+            """
+        for (index, panel) in panels.enumerated() {
+            script += "set title \(Gnuplot.quoted(panel.title))\n"
+            let series = variants.enumerated().map { column, label in
+                "\(column == 0 ? Gnuplot.quoted(name + ".dat") : "''") index \(index) using \(column + 2) title \(Gnuplot.quoted(label))"
+            }
+            script += "plot " + series.joined(separator: ", \\\n     ") + "\n"
         }
         script += "unset multiplot\n"
         return Figure(name: name, script: script, data: data)

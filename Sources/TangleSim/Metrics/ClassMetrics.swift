@@ -1,7 +1,7 @@
 /// One row of `classes.csv`: what one device class or adversary issued and how its
 /// transactions fared, with the definitions `summary.csv` uses for all devices.
 public struct ClassRow: Sendable, Equatable {
-    /// `devices[i]` or `adversaries[i]`, as in the scenario.
+    /// The class's `label`, else `devices[i]`; or `adversaries[i]`, as in the scenario.
     public var label: String
     /// `honest`, `lazy`, or an adversary's attack kind.
     public var behaviour: String
@@ -70,7 +70,7 @@ struct ClassMetrics {
             next += Int32(deviceClass.count)
         }
         _classFirstDevice = first
-        _labels = devices.indices.map { "devices[\($0)]" } + adversaryBehaviours.indices.map { "adversaries[\($0)]" }
+        _labels = devices.indices.map { devices[$0].label ?? "devices[\($0)]" } + adversaryBehaviours.indices.map { "adversaries[\($0)]" }
         _behaviours = devices.map(\.behaviour.name) + adversaryBehaviours
         let rows = _labels.count
         _issued = Array(repeating: 0, count: rows)

@@ -102,6 +102,7 @@ public enum RunOutput {
     public static let fileNames = [
         "summary.csv", "timeseries.csv", "latency.csv", "transactions.csv", "manifest.json", "compare.csv",
         "compare-runs.csv", "compare-latency.csv", "conflicts.csv", "attacks.csv", "classes.csv", "walks.csv",
+        "compare-classes.csv",
     ]
 
     /// Checks that `folder` may receive the results of a run or a comparison.

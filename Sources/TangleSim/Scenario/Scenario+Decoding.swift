@@ -211,7 +211,17 @@ extension _Expectation where Value == [DeviceClass] {
             guard !elements.isEmpty else {
                 throw field.failure("expected at least one device class, got an empty list")
             }
-            let classes = try elements.map { try $0.decode(.deviceClass) }
+            var labels = Set<String>()
+            let classes = try elements.enumerated().map { index, element in
+                let deviceClass = try element.decode(.deviceClass)
+                // A label names a row of classes.csv: no two rows may share one, given or default.
+                let label = deviceClass.label ?? "devices[\(index)]"
+                guard labels.insert(label).inserted else {
+                    throw _Field(value: .string(label), path: element.path.appending(key: "label"), file: element.file)
+                        .failure("duplicate label \(JSONValue._quoted(label)); labels name the rows of classes.csv")
+                }
+                return deviceClass
+            }
             var total = 0
             var overflow = false
             for deviceClass in classes where !overflow {
@@ -242,7 +252,9 @@ extension _Expectation where Value == DeviceClass {
                 work: try reader.optional("work", .delayDistribution),
                 power: try reader.workPower(),
                 arrivals: try reader.optional("arrivals", .arrivalKind(rate: rate)) ?? .poisson,
-                dutyCycle: try reader.optional("dutyCycle", .dutyCycle))
+                dutyCycle: try reader.optional("dutyCycle", .dutyCycle),
+                label: try reader.optional(
+                    "label", .string(where: { !$0.isEmpty && $0.count <= 100 }, "a non-empty string of at most 100 characters")))
         }
     }
 }

@@ -46,6 +46,7 @@ extension Scenario {
                 // Omitted when Poisson and always awake, so existing scenarios keep their bytes.
                 if device.arrivals != .poisson { entry["arrivals"] = device.arrivals._resolvedJSON }
                 if let dutyCycle = device.dutyCycle { entry["dutyCycle"] = dutyCycle._resolvedJSON }
+                if let label = device.label { entry["label"] = .string(label) }
                 if network.gossip != nil {
                     switch device.attachment {
                     case .node(let node): entry["node"] = .integer(Int64(node))

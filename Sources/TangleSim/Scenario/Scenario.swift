@@ -152,11 +152,14 @@ public struct DeviceClass: Sendable, Equatable {
     public var arrivals: ArrivalKind
     /// When they are awake to issue (`dutyCycle`; nil: always).
     public var dutyCycle: DutyCycle?
+    /// The class's name in `classes.csv` and `compare-classes.csv` (`label`; nil:
+    /// `devices[i]`).
+    public var label: String?
 
     public init(
         count: Int, rate: Double, reattachAfter: Double? = nil, behaviour: DeviceBehaviour = .honest,
         attachment: NodeAttachment = .roundRobin, work: DelayDistribution? = nil, power: Double? = nil,
-        arrivals: ArrivalKind = .poisson, dutyCycle: DutyCycle? = nil
+        arrivals: ArrivalKind = .poisson, dutyCycle: DutyCycle? = nil, label: String? = nil
     ) {
         self.count = count
         self.rate = rate
@@ -167,6 +170,7 @@ public struct DeviceClass: Sendable, Equatable {
         self.power = power
         self.arrivals = arrivals
         self.dutyCycle = dutyCycle
+        self.label = label
     }
 }
 

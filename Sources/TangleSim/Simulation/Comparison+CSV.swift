@@ -1,4 +1,5 @@
-/// The files of a comparison: `compare.csv`, `compare-runs.csv` and `compare-latency.csv`.
+/// The files of a comparison: `compare.csv`, `compare-runs.csv`, `compare-latency.csv` and
+/// `compare-classes.csv`.
 ///
 /// With one replication `compare.csv` is one row per variant, its label then every summary
 /// column: the file TangleSim wrote before replications existed, byte for byte.
@@ -20,6 +21,11 @@
 /// rule) holds the quantiles of the latencies of all the variant's replications pooled:
 /// every confirmed payload counts once, so a replication weighs by the payloads it
 /// confirmed. With one replication these are the run's quantiles, as in `latency.csv`.
+///
+/// `compare-classes.csv` (`label`, `replication`, then the columns of `classes.csv`) holds
+/// every run's `classes.csv` rows, by (variant, replication) and then in the run's own row
+/// order: how each device class (and adversary) fares under each variant. The work columns
+/// come last when some run has them (empty for a run without).
 extension Comparison.Result {
     /// `compare.csv`.
     ///
@@ -82,6 +88,23 @@ extension Comparison.Result {
             }
             for (p, latency) in zip(RunOutput.latencyProbabilities, quantiles) {
                 table.rows.append([.text(label), .real(p), .real(latency)])
+            }
+        }
+        return table.csvText
+    }
+
+    /// `compare-classes.csv`: each run's `classes.csv` rows, labelled by variant and
+    /// replication.
+    ///
+    /// - Complexity: O(runs × rows).
+    public var classesCSV: String {
+        let work = runs.contains { run in run.classes.contains { $0.work != nil } }
+        var table = CSVTable(header: ["label", "replication"] + ClassRow.csvHeader + (work ? SummaryColumn.work.map(\.name) : []))
+        for run in runs {
+            for row in run.classes {
+                table.rows.append(
+                    [.text(run.label), .integer(run.replication)] + row.csvFields
+                        + (work ? (row.work?.csvFields ?? [.text(""), .text(""), .text("")]) : []))
             }
         }
         return table.csvText

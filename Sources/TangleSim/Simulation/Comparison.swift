@@ -40,6 +40,8 @@ public enum Comparison {
         public var confirming: Bool
         /// Wall-clock seconds the simulation took (a cost, never written to a CSV).
         public var seconds: Double
+        /// The run's rows of `classes.csv` (for `compare-classes.csv`).
+        public var classes: [ClassRow] = []
     }
 
     /// Every run of a comparison, in run order.
@@ -102,7 +104,8 @@ public enum Comparison {
             return Run(
                 label: scenario.variants[variant].label, variant: variant, replication: replication, summary: result!.summary,
                 latencies: result!.latencies, confirming: result!.scenario.consensus != .none,
-                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+                classes: result!.classes)
         }
         return Result(labels: scenario.variants.map(\.label), replications: replications, runs: runs)
     }
