@@ -168,6 +168,7 @@ extension GossipNetworkModel {
         for v in 0..<n { everywhere = Swift.max(everywhere, pool[base + v]) }
         state.slotEverywhere[own] = everywhere
         for a in state.lowered { _reviseEverywhere(of: a, &state) }
+        state.lowered.removeAll(keepingCapacity: true)
         if let last = inFlight.last, last > x {
             var low = 0, high = inFlight.count
             while low < high {
