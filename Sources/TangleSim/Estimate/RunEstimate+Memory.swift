@@ -428,19 +428,20 @@ extension RunEstimate {
                     elementBytes: 24, count: nodes * (1 + duration / (churn.meanOnline + churn.meanOffline)), fills: true))
         }
         if gossip.hasFaults {
+            let faultField = gossip.loss > 0 ? "network.loss" : gossip.partitions.isEmpty ? "network.churn" : "network.partitions"
             // Per transaction its two per-node propagation quantiles; per in-flight slot its
             // parents (an array: 32 bytes of header plus 4 a parent), origin, issue and
             // everywhere times.
             simulation.append(
                 _Allocation(
                     component: _ComponentKey(
-                        name: "per-node propagation quantiles", field: "network.loss",
+                        name: "per-node propagation quantiles", field: faultField,
                         detail: "a Tangle of \(_EstimateText.count(q.transactions)) transactions"),
                     elementBytes: 16, count: q.transactions, fills: true))
             simulation.append(
                 _Allocation(
                     component: _ComponentKey(
-                        name: "in-flight parents and times", field: "network.loss",
+                        name: "in-flight parents and times", field: faultField,
                         detail: "about \(_EstimateText.count(q.inFlight)) transactions in flight"),
                     elementBytes: Double(52 + 4 * q.scenario.tangle.parents), count: q.inFlight))
         }

@@ -35,7 +35,8 @@ public struct GossipNetworkModel: NetworkModel {
     /// Milestones' visibility vectors, in milestone order (the genesis first, all zeros).
     var milestoneVisibility: ContiguousArray<Double>
     var milestoneIssue: [Double] = [0]
-    /// What message loss needs (nil without faults): see `GossipNetworkModel+Loss.swift`.
+    /// What faults need (message loss, partitions, churn; nil without): see
+    /// `GossipNetworkModel+Loss.swift` and `GossipNetworkModel+Churn.swift`.
     var faults: GossipFaultState?
 
     /// Builds the network of `configuration` for replication `replication` of `scenario`:

@@ -41,7 +41,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// Whether ``approvalWeights`` exists: a stored flag, like ``_hasConflicts``, so that
     /// other rules pay no optional test of it per transaction.
     let _hasApprovalWeights: Bool
-    /// Whether the network has faults (gossip message loss): transactions can then stay
+    /// Whether the network has faults (gossip loss, partitions, churn): transactions can then stay
     /// invisible somewhere until a later one's requests fetch them, and times visible
     /// everywhere can be revised (``NetworkModel/takeRevisedVisibility()``).
     let _networkFaults: Bool
