@@ -254,6 +254,30 @@ struct ScenarioDecodingTests {
         #expect(network["loss"] == nil && network["requestDelay"] == nil, "lossless manifests keep their bytes")
     }
 
+    @Test("gossip partitions and churn: decoded, written back (with the request delay) only when given")
+    func gossipPartitionsAndChurnRoundTrip() throws {
+        let gossip = #""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1"#
+        let faulty = try decode(
+            minimal(
+                gossip
+                    + #", "partitions": [{"start": 100, "end": 160, "split": 0.5}, {"start": 160, "end": 170.5, "split": 0.25}], "churn": {"meanOnline": 600, "meanOffline": 60, "syncDelay": 5}}"#
+            ))
+        #expect(
+            faulty.network.gossip?.partitions
+                == [GossipPartition(start: 100, end: 160, split: 0.5), GossipPartition(start: 160, end: 170.5, split: 0.25)])
+        #expect(faulty.network.gossip?.churn == GossipChurn(meanOnline: 600, meanOffline: 60, syncDelay: 5))
+        #expect(faulty.network.gossip?.requestDelay == 0.5)
+        #expect(faulty.network.gossip?.hasFaults == true)
+        #expect(try Scenario(json: faulty.resolvedJSON, file: "bad.json") == faulty)
+        let plain = try decode(minimal(gossip + "}"))
+        #expect(try decode(minimal(gossip + #", "partitions": []}"#)) == plain, "no partitions is the plain network")
+        guard case .object(let object) = plain.resolvedJSON, case .object(let network) = object["network"] else {
+            Issue.record("the resolved scenario has no network object")
+            return
+        }
+        #expect(network["partitions"] == nil && network["churn"] == nil && network["requestDelay"] == nil)
+    }
+
     @Test func lazyDevicesRoundTrip() throws {
         let scenario = try decode(
             #"{"duration": 600, "devices": [{"count": 10, "rate": 1}, {"count": 2, "rate": 0.5, "behaviour": "lazy", "lazyAge": 60}, {"count": 1, "rate": 1, "behaviour": "honest"}]}"#)
@@ -344,13 +368,38 @@ struct ScenarioDecodingTests {
         (minimal(#""network": {"model": "delay", "delay": 1, "loss": 0.1}"#), #"bad.json: network.loss: message loss and requests need a gossip network ("model": "gossip"): the delay model sends no messages"#),
         (minimal(#""network": {"requestDelay": 0.1}"#), #"bad.json: network.requestDelay: message loss and requests need a gossip network ("model": "gossip"): the delay model sends no messages"#),
         (minimal(#""network": {"model": "gossip", "nodes": 3, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "loss": 0.1}, "consensus": {"kind": "cumulativeWeight", "threshold": 5}"#), "bad.json: network.loss: per-node weights (consensus cumulativeWeight or approvalWeight on a gossip network) record when each node sees a transaction as it is sent, and with loss a later request can change that: use consensus none or coordinator with loss"),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "partitions": {"start": 1}}"#), #"bad.json: network.partitions: expected a list of partitions like [{"start": 100, "end": 160, "split": 0.5}], got an object"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "partitions": [5]}"#), #"bad.json: network.partitions[0]: expected a partition like {"start": 100, "end": 160, "split": 0.5}, got 5"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "partitions": [{"end": 160, "split": 0.5}]}"#), #"bad.json: network.partitions[0].start: required key is missing (expected a non-negative number of seconds)"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "partitions": [{"start": -1, "end": 160, "split": 0.5}]}"#), #"bad.json: network.partitions[0].start: expected a non-negative number of seconds, got -1"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "partitions": [{"start": 100, "end": 100, "split": 0.5}]}"#), #"bad.json: network.partitions[0].end: expected a number of seconds greater than start (100), got 100"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "partitions": [{"start": 100, "end": 160, "split": 1}]}"#), #"bad.json: network.partitions[0].split: expected a share of the nodes between 0 and 1, exclusive, got 1"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "partitions": [{"start": 100, "end": 160, "split": 0}]}"#), #"bad.json: network.partitions[0].split: expected a share of the nodes between 0 and 1, exclusive, got 0"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "partitions": [{"start": 100, "end": 160, "split": 0.5, "sides": 2}]}"#), #"bad.json: network.partitions[0].sides: unknown key "sides"; known keys: start, end, split"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "partitions": [{"start": 100, "end": 160, "split": 0.5}, {"start": 150, "end": 200, "split": 0.5}]}"#), #"bad.json: network.partitions[1].start: expected a start no earlier than the previous partition's end (160), got 150"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 1, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "partitions": [{"start": 1, "end": 2, "split": 0.5}]}"#), #"bad.json: network.partitions: a partition splits the nodes in two sides: expected a network of at least 2 nodes, got 1"#),
+        (minimal(#""network": {"model": "delay", "delay": 1, "partitions": []}"#), #"bad.json: network.partitions: partitions and churn need a gossip network ("model": "gossip"): the delay model has no nodes"#),
+        (minimal(#""network": {"churn": {"meanOnline": 600, "meanOffline": 60, "syncDelay": 5}}"#), #"bad.json: network.churn: partitions and churn need a gossip network ("model": "gossip"): the delay model has no nodes"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "churn": 60}"#), #"bad.json: network.churn: expected an object like {"meanOnline": 600, "meanOffline": 60, "syncDelay": 5}, got 60"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "churn": {"meanOffline": 60, "syncDelay": 5}}"#), #"bad.json: network.churn.meanOnline: required key is missing (expected a number of seconds, at least 1e-6)"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "churn": {"meanOnline": 0, "meanOffline": 60, "syncDelay": 5}}"#), #"bad.json: network.churn.meanOnline: expected a number of seconds, at least 1e-6, got 0"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "churn": {"meanOnline": 600, "meanOffline": -1, "syncDelay": 5}}"#), #"bad.json: network.churn.meanOffline: expected a number of seconds, at least 1e-6, got -1"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "churn": {"meanOnline": 600, "syncDelay": 5}}"#), #"bad.json: network.churn.meanOffline: required key is missing (expected a number of seconds, at least 1e-6)"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "churn": {"meanOnline": 600, "meanOffline": 60}}"#), #"bad.json: network.churn.syncDelay: required key is missing (expected a non-negative number of seconds)"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "churn": {"meanOnline": 600, "meanOffline": 60, "syncDelay": -5}}"#), #"bad.json: network.churn.syncDelay: expected a non-negative number of seconds, got -5"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "churn": {"meanOnline": 600, "meanOfline": 60, "syncDelay": 5}}"#), #"bad.json: network.churn.meanOfline: unknown key "meanOfline"; did you mean "meanOffline"?"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "churn": {"meanOnline": 0.0001, "meanOffline": 0.0001, "syncDelay": 5}}"#), #"bad.json: network.churn: expected at most 1e7 offline periods in all (nodes × duration / (meanOnline + meanOffline)), got about 12000004"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "churn": {"meanOnline": 600, "meanOffline": 60, "syncDelay": 5}}, "consensus": {"kind": "cumulativeWeight", "threshold": 5}"#), #"bad.json: network.churn: per-node weights (consensus cumulativeWeight or approvalWeight on a gossip network) record when each node sees a transaction as it is sent, and with partitions or churn a later request or catch-up can change that: use consensus none or coordinator with churn"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "partitions": [{"start": 1, "end": 2, "split": 0.5}]}, "consensus": {"kind": "cumulativeWeight", "threshold": 5}"#), #"bad.json: network.partitions: per-node weights (consensus cumulativeWeight or approvalWeight on a gossip network) record when each node sees a transaction as it is sent, and with partitions or churn a later request or catch-up can change that: use consensus none or coordinator with partitions"#),
+        (#"{"transactions": 1000, "devices": [{"count": 2, "rate": 1}], "network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "churn": {"meanOnline": 600, "meanOffline": 60, "syncDelay": 5}}}"#, #"bad.json: network.churn: churn draws every node's offline periods up to the run's duration: expected a scenario with "duration""#),
+        (#"{"duration": 60, "devices": [{"count": 2, "rate": 1}, {"count": 2, "rate": 1, "reattachAfter": 30}], "consensus": {"kind": "coordinator", "interval": 10}, "network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "churn": {"meanOnline": 600, "meanOffline": 60, "syncDelay": 5}}}"#, #"bad.json: devices[1].reattachAfter: with network.churn a device on an offline node holds its transactions until the node returns, which reattachment does not model: remove reattachAfter or churn"#),
         (minimal(#""network": {"model": "gossip", "nodes": 3, "topology": {"kind": "edges", "edges": [[0, 3]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[0]: expected a link [a, b] between nodes 0 to 2, got [0, 3]"),
         (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "edges", "edges": [[0, 1], [0, 17]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[1]: expected a link [a, b] between nodes 0 to 9, got [0, 17]"),
         (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "edges", "edges": [[-1, 2]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[0]: expected a link [a, b] between nodes 0 to 9, got [-1, 2]"),
         (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "edges", "edges": [[0, 1, 2]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[0]: expected a link [a, b] between nodes 0 to 9, got an array"),
         (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "edges", "edges": [[0, 0.5]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[0]: expected a link [a, b] between nodes 0 to 9, got an array"),
         (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "linkLatencySampling": "once"}"#), #"bad.json: network.linkLatencySampling: expected one of "perLink", "perMessage", got "once""#),
-        (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "delay": 1}"#), #"bad.json: network.delay: unknown key "delay"; known keys: model, nodes, topology, linkLatency, linkLatencySampling, processingDelay, loss, requestDelay"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "delay": 1}"#), #"bad.json: network.delay: unknown key "delay"; known keys: model, nodes, topology, linkLatency, linkLatencySampling, processingDelay, loss, requestDelay, partitions, churn"#),
         (#"{"duration": 60, "devices": [{"count": 2, "rate": 1, "node": 10}], "network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1}}"#, "bad.json: devices[0].node: expected a node from 0 to 9, got 10"),
         (#"{"duration": 60, "devices": [{"count": 2, "rate": 1, "node": 1, "nodes": "random"}], "network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1}}"#, #"bad.json: devices[0].nodes: give either "node" (one node) or "nodes" ("roundRobin" or "random"), not both"#),
         (#"{"duration": 60, "devices": [{"count": 2, "rate": 1, "nodes": "random"}]}"#, #"bad.json: devices[0]: devices attach to nodes only on a gossip network ("network": {"model": "gossip", ...})"#),

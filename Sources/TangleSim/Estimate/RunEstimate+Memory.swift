@@ -394,7 +394,7 @@ extension RunEstimate {
         }
 
         var simulation = kept
-        if gossip.linkLatencySampling == .perLink, case .constant = gossip.processingDelay, gossip.nodes <= 4_096, gossip.loss == 0 {
+        if gossip.linkLatencySampling == .perLink, case .constant = gossip.processingDelay, gossip.nodes <= 4_096, !gossip.hasFaults {
             let table = _Allocation(
                 component: _ComponentKey(
                     name: "shortest-path table", field: "network.nodes",
@@ -419,20 +419,30 @@ extension RunEstimate {
                     name: "gossip marks", field: q.transactionsField,
                     detail: "a Tangle of \(_EstimateText.count(q.transactions)) transactions"),
                 elementBytes: 12, count: q.transactions, fills: true))
+        if let churn = gossip.churn, let duration = q.scenario.duration {
+            // Every node's offline periods: two times and a catch-up time each.
+            simulation.append(
+                _Allocation(
+                    component: _ComponentKey(
+                        name: "churn schedule", field: "network.churn",
+                        detail: "\(gossip.nodes) nodes' offline periods over \(_EstimateText.count(duration)) s"),
+                    elementBytes: 24, count: nodes * (1 + duration / (churn.meanOnline + churn.meanOffline)), fills: true))
+        }
         if gossip.hasFaults {
+            let faultField = gossip.loss > 0 ? "network.loss" : gossip.partitions.isEmpty ? "network.churn" : "network.partitions"
             // Per transaction its two per-node propagation quantiles; per in-flight slot its
             // parents (an array: 32 bytes of header plus 4 a parent), origin, issue and
             // everywhere times.
             simulation.append(
                 _Allocation(
                     component: _ComponentKey(
-                        name: "per-node propagation quantiles", field: "network.loss",
+                        name: "per-node propagation quantiles", field: faultField,
                         detail: "a Tangle of \(_EstimateText.count(q.transactions)) transactions"),
                     elementBytes: 16, count: q.transactions, fills: true))
             simulation.append(
                 _Allocation(
                     component: _ComponentKey(
-                        name: "in-flight parents and times", field: "network.loss",
+                        name: "in-flight parents and times", field: faultField,
                         detail: "about \(_EstimateText.count(q.inFlight)) transactions in flight"),
                     elementBytes: Double(52 + 4 * q.scenario.tangle.parents), count: q.inFlight))
         }

@@ -14,9 +14,17 @@ extension SummaryColumn {
         "gossip: messages lost in the whole run (a message is one transaction over one directed link; 0 without `network.loss`); empty under the delay model")
     public static let nodePropagationP50 = SummaryColumn(
         "node_propagation_p50",
-        "gossip with faults (`network.loss` above 0): per measured transaction visible everywhere, the median over the nodes other than its issuer's of the time from issue to visibility there (the time to reach half of them), averaged over those transactions; seconds; empty without faults")
+        "gossip with faults (`network.loss` above 0, `partitions` or `churn`): per measured transaction visible everywhere, the median over the nodes other than its issuer's of the time from issue to visibility there (the time to reach half of them), averaged over those transactions; seconds; empty without faults")
     public static let nodePropagationP90 = SummaryColumn(
         "node_propagation_p90", "the same with the 90th percentile over nodes (the time to reach 90% of them)")
+    public static let nodeOfflineFraction = SummaryColumn(
+        "node_offline_fraction",
+        "gossip with `network.churn` only: the time-average share of nodes offline from `warmup` to the end of the run (node-seconds offline / (nodes × seconds)); its expectation is meanOffline / (meanOnline + meanOffline), less where the coordinator's and adversaries' nodes never go offline")
+
+    /// The columns written only when the gossip network churns (``GossipConfiguration/churn``),
+    /// after ``all`` and ``work``: a scenario without churn writes exactly the columns it
+    /// always did.
+    public static let churn: [SummaryColumn] = [.nodeOfflineFraction]
 }
 
 /// How long measured transactions take to become visible to every issuer.

@@ -31,9 +31,10 @@ public struct SummaryColumn: Sendable, Hashable {
         .messagesLost, .nodePropagationP50, .nodePropagationP90,
     ]
 
-    /// Each column's position in ``all``, then the optional ``work`` columns' after them.
+    /// Each column's position in ``all``, then the optional ``work`` columns' after them,
+    /// then the optional ``churn`` columns'.
     static let _positions: [String: Int] = Dictionary(
-        uniqueKeysWithValues: (all + work).enumerated().map { ($0.element.name, $0.offset) })
+        uniqueKeysWithValues: (all + work + churn).enumerated().map { ($0.element.name, $0.offset) })
 }
 
 /// One row of `summary.csv`: the measured results of one run, a value per
@@ -46,11 +47,14 @@ public struct SummaryColumn: Sendable, Hashable {
 /// reattachments carry one payload, confirmed when the first of them is, with latency
 /// counted from the arrival.
 public struct RunSummary: Sendable, Equatable {
-    /// The values in the order of ``SummaryColumn/all`` then ``SummaryColumn/work``; a
-    /// column nobody set is empty.
-    var _values: [CSVValue] = Array(repeating: .text(""), count: SummaryColumn.all.count + SummaryColumn.work.count)
+    /// The values in the order of ``SummaryColumn/all``, ``SummaryColumn/work`` and
+    /// ``SummaryColumn/churn``; a column nobody set is empty.
+    var _values: [CSVValue] = Array(
+        repeating: .text(""), count: SummaryColumn.all.count + SummaryColumn.work.count + SummaryColumn.churn.count)
     /// Whether the ``SummaryColumn/work`` columns were set (some device class does work).
     public private(set) var hasWorkColumns = false
+    /// Whether the ``SummaryColumn/churn`` columns were set (the gossip network churns).
+    public private(set) var hasChurnColumns = false
 
     public init() {}
 
@@ -61,14 +65,19 @@ public struct RunSummary: Sendable, Equatable {
     public static var csvHeader: [String] { SummaryColumn.all.map(\.name) }
 
     /// The header of `summary.csv` for `summaries`: ``csvHeader``, then the work columns
-    /// when some summary has them (``csvFields(work:)`` gives the matching rows).
+    /// when some summary has them, then the churn columns when some summary has them
+    /// (``csvFields(work:churn:)`` gives the matching rows).
     public static func csvHeader(for summaries: [RunSummary]) -> [String] {
         csvHeader + (summaries.contains(where: \.hasWorkColumns) ? SummaryColumn.work.map(\.name) : [])
+            + (summaries.contains(where: \.hasChurnColumns) ? SummaryColumn.churn.map(\.name) : [])
     }
 
-    /// The values of ``csvFields`` and, with `work`, the work columns (empty when unset).
-    public func csvFields(work: Bool) -> [CSVValue] {
-        work ? _values : csvFields
+    /// The values of ``csvFields`` and, with `work`, the work columns, with `churn`, the
+    /// churn columns (empty when unset).
+    public func csvFields(work: Bool, churn: Bool = false) -> [CSVValue] {
+        let all = SummaryColumn.all.count, workEnd = all + SummaryColumn.work.count
+        guard work || churn else { return csvFields }
+        return Array(_values[..<all]) + (work ? Array(_values[all..<workEnd]) : []) + (churn ? Array(_values[workEnd...]) : [])
     }
 
     /// The value of `column`.
@@ -77,7 +86,11 @@ public struct RunSummary: Sendable, Equatable {
         set {
             let position = SummaryColumn._positions[column.name]!
             _values[position] = newValue
-            if position >= SummaryColumn.all.count { hasWorkColumns = true }
+            if position >= SummaryColumn.all.count + SummaryColumn.work.count {
+                hasChurnColumns = true
+            } else if position >= SummaryColumn.all.count {
+                hasWorkColumns = true
+            }
         }
     }
 

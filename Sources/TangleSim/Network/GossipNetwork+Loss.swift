@@ -130,12 +130,18 @@ extension GossipNetwork {
     /// On fixed paths (per-link latencies, constant processing, at most 4,096 nodes) the
     /// lossless tree of the origin is repaired instead (``_repairedArrivals``): the same law.
     ///
-    /// - Precondition: the network has loss.
+    /// With partitions or churn (and without loss) ``_faultyArrivals(from:at:into:sender:)``
+    /// answers instead: after the last partition has healed, and without churn, loss alone
+    /// takes the paths above.
+    ///
     /// - Complexity: O(E log N), E the links, plus one draw per lost message.
     mutating func lossyArrivals(
         from origin: Int, at time: Double, into arrival: UnsafeMutableBufferPointer<Double>,
         sender: UnsafeMutableBufferPointer<Int32>
     ) {
+        if _loss == nil || _churn != nil || time < (_partitions?.lastEnd ?? -.infinity) {
+            return _faultyArrivals(from: origin, at: time, into: arrival, sender: sender)
+        }
         if _trees != nil { return _repairedArrivals(from: origin, at: time, into: arrival, sender: sender) }
         let n = nodes
         for v in 0..<n {

@@ -34,11 +34,22 @@ public struct GossipNetwork {
     var _trees: ShortestPathTrees?
     var _affected: [Bool] = []
     var _affectedList: [Int32] = []
+    /// Partitions (``GossipConfiguration/partitions``), else nil.
+    var _partitions: PartitionSchedule?
+    /// Churn (``GossipConfiguration/churn``), else nil.
+    var _churn: ChurnSchedule?
 
-    /// Builds the network of `configuration`, drawing its topology and link latencies.
+    /// Builds the network of `configuration`, drawing its topology and link latencies (and
+    /// the sides of its partitions and its nodes' offline periods, if any).
     ///
+    /// - Parameters:
+    ///   - horizon: the run's duration, up to which churn is drawn (required with churn).
+    ///   - alwaysOnline: nodes churn never takes offline (the coordinator's, the adversaries').
     /// - Throws: ``TopologyError`` when no connected random topology could be drawn.
-    public init(_ configuration: GossipConfiguration, seed: UInt64, replication: Int) throws {
+    public init(
+        _ configuration: GossipConfiguration, seed: UInt64, replication: Int, horizon: Double? = nil,
+        alwaysOnline: [Int] = []
+    ) throws {
         self.configuration = configuration
         let topologyRNG = RandomStream(seed: seed, replication: replication, stream: .topology)
         topology = try Topology.generate(configuration.topology, nodes: configuration.nodes, rng: topologyRNG)
@@ -53,14 +64,25 @@ public struct GossipNetwork {
             configuration.loss > 0
             ? MessageLoss(probability: configuration.loss, rng: RandomStream(seed: seed, replication: replication, stream: .loss))
             : nil
-        if _loss == nil, perLink, case .constant(let processing) = configuration.processingDelay,
+        if !configuration.partitions.isEmpty {
+            _partitions = PartitionSchedule(
+                configuration.partitions, nodes: configuration.nodes,
+                rng: RandomStream(seed: seed, replication: replication, stream: .partitions))
+        }
+        if let churn = configuration.churn {
+            guard let horizon else { preconditionFailure("churn needs the run's duration") }
+            _churn = ChurnSchedule(
+                churn, nodes: configuration.nodes, horizon: horizon, alwaysOnline: alwaysOnline,
+                rng: RandomStream(seed: seed, replication: replication, stream: .churn))
+        }
+        if !configuration.hasFaults, perLink, case .constant(let processing) = configuration.processingDelay,
             configuration.nodes <= 4_096
         {
             _distances = Self.allPairs(topology: topology, latency: latencies, processing: processing)
         } else {
             _distances = nil
         }
-        if _loss != nil, perLink, case .constant(let processing) = configuration.processingDelay,
+        if _loss != nil, _churn == nil, perLink, case .constant(let processing) = configuration.processingDelay,
             configuration.nodes <= 4_096
         {
             _trees = ShortestPathTrees(topology: topology, latency: latencies, processing: processing)

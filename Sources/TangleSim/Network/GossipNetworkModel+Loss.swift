@@ -32,7 +32,12 @@
 /// can be late, never early, and never before its parents). This needs two requests for the
 /// same missing transaction from different children, the later one answered first.
 ///
-/// With loss 0 none of this runs: no stream, no requests, the lossless gossip byte for byte.
+/// **Partitions and churn** (`GossipNetwork+Faults.swift`) take the same path: their gossip
+/// is searched per transaction with the messages they block or drop, and a request waits for
+/// a partition to heal, and is not sent, answered or received by a node offline.
+///
+/// With loss 0 and neither partitions nor churn none of this runs: no stream, no requests,
+/// the lossless gossip byte for byte.
 struct GossipFaultState {
     let requestDelay: Double
     /// Per node, for the current broadcast: first gossip arrival, the peer it came from, and
@@ -61,6 +66,9 @@ struct GossipFaultState {
     var nodePropagation90: ContiguousArray<Double> = []
     /// Requests sent in the run (for tests: that recovery was needed).
     var requests = 0
+    /// With churn: per node, the device transactions held while it is offline, in arrival
+    /// order (see `GossipNetworkModel+Churn.swift`).
+    var held: [[IssueOrder]] = []
     var _stack: [Int32] = []
     var _chain: [Int] = []
     var _times: [Double] = []
@@ -126,7 +134,7 @@ extension GossipNetworkModel {
                             let parentSlot = Int(slot[Int(parent)])
                             guard parentSlot >= 0 else { continue }  // visible everywhere already
                             let seen = pool[parentSlot * n + v]
-                            if seen > asksAt, v != origin {
+                            if seen > asksAt, v != origin, state.sender[v] >= 0 {
                                 state.requesting.append(Int32(v))
                                 break
                             }
@@ -160,6 +168,7 @@ extension GossipNetworkModel {
         for v in 0..<n { everywhere = Swift.max(everywhere, pool[base + v]) }
         state.slotEverywhere[own] = everywhere
         for a in state.lowered { _reviseEverywhere(of: a, &state) }
+        state.lowered.removeAll(keepingCapacity: true)
         if let last = inFlight.last, last > x {
             var low = 0, high = inFlight.count
             while low < high {
@@ -185,14 +194,19 @@ extension GossipNetworkModel {
                 let parentSlot = Int(slot[Int(parent)])
                 guard parentSlot >= 0 else { continue }  // visible everywhere already
                 var seen = pool[parentSlot * n + v]
-                if v != origin, seen > asksAt {
+                if v != origin, seen > asksAt, state.sender[v] >= 0 {
                     state.requests += 1
                     let peer = Int(state.sender[v])
                     let link = network.link(between: v, and: peer)
-                    let reachesPeer = asksAt + network.latency(link: link)
-                    let answered =
-                        Swift.max(reachesPeer, pool[parentSlot * n + peer]) + network.processingDelay()
-                        + network.latency(link: link)
+                    let answered: Double
+                    if network.hasTimedFaults {
+                        answered = _timedAnswer(at: v, from: peer, link: link, asking: asksAt, seenAtPeer: pool[parentSlot * n + peer])
+                    } else {
+                        let reachesPeer = asksAt + network.latency(link: link)
+                        answered =
+                            Swift.max(reachesPeer, pool[parentSlot * n + peer]) + network.processingDelay()
+                            + network.latency(link: link)
+                    }
                     if answered < seen {
                         _fetch(parent, at: v, arriving: answered, &state)
                         seen = answered
@@ -306,9 +320,10 @@ extension GossipNetworkModel {
 
     /// `messages_lost` (0 without loss) and, with faults, `node_propagation_p50` and
     /// `node_propagation_p90`: means over the measured transactions visible everywhere by
-    /// `end`.
+    /// `end`; with churn, `node_offline_fraction` over [`warmup`, `end`).
     public mutating func summarizeFaults(into summary: inout RunSummary, tangle: Tangle, warmup: Double, end: Double) {
         summary[.messagesLost] = .integer(network.messagesLost)
+        if let churn = network.churnSchedule { summary[.nodeOfflineFraction] = .real(churn.offlineFraction(from: warmup, to: end)) }
         guard faults != nil else { return }
         var sum50 = 0.0, sum90 = 0.0, count = 0
         for index in 1..<tangle.count {

@@ -35,7 +35,8 @@ public struct GossipNetworkModel: NetworkModel {
     /// Milestones' visibility vectors, in milestone order (the genesis first, all zeros).
     var milestoneVisibility: ContiguousArray<Double>
     var milestoneIssue: [Double] = [0]
-    /// What message loss needs (nil without faults): see `GossipNetworkModel+Loss.swift`.
+    /// What faults need (message loss, partitions, churn; nil without): see
+    /// `GossipNetworkModel+Loss.swift` and `GossipNetworkModel+Churn.swift`.
     var faults: GossipFaultState?
 
     /// Builds the network of `configuration` for replication `replication` of `scenario`:
@@ -43,10 +44,14 @@ public struct GossipNetworkModel: NetworkModel {
     ///
     /// - Throws: ``TopologyError`` when no connected random topology could be drawn.
     public init(_ configuration: GossipConfiguration, scenario: Scenario, replication: Int) throws {
-        network = try GossipNetwork(configuration, seed: scenario.seed, replication: replication)
+        let coordinatorNode = scenario.consensus.coordinator?.node
+        let adversaryNode = scenario.adversaries.map(\.node)
+        network = try GossipNetwork(
+            configuration, seed: scenario.seed, replication: replication, horizon: scenario.duration,
+            alwaysOnline: (coordinatorNode.map { [$0] } ?? []) + adversaryNode)
         nodes = configuration.nodes
-        coordinatorNode = scenario.consensus.coordinator?.node ?? 0
-        adversaryNode = scenario.adversaries.map(\.node)
+        self.coordinatorNode = coordinatorNode ?? 0
+        self.adversaryNode = adversaryNode
         let attachRNG = RandomStream(seed: scenario.seed, replication: replication, stream: .attachment)
         var deviceNode = ContiguousArray<Int32>()
         deviceNode.reserveCapacity(scenario.deviceCount)
@@ -62,6 +67,7 @@ public struct GossipNetworkModel: NetworkModel {
         self.deviceNode = deviceNode
         milestoneVisibility = ContiguousArray(repeating: 0, count: configuration.nodes)
         faults = configuration.hasFaults ? GossipFaultState(nodes: configuration.nodes, requestDelay: configuration.requestDelay) : nil
+        if configuration.churn != nil { faults!.held = Array(repeating: [], count: configuration.nodes) }
     }
 
     public static var issuerSeesAtOnce: Bool { true }

@@ -83,8 +83,17 @@ public protocol NetworkModel {
     mutating func takeRevisedVisibility() -> [(x: Int32, time: Double)]
 
     /// Sets the network-fault columns of `summary` (`messages_lost`, the per-node
-    /// propagation quantiles), left empty by models without messages.
+    /// propagation quantiles, `node_offline_fraction`), left empty by models without
+    /// messages.
     mutating func summarizeFaults(into summary: inout RunSummary, tangle: Tangle, warmup: Double, end: Double)
+
+    /// Holds `order` when its issuer's node is offline at `now` (gossip churn), scheduling
+    /// ``TangleEvent/nodeReturns(_:)`` for its return; returns whether it held it (always
+    /// false for the models without churn).
+    mutating func hold(_ order: IssueOrder, now: Double, engine: inout Engine<TangleEvent>) -> Bool
+
+    /// The orders held at `node` until now, in arrival order, handed over once.
+    mutating func releaseHeld(at node: Int) -> [IssueOrder]
 }
 
 extension NetworkModel {
@@ -94,6 +103,10 @@ extension NetworkModel {
     public mutating func takeRevisedVisibility() -> [(x: Int32, time: Double)] { [] }
 
     public mutating func summarizeFaults(into summary: inout RunSummary, tangle: Tangle, warmup: Double, end: Double) {}
+
+    public mutating func hold(_ order: IssueOrder, now: Double, engine: inout Engine<TangleEvent>) -> Bool { false }
+
+    public mutating func releaseHeld(at node: Int) -> [IssueOrder] { [] }
 }
 
 /// Confirmation by milestones, averaged over nodes: for each milestone j, the mean over nodes

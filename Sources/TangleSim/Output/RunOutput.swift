@@ -10,10 +10,14 @@ public enum RunOutput {
     public static let version = "0.3.0"
 
     /// `summary.csv` for the given runs, one row each.
-    /// The work columns come last, when some run's devices do work.
+    /// The work columns come last, when some run's devices do work, then the churn column,
+    /// when some run's network churns.
     public static func summaryCSV(_ summaries: [RunSummary]) -> String {
         let work = summaries.contains(where: \.hasWorkColumns)
-        return CSVTable(header: RunSummary.csvHeader(for: summaries), rows: summaries.map { $0.csvFields(work: work) }).csvText
+        let churn = summaries.contains(where: \.hasChurnColumns)
+        return CSVTable(
+            header: RunSummary.csvHeader(for: summaries), rows: summaries.map { $0.csvFields(work: work, churn: churn) }
+        ).csvText
     }
 
     /// `timeseries.csv` of one run.

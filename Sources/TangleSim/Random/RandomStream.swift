@@ -151,6 +151,11 @@ public enum StreamID: UInt64, Sendable, CaseIterable {
     /// Gossip message loss: which messages are lost (``MessageLoss``). Numbered 20, apart
     /// from the run of ids above, which other features extend.
     case loss = 20
+    /// Gossip partitions: the sides of each partition (``PartitionSchedule``).
+    case partitions = 21
+    /// Gossip churn: every node's offline periods, drawn before the run
+    /// (``ChurnSchedule``).
+    case churn = 22
 
     /// The 64-bit key of stream `stream` of replication `replication` under master seed
     /// `seed`: SplitMix64's finaliser applied in turn to the seed, the replication and the

@@ -271,6 +271,12 @@ extension _Expectation where Value == NetworkConfiguration {
                             #"message loss and requests need a gossip network ("model": "gossip"): the delay model sends no messages"#)
                     }
                 }
+                for key in ["partitions", "churn"] {
+                    if let field = reader.member(key) {
+                        throw field.failure(
+                            #"partitions and churn need a gossip network ("model": "gossip"): the delay model has no nodes"#)
+                    }
+                }
                 return .delay(try reader.optional("delay", .delayDistribution) ?? .constant(1.0))
             case .gossip:
                 let nodes = Int(try reader.required("nodes", .integer(from: 1, to: 100_000)))
@@ -283,7 +289,9 @@ extension _Expectation where Value == NetworkConfiguration {
                         processingDelay: try reader.optional("processingDelay", .delayDistribution) ?? .constant(0),
                         loss: try reader.optional("loss", .number("a probability from 0 to 1") { (0...1).contains($0) }) ?? 0,
                         requestDelay: try reader.optional("requestDelay", .nonNegativeNumber(of: "seconds"))
-                            ?? GossipConfiguration.defaultRequestDelay))
+                            ?? GossipConfiguration.defaultRequestDelay,
+                        partitions: try reader.optional("partitions", .partitions(nodes: nodes)) ?? [],
+                        churn: try reader.optional("churn", .churn)))
             }
         }
     }
@@ -494,8 +502,30 @@ extension Scenario {
             if let gossip = scenario.network.gossip, gossip.hasFaults,
                 ["cumulativeWeight", "approvalWeight"].contains(scenario.consensus.kindName)
             {
-                throw (reader.member("network").flatMap { _ObjectReaderLookup.member($0, "loss") } ?? reader.field).failure(
-                    "per-node weights (consensus cumulativeWeight or approvalWeight on a gossip network) record when each node sees a transaction as it is sent, and with loss a later request can change that: use consensus none or coordinator with loss")
+                let network = reader.member("network")
+                if gossip.loss > 0 {
+                    throw (network.flatMap { _ObjectReaderLookup.member($0, "loss") } ?? reader.field).failure(
+                        "per-node weights (consensus cumulativeWeight or approvalWeight on a gossip network) record when each node sees a transaction as it is sent, and with loss a later request can change that: use consensus none or coordinator with loss")
+                }
+                let key = gossip.partitions.isEmpty ? "churn" : "partitions"
+                throw (network.flatMap { _ObjectReaderLookup.member($0, key) } ?? reader.field).failure(
+                    "per-node weights (consensus cumulativeWeight or approvalWeight on a gossip network) record when each node sees a transaction as it is sent, and with partitions or churn a later request or catch-up can change that: use consensus none or coordinator with \(key)")
+            }
+            if let churn = scenario.network.gossip?.churn {
+                let churnField = reader.member("network").flatMap { _ObjectReaderLookup.member($0, "churn") } ?? reader.field
+                guard let duration = scenario.duration else {
+                    throw churnField.failure(
+                        #"churn draws every node's offline periods up to the run's duration: expected a scenario with "duration""#)
+                }
+                let periods = Double(scenario.network.gossip!.nodes) * (1 + duration / (churn.meanOnline + churn.meanOffline))
+                if periods > Scenario.mostChurnPeriods {
+                    throw churnField.failure(
+                        "expected at most 1e7 offline periods in all (nodes × duration / (meanOnline + meanOffline)), got about \(Int(periods.rounded()))")
+                }
+                if let index = scenario.devices.firstIndex(where: { $0.reattachAfter != nil }) {
+                    throw (_ObjectReaderLookup.member(reader.member("devices")?.elements?[index], "reattachAfter") ?? reader.field).failure(
+                        "with network.churn a device on an offline node holds its transactions until the node returns, which reattachment does not model: remove reattachAfter or churn")
+                }
             }
             if let gossip = scenario.network.gossip {
                 if let coordinator = scenario.consensus.coordinator, coordinator.node >= gossip.nodes {
@@ -680,6 +710,66 @@ extension _Expectation where Value == [[Int]] {
                 }
                 return [Int(a), Int(b)]
             }
+        }
+    }
+}
+
+extension Scenario {
+    /// The most offline periods churn may draw before a run (24 bytes each).
+    static let mostChurnPeriods = 1e7
+}
+
+extension _Expectation where Value == [GossipPartition] {
+    /// `network.partitions`: a list of partitions in increasing time order, not overlapping,
+    /// on a network of at least 2 nodes.
+    fileprivate static func partitions(nodes: Int) -> Self {
+        let description = #"a list of partitions like [{"start": 100, "end": 160, "split": 0.5}]"#
+        return Self(description) { field in
+            guard let elements = field.elements else { throw field.mismatch(expected: description) }
+            if nodes < 2, !elements.isEmpty {
+                throw field.failure("a partition splits the nodes in two sides: expected a network of at least 2 nodes, got 1")
+            }
+            var partitions: [GossipPartition] = []
+            for (index, element) in elements.enumerated() {
+                let partition = try element.decode(.partition)
+                if let previous = partitions.last, partition.start < previous.end {
+                    let start = _ObjectReaderLookup.member(element, "start") ?? element
+                    let end = _ObjectReaderLookup.member(elements[index - 1], "end")?.value._summary ?? String(previous.end)
+                    throw start.failure(
+                        "expected a start no earlier than the previous partition's end (\(end)), got \(start.value._summary)")
+                }
+                partitions.append(partition)
+            }
+            return partitions
+        }
+    }
+}
+
+extension _Expectation where Value == GossipPartition {
+    /// One partition: `start` < `end` (seconds) and the first side's share `split` in (0, 1).
+    fileprivate static var partition: Self {
+        object(#"a partition like {"start": 100, "end": 160, "split": 0.5}"#) { reader in
+            let start = try reader.required("start", .nonNegativeNumber(of: "seconds"))
+            let written = reader.member("start")?.value._summary ?? String(start)
+            let end = try reader.required("end", .number("a number of seconds greater than start (\(written))") { $0 > start })
+            let split = try reader.required("split", .number("a share of the nodes between 0 and 1, exclusive") { $0 > 0 && $0 < 1 })
+            return GossipPartition(start: start, end: end, split: split)
+        }
+    }
+}
+
+extension _Expectation where Value == GossipChurn {
+    /// `network.churn`: mean online and offline periods, and the catch-up delay.
+    fileprivate static var churn: Self {
+        object(#"an object like {"meanOnline": 600, "meanOffline": 60, "syncDelay": 5}"#) { reader in
+            // Both means are made known before either is required, so that a missing one is
+            // not taken for a misspelling of the other.
+            let online = try reader.optional("meanOnline", .interval)
+            let offline = try reader.optional("meanOffline", .interval)
+            return GossipChurn(
+                meanOnline: try online ?? reader.required("meanOnline", .interval),
+                meanOffline: try offline ?? reader.required("meanOffline", .interval),
+                syncDelay: try reader.required("syncDelay", .nonNegativeNumber(of: "seconds")))
         }
     }
 }

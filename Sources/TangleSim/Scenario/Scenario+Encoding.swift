@@ -113,10 +113,28 @@ extension NetworkConfiguration {
                 ("linkLatencySampling", .string(gossip.linkLatencySampling.rawValue)),
                 ("processingDelay", gossip.processingDelay._resolvedJSON),
             ]
-            // Written only with loss, so manifests of lossless scenarios stay as they were.
-            if gossip.loss > 0 {
-                resolved.append(("loss", .number(gossip.loss)))
-                resolved.append(("requestDelay", .number(gossip.requestDelay)))
+            // Written only with faults, so manifests of faultless scenarios stay as they were.
+            if gossip.loss > 0 { resolved.append(("loss", .number(gossip.loss))) }
+            if gossip.hasFaults { resolved.append(("requestDelay", .number(gossip.requestDelay))) }
+            if !gossip.partitions.isEmpty {
+                resolved.append(
+                    (
+                        "partitions",
+                        .array(
+                            gossip.partitions.map {
+                                ["start": .number($0.start), "end": .number($0.end), "split": .number($0.split)]
+                            })
+                    ))
+            }
+            if let churn = gossip.churn {
+                resolved.append(
+                    (
+                        "churn",
+                        [
+                            "meanOnline": .number(churn.meanOnline), "meanOffline": .number(churn.meanOffline),
+                            "syncDelay": .number(churn.syncDelay),
+                        ]
+                    ))
             }
             return .object(JSONObject(resolved))
         }

@@ -240,8 +240,15 @@ public struct GossipConfiguration: Sendable, Equatable {
     /// nothing, exactly the lossless gossip.
     public var loss: Double
     /// Seconds a node waits, after receiving a transaction, before requesting a parent it
-    /// still does not see (only with `loss` above 0); default ``defaultRequestDelay``.
+    /// still does not see (only with faults: `loss` above 0, partitions or churn); default
+    /// ``defaultRequestDelay``.
     public var requestDelay: Double
+    /// Intervals during which the network is split in two sides that cannot reach each
+    /// other, in increasing time order, not overlapping (empty: never; see
+    /// ``PartitionSchedule``).
+    public var partitions: [GossipPartition]
+    /// Nodes going offline and coming back (nil: never; see ``ChurnSchedule``).
+    public var churn: GossipChurn?
 
     /// The default ``requestDelay``: 0.5 s, a few hops of the shipped networks (median link
     /// latency 50 ms), so a parent merely late is rarely requested.
@@ -250,7 +257,8 @@ public struct GossipConfiguration: Sendable, Equatable {
     public init(
         nodes: Int, topology: TopologyConfiguration, linkLatency: DelayDistribution,
         linkLatencySampling: LatencySampling = .perLink, processingDelay: DelayDistribution = .constant(0),
-        loss: Double = 0, requestDelay: Double = GossipConfiguration.defaultRequestDelay
+        loss: Double = 0, requestDelay: Double = GossipConfiguration.defaultRequestDelay,
+        partitions: [GossipPartition] = [], churn: GossipChurn? = nil
     ) {
         self.nodes = nodes
         self.topology = topology
@@ -259,11 +267,13 @@ public struct GossipConfiguration: Sendable, Equatable {
         self.processingDelay = processingDelay
         self.loss = loss
         self.requestDelay = requestDelay
+        self.partitions = partitions
+        self.churn = churn
     }
 
-    /// Whether the network has faults (message loss), which add per-node bookkeeping and
-    /// the fault columns of `summary.csv`.
-    public var hasFaults: Bool { loss > 0 }
+    /// Whether the network has faults (message loss, partitions or churn), which add per-node
+    /// bookkeeping, requests and the fault columns of `summary.csv`.
+    public var hasFaults: Bool { loss > 0 || !partitions.isEmpty || churn != nil }
 }
 
 /// Who peers with whom in a gossip network.

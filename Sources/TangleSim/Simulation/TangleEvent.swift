@@ -13,4 +13,7 @@ public enum TangleEvent: Sendable, Equatable {
     case confidenceRound
     /// A walk analysis (`walks.csv`) is made now.
     case walkAnalysis
+    /// Gossip node `id`, taken offline by churn, is back: its devices issue the
+    /// transactions they held (``NetworkModel/releaseHeld(at:)``).
+    case nodeReturns(Int32)
 }

@@ -41,10 +41,13 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// Whether ``approvalWeights`` exists: a stored flag, like ``_hasConflicts``, so that
     /// other rules pay no optional test of it per transaction.
     let _hasApprovalWeights: Bool
-    /// Whether the network has faults (gossip message loss): transactions can then stay
+    /// Whether the network has faults (gossip loss, partitions, churn): transactions can then stay
     /// invisible somewhere until a later one's requests fetch them, and times visible
     /// everywhere can be revised (``NetworkModel/takeRevisedVisibility()``).
     let _networkFaults: Bool
+    /// Whether gossip nodes churn: a device's node can be offline, holding its transactions
+    /// until it returns (``NetworkModel/hold(_:now:engine:)``).
+    let _networkChurn: Bool
     /// Under faults, the transactions whose visibility everywhere has been handled: with
     /// revised times a transaction and its approver can be handled in either order.
     var _reachedEveryone: [Bool] = []
@@ -107,6 +110,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         _parentScratch.reserveCapacity(TangleConfiguration.maximumParents)
         _hasApprovalWeights = scenario.consensus.approvalWeight != nil
         _networkFaults = scenario.network.gossip?.hasFaults ?? false
+        _networkChurn = scenario.network.gossip?.churn != nil
         switch scenario.consensus {
         case .none:
             precondition(!devices.reattaches, "reattachment needs a confirmation rule")
@@ -181,8 +185,16 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         switch payload {
         case .issuer(0):
             guard let order = devices.wake(now: engine.now) else { return .proceed }
+            // A device whose node is offline holds the transaction (issued on the node's
+            // return, `.nodeReturns`); the arrival counts now.
+            if _networkChurn, network.hold(order, now: engine.now, engine: &engine) {
+                return devices.didIssue(-1, order: order, engine: &engine)
+            }
             let x = issue(order, by: 0, engine: &engine)
             return devices.didIssue(x, order: order, engine: &engine)
+        case .nodeReturns(let node):
+            for order in network.releaseHeld(at: Int(node)) { _ = issue(order, by: 0, engine: &engine) }
+            return .proceed
         case .issuer(1):
             guard let order = coordinator!.wake(now: engine.now) else { return .proceed }
             let x = issue(order, by: 1, engine: &engine)
