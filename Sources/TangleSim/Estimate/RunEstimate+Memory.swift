@@ -30,11 +30,11 @@ extension RunEstimate {
         // The Tangle: issue and visible times (8 + 8), device and first approver (4 + 4), k
         // parent slots and k next-approver slots (4 + 4 each); reserved, then doubled column
         // by column if milestones or reattachments outgrow the reserve; a work time (8) when
-        // some device class does work, a wanted time (8) when some class has a duty cycle.
+        // some device class does work, a wanted time (8) with a duty cycle or churn.
         let tangleBytes =
             Double(2 * MemoryLayout<Double>.stride + 2 * MemoryLayout<Int32>.stride) + 8 * q.slots
             + (scenario.hasWork ? Double(MemoryLayout<Double>.stride) : 0)
-            + (scenario.hasDutyCycle ? Double(MemoryLayout<Double>.stride) : 0)
+            + (scenario.recordsWantedTimes ? Double(MemoryLayout<Double>.stride) : 0)
         let tangle = _Allocation(
             component: transactionsKey, elementBytes: tangleBytes, count: n, reserved: q.reserved, fills: true,
             copyElementBytes: Swift.max(8, 4 * q.slots))

@@ -12,7 +12,10 @@ extension GossipNetworkModel {
         let node = node(of: order.issuer)
         guard let back = churn.returnTime(of: node, at: now) else { return false }
         if faults!.held[node].isEmpty { engine.schedule(.nodeReturns(Int32(node)), at: back) }
-        faults!.held[node].append(order)
+        // Held back like a duty-cycled device's want: its latency counts from now.
+        var held = order
+        if held.wanted == nil { held.wanted = now }
+        faults!.held[node].append(held)
         return true
     }
 

@@ -20,9 +20,9 @@ import Foundation
 /// parents were chosen (equal to `issue_time` for a transaction without work). Without work
 /// the columns are exactly those above.
 ///
-/// When some device class has a duty cycle, a last column `wanted` (after `created`, if
-/// any) holds when the device wanted to issue: earlier than the time its parents were
-/// chosen when it was asleep then, and equal otherwise (reattachments, the coordinator,
+/// When some device class has a duty cycle, or gossip nodes churn, a last column `wanted`
+/// (after `created`, if any) holds when the device wanted to issue: earlier than the time
+/// its parents were chosen when it was asleep then (or its node offline), and equal otherwise (reattachments, the coordinator,
 /// adversaries: their issue time). Latencies count from it.
 ///
 /// Rows are formatted into a reusable buffer and written in chunks of about 1 MiB, so a log

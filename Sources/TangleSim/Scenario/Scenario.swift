@@ -476,9 +476,11 @@ extension Scenario {
         devices.contains { $0.work != nil }
     }
 
-    /// Whether some device class has a duty cycle: then transactions record when they were
-    /// wanted (latencies count from it), and `transactions.csv` has a `wanted` column.
-    public var hasDutyCycle: Bool {
-        devices.contains { $0.dutyCycle != nil }
+    /// Whether a device's transaction can be issued later than it was wanted: some device
+    /// class has a duty cycle, or gossip nodes churn (an offline node holds its devices'
+    /// transactions). Then transactions record when they were wanted (latencies count from
+    /// it), and `transactions.csv` has a `wanted` column.
+    public var recordsWantedTimes: Bool {
+        devices.contains { $0.dutyCycle != nil } || network.gossip?.churn != nil
     }
 }

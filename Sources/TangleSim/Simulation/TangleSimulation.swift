@@ -104,7 +104,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             precondition(Network.viewIsGlobal, "work times under the delay model")
             tangle.recordWorkTimes()
         }
-        if scenario.hasDutyCycle { tangle.recordWantedTimes() }
+        if scenario.recordsWantedTimes { tangle.recordWantedTimes() }
         metrics = RunMetrics(scenario: scenario)
         _sampleInterval = scenario.metrics.sampleInterval
         _parentScratch.reserveCapacity(TangleConfiguration.maximumParents)
