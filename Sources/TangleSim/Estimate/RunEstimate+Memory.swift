@@ -268,6 +268,13 @@ extension RunEstimate {
             // Each parent's strategy keeps weights of its own.
             return parts.enumerated().flatMap { index, part in _weights(q, part, prefix: "\(prefix).parents[\(index)]") }
         }
+        if tipSelection == .heaviestPair {
+            // Flags and two tip-set slots per transaction, and the exclusive part of every
+            // tip left behind (about a quarter of all transactions; a few ids each).
+            let key = _ComponentKey(
+                name: "heaviest pairs", field: "\(prefix).strategy", detail: "exclusive past cones of \(_EstimateText.count(q.transactions)) transactions")
+            return [_Allocation(component: key, elementBytes: 40, count: q.transactions, fills: true)]
+        }
         guard let start = tipSelection.walkStart else { return [] }
         let n = q.transactions
         let visibleBits = { (key: _ComponentKey) in _Allocation(component: key, elementBytes: 8, count: (n / 64).rounded(.up), fills: true) }
