@@ -48,6 +48,18 @@ struct PapersTests {
         // P(X ≥ 1 | p) = 1 − (1 − p)^n.
         let one = CheckStatistics.binomialLowerBound(successes: 1, trials: 5, significance: 0.001)
         #expect(abs(1 - pow(1 - one, 5) - 0.001) < 1e-12)
+        // Where GSL's beta quantile aborted the process (its Newton steps did not converge):
+        // the bounds must be found, and be the points where the tail probabilities equal the
+        // significance.
+        for successes in [1, 37, 10_000, 19_999] {
+            let lower = CheckStatistics.binomialLowerBound(successes: successes, trials: 20_000, significance: 0.001)
+            #expect(abs(gsl_cdf_beta_P(lower, Double(successes), Double(20_000 - successes + 1)) - 0.001) < 1e-9)
+            let upper = CheckStatistics.binomialUpperBound(successes: successes, trials: 20_000, significance: 0.001)
+            #expect(abs(gsl_cdf_beta_Q(upper, Double(successes + 1), Double(20_000 - successes)) - 0.001) < 1e-9)
+            #expect(lower < Double(successes) / 20_000 && Double(successes) / 20_000 < upper)
+        }
+        // P(X ≤ 0 | p) = (1 − p)^n: the upper bound with no success is 1 − 0.001^(1/n).
+        #expect(abs(CheckStatistics.binomialUpperBound(successes: 0, trials: 10, significance: 0.001) - (1 - pow(0.001, 0.1))) < 1e-12)
     }
 
     @Test("exact Mann–Whitney: 1/C(n+m, m) for complete separation, midranks and the exact distribution with ties")

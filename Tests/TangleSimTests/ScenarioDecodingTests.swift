@@ -234,6 +234,26 @@ struct ScenarioDecodingTests {
         #expect(four.applying(ScenarioVariant(label: "a")).replications == 4)
     }
 
+    @Test("gossip loss: decoded with its request delay (default 0.5 s), written back only when above 0")
+    func gossipLossRoundTrip() throws {
+        let gossip = #""network": {"model": "gossip", "nodes": 4, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1"#
+        let lossy = try decode(minimal(gossip + #", "loss": 0.05, "requestDelay": 0.25}"#))
+        #expect(lossy.network.gossip?.loss == 0.05)
+        #expect(lossy.network.gossip?.requestDelay == 0.25)
+        #expect(try Scenario(json: lossy.resolvedJSON, file: "bad.json") == lossy)
+        let defaulted = try decode(minimal(gossip + #", "loss": 0.05}"#))
+        #expect(defaulted.network.gossip?.requestDelay == 0.5)
+        let plain = try decode(minimal(gossip + "}"))
+        let zero = try decode(minimal(gossip + #", "loss": 0}"#))
+        #expect(zero == plain, "loss 0 is the lossless network")
+        #expect(plain.network.gossip?.loss == 0)
+        guard case .object(let object) = plain.resolvedJSON, case .object(let network) = object["network"] else {
+            Issue.record("the resolved scenario has no network object")
+            return
+        }
+        #expect(network["loss"] == nil && network["requestDelay"] == nil, "lossless manifests keep their bytes")
+    }
+
     @Test func lazyDevicesRoundTrip() throws {
         let scenario = try decode(
             #"{"duration": 600, "devices": [{"count": 10, "rate": 1}, {"count": 2, "rate": 0.5, "behaviour": "lazy", "lazyAge": 60}, {"count": 1, "rate": 1, "behaviour": "honest"}]}"#)
@@ -317,13 +337,20 @@ struct ScenarioDecodingTests {
         (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "wattsStrogatz", "degree": 4, "rewire": 2}, "linkLatency": 0.1}"#), "bad.json: network.topology.rewire: expected a probability from 0 to 1, got 2"),
         (minimal(#""network": {"model": "gossip", "nodes": 3, "topology": {"kind": "edges", "edges": [[0, 1], [1, 1]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[1]: a link joins two different nodes, got [1, 1]"),
         (minimal(#""network": {"model": "gossip", "nodes": 3, "topology": {"kind": "edges", "edges": [[0, 1], [1, 0]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[1]: the link [1, 0] is listed twice"),
+        // Gossip faults.
+        (minimal(#""network": {"model": "gossip", "nodes": 3, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "loss": 1.5}"#), "bad.json: network.loss: expected a probability from 0 to 1, got 1.5"),
+        (minimal(#""network": {"model": "gossip", "nodes": 3, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "loss": "high"}"#), #"bad.json: network.loss: expected a probability from 0 to 1, got "high""#),
+        (minimal(#""network": {"model": "gossip", "nodes": 3, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "loss": 0.1, "requestDelay": -1}"#), "bad.json: network.requestDelay: expected a non-negative number of seconds, got -1"),
+        (minimal(#""network": {"model": "delay", "delay": 1, "loss": 0.1}"#), #"bad.json: network.loss: message loss and requests need a gossip network ("model": "gossip"): the delay model sends no messages"#),
+        (minimal(#""network": {"requestDelay": 0.1}"#), #"bad.json: network.requestDelay: message loss and requests need a gossip network ("model": "gossip"): the delay model sends no messages"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 3, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "loss": 0.1}, "consensus": {"kind": "cumulativeWeight", "threshold": 5}"#), "bad.json: network.loss: per-node weights (consensus cumulativeWeight or approvalWeight on a gossip network) record when each node sees a transaction as it is sent, and with loss a later request can change that: use consensus none or coordinator with loss"),
         (minimal(#""network": {"model": "gossip", "nodes": 3, "topology": {"kind": "edges", "edges": [[0, 3]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[0]: expected a link [a, b] between nodes 0 to 2, got [0, 3]"),
         (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "edges", "edges": [[0, 1], [0, 17]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[1]: expected a link [a, b] between nodes 0 to 9, got [0, 17]"),
         (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "edges", "edges": [[-1, 2]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[0]: expected a link [a, b] between nodes 0 to 9, got [-1, 2]"),
         (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "edges", "edges": [[0, 1, 2]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[0]: expected a link [a, b] between nodes 0 to 9, got an array"),
         (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "edges", "edges": [[0, 0.5]]}, "linkLatency": 0.1}"#), "bad.json: network.topology.edges[0]: expected a link [a, b] between nodes 0 to 9, got an array"),
         (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "linkLatencySampling": "once"}"#), #"bad.json: network.linkLatencySampling: expected one of "perLink", "perMessage", got "once""#),
-        (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "delay": 1}"#), #"bad.json: network.delay: unknown key "delay"; known keys: model, nodes, topology, linkLatency, linkLatencySampling, processingDelay"#),
+        (minimal(#""network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1, "delay": 1}"#), #"bad.json: network.delay: unknown key "delay"; known keys: model, nodes, topology, linkLatency, linkLatencySampling, processingDelay, loss, requestDelay"#),
         (#"{"duration": 60, "devices": [{"count": 2, "rate": 1, "node": 10}], "network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1}}"#, "bad.json: devices[0].node: expected a node from 0 to 9, got 10"),
         (#"{"duration": 60, "devices": [{"count": 2, "rate": 1, "node": 1, "nodes": "random"}], "network": {"model": "gossip", "nodes": 10, "topology": {"kind": "fullMesh"}, "linkLatency": 0.1}}"#, #"bad.json: devices[0].nodes: give either "node" (one node) or "nodes" ("roundRobin" or "random"), not both"#),
         (#"{"duration": 60, "devices": [{"count": 2, "rate": 1, "nodes": "random"}]}"#, #"bad.json: devices[0]: devices attach to nodes only on a gossip network ("network": {"model": "gossip", ...})"#),

@@ -39,7 +39,7 @@ extension RunEstimate {
         for (index, deviceClass) in scenario.devices.enumerated() {
             guard let after = deviceClass.reattachAfter else { continue }
             let reattachments = q.reattachmentsByClass[index]
-            let arrivals = q.arrivals * Double(deviceClass.count) * deviceClass.rate / q.lambda
+            let arrivals = q.arrivals * Double(deviceClass.count) * deviceClass.meanRate / q.lambda
             counts.append(
                 EventCount(
                     name: "reattachments", field: "devices[\(index)].reattachAfter",

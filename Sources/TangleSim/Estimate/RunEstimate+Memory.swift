@@ -29,8 +29,11 @@ extension RunEstimate {
 
         // The Tangle: issue and visible times (8 + 8), device and first approver (4 + 4), k
         // parent slots and k next-approver slots (4 + 4 each); reserved, then doubled column
-        // by column if milestones or reattachments outgrow the reserve.
-        let tangleBytes = Double(2 * MemoryLayout<Double>.stride + 2 * MemoryLayout<Int32>.stride) + 8 * q.slots
+        // by column if milestones or reattachments outgrow the reserve; a work time (8) when
+        // some device class does work.
+        let tangleBytes =
+            Double(2 * MemoryLayout<Double>.stride + 2 * MemoryLayout<Int32>.stride) + 8 * q.slots
+            + (scenario.hasWork ? Double(MemoryLayout<Double>.stride) : 0)
         let tangle = _Allocation(
             component: transactionsKey, elementBytes: tangleBytes, count: n, reserved: q.reserved, fills: true,
             copyElementBytes: Swift.max(8, 4 * q.slots))
@@ -99,7 +102,7 @@ extension RunEstimate {
         // and heap grow by doubling and, being rings, end up written in full.
         let checksByClass = scenario.devices.map { deviceClass -> Double in
             guard let after = deviceClass.reattachAfter else { return 0 }
-            let rate = Double(deviceClass.count) * deviceClass.rate
+            let rate = Double(deviceClass.count) * deviceClass.meanRate
             return rate * after * (1 + q.reattachments / Swift.max(q.arrivals, 1))
         }
         let reattachChecks = _sum(checksByClass)
@@ -397,7 +400,7 @@ extension RunEstimate {
         }
 
         var simulation = kept
-        if gossip.linkLatencySampling == .perLink, case .constant = gossip.processingDelay, gossip.nodes <= 4_096 {
+        if gossip.linkLatencySampling == .perLink, case .constant = gossip.processingDelay, gossip.nodes <= 4_096, gossip.loss == 0 {
             let table = _Allocation(
                 component: _ComponentKey(
                     name: "shortest-path table", field: "network.nodes",
@@ -422,6 +425,23 @@ extension RunEstimate {
                     name: "gossip marks", field: q.transactionsField,
                     detail: "a Tangle of \(_EstimateText.count(q.transactions)) transactions"),
                 elementBytes: 12, count: q.transactions, fills: true))
+        if gossip.hasFaults {
+            // Per transaction its two per-node propagation quantiles; per in-flight slot its
+            // parents (an array: 32 bytes of header plus 4 a parent), origin, issue and
+            // everywhere times.
+            simulation.append(
+                _Allocation(
+                    component: _ComponentKey(
+                        name: "per-node propagation quantiles", field: "network.loss",
+                        detail: "a Tangle of \(_EstimateText.count(q.transactions)) transactions"),
+                    elementBytes: 16, count: q.transactions, fills: true))
+            simulation.append(
+                _Allocation(
+                    component: _ComponentKey(
+                        name: "in-flight parents and times", field: "network.loss",
+                        detail: "about \(_EstimateText.count(q.inFlight)) transactions in flight"),
+                    elementBytes: Double(52 + 4 * q.scenario.tangle.parents), count: q.inFlight))
+        }
         if q.scenario.consensus.coordinator != nil {
             simulation.append(_Allocation(component: _milestoneKey(q), elementBytes: 8 * nodes + 8, count: q.milestones + 1, fills: true))
         }

@@ -92,7 +92,7 @@ struct _RunQuantities: Sendable {
         let arrivalCount = arrivals
         reattachmentsByClass = scenario.devices.map { deviceClass in
             guard let after = deviceClass.reattachAfter, !latency.isNaN else { return 0 }
-            let share = Double(deviceClass.count) * deviceClass.rate / lambda
+            let share = Double(deviceClass.count) * deviceClass.meanRate / lambda
             return share * arrivalCount * Swift.min(latency, end) / after
         }
         reattachments = _sum(reattachmentsByClass)

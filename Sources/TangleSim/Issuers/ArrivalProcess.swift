@@ -6,8 +6,9 @@ import CGSL
 /// A new arrival process (bursty, periodic, duty-cycled devices) conforms to this protocol
 /// and draws only from its own stream; the simulation's driver never sees it.
 public protocol ArrivalProcess {
-    /// Seconds from this arrival to the next one.
-    mutating func nextInterarrival() -> Double
+    /// The time of the next arrival (seconds, ≥ `now`), `now` being the current arrival's
+    /// time (0 before the first).
+    mutating func nextArrival(now: Double) -> Double
 
     /// The device issuing the current arrival, 0..<devices (devices are numbered across the
     /// scenario's classes, in class order).
@@ -15,6 +16,29 @@ public protocol ArrivalProcess {
 
     /// The class of `device`, an index into the scenario's `devices`.
     func deviceClass(of device: Int32) -> Int
+
+    /// When the device of the current arrival wanted to issue (seconds): its arrival time,
+    /// or earlier when a duty cycle or jitter held it back. Nil: the arrival time.
+    var wanted: Double? { get }
+}
+
+extension ArrivalProcess {
+    public var wanted: Double? { nil }
+}
+
+/// The class of `device` when classes number their devices consecutively and
+/// `firstDevices[c]` is class c's first device: the last c with `firstDevices[c] <= device`.
+///
+/// - Complexity: O(log classes), a binary search.
+@inlinable
+public func classContaining<First: RandomAccessCollection>(_ device: Int32, firstDevices: First) -> Int
+where First.Element == Int32, First.Index == Int {
+    var low = 0, high = firstDevices.count - 1
+    while low < high {
+        let middle = (low + high + 1) / 2
+        if firstDevices[middle] <= device { low = middle } else { high = middle - 1 }
+    }
+    return low
 }
 
 /// The superposition of every device's Poisson process: one Poisson process of rate lambda
@@ -38,7 +62,10 @@ public final class PoissonArrivals: ArrivalProcess {
     @usableFromInline let _rng: RandomStream
 
     /// Creates the process for `classes`, drawing from `rng`.
-    public init(classes: [DeviceClass], rng: RandomStream) {
+    ///
+    /// - Parameter firstDevices: the number of each class's first device (default: classes
+    ///   numbered consecutively from 0), for a process over some of a scenario's classes.
+    public init(classes: [DeviceClass], rng: RandomStream, firstDevices: [Int32]? = nil) {
         precondition(!classes.isEmpty, "at least one device class")
         var first = ContiguousArray<Int32>()
         var counts = ContiguousArray<Int32>()
@@ -47,6 +74,10 @@ public final class PoissonArrivals: ArrivalProcess {
             first.append(next)
             counts.append(Int32(deviceClass.count))
             next += Int32(deviceClass.count)
+        }
+        if let firstDevices {
+            precondition(firstDevices.count == classes.count, "a first device per class")
+            first = ContiguousArray(firstDevices)
         }
         _classFirstDevice = first
         _classCount = counts
@@ -73,14 +104,15 @@ public final class PoissonArrivals: ArrivalProcess {
         _rng.exponential(mean: _meanInterarrival)
     }
 
+    /// The next arrival: `now` plus ``nextInterarrival()``.
+    @inlinable
+    public func nextArrival(now: Double) -> Double {
+        now + nextInterarrival()
+    }
+
     /// The class of `device` (classes number devices consecutively).
     public func deviceClass(of device: Int32) -> Int {
-        var low = 0, high = _classFirstDevice.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if _classFirstDevice[middle] <= device { low = middle } else { high = middle - 1 }
-        }
-        return low
+        classContaining(device, firstDevices: _classFirstDevice)
     }
 
     /// The device issuing the current arrival.

@@ -4,7 +4,8 @@
 ///
 /// Generic over the strategy and the arrival process so that the hot path (one arrival per
 /// transaction) is specialised. Draws: the arrival process from the arrivals stream, tip
-/// selection from the tip-selection stream, delays (delay model) from the delays stream.
+/// selection from the tip-selection stream, delays (delay model) from the delays stream,
+/// work times (classes with `work`) from the work stream.
 ///
 /// A lazy class (`"behaviour": "lazy"`) approves the parents its ``LazyApproval`` holds
 /// instead of asking the strategy; a fleet without one pays one well-predicted branch per
@@ -31,6 +32,15 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
     var _lazy: [LazyApproval?]
     /// Whether any class is lazy.
     let _hasLazy: Bool
+    /// Each device class's work time (nil: none); empty when no class does work.
+    let _work: [DelayDistribution?]
+    /// Whether any class does work (proof of work).
+    public let hasWork: Bool
+    /// The stream work times are drawn from (nil when no class does work).
+    let _workStream: RandomStream?
+    /// When the device of the latest arrival wanted to issue (seconds; its issue time
+    /// unless a duty cycle or jitter held it back).
+    public private(set) var wanted = 0.0
 
     /// Arrivals so far: new transactions (not reattachments).
     public private(set) var issued = 0
@@ -54,17 +64,22 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
         reattaches = _reattachAfter.contains { $0 != nil }
         _hasLazy = scenario.devices.contains { $0.behaviour != .honest }
         _lazy = _hasLazy ? scenario.devices.map { $0.behaviour.lazyAge.map(LazyApproval.init(age:)) } : []
+        hasWork = scenario.hasWork
+        _work = hasWork ? scenario.devices.map(\.work) : []
+        _workStream = hasWork ? RandomStream(seed: scenario.seed, replication: replication, stream: .work) : nil
         if case .milestone(let depth) = scenario.tipSelection.walkStart { _milestoneDepth = depth } else { _milestoneDepth = nil }
     }
 
     public mutating func start(index: Int32, engine: inout Engine<TangleEvent>) {
         _index = index
-        engine.schedule(.issuer(index), after: _arrivals.nextInterarrival())
+        engine.schedule(.issuer(index), at: _arrivals.nextArrival(now: engine.now))
     }
 
     /// The next arrival: a new payload from the device the arrival process draws.
     public mutating func wake(now: Double) -> IssueOrder? {
-        IssueOrder(issuer: .device(_arrivals.nextDevice()))
+        let device = _arrivals.nextDevice()
+        wanted = _arrivals.wanted ?? now
+        return IssueOrder(issuer: .device(device))
     }
 
     /// Reattaching walks from a milestone need the latest one the device's node sees.
@@ -145,6 +160,24 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
         return true
     }
 
+    /// The work time (proof of work) of the device transaction `order` asks for, in seconds:
+    /// a draw from its class's `work` distribution on the work stream, 0 for a class
+    /// without work (no draw). The transaction is broadcast (issued) this long after its
+    /// parents are chosen (created).
+    ///
+    /// - Complexity: O(1) without work (one predicted branch); O(log classes) with it.
+    @inline(__always)
+    public mutating func workTime(for order: IssueOrder) -> Double {
+        guard hasWork else { return 0 }
+        return _drawWork(for: order)
+    }
+
+    @inline(never)
+    func _drawWork(for order: IssueOrder) -> Double {
+        guard let work = _work[_arrivals.deviceClass(of: order.issuer.id)] else { return 0 }
+        return work.sample(_workStream!)
+    }
+
     /// Whether any device class is lazy: its transactions may approve transactions that are
     /// no longer tips anywhere.
     public var hasLazyClass: Bool { _hasLazy }
@@ -164,7 +197,7 @@ public struct DeviceFleet<Selector: TipSelector, Arrivals: ArrivalProcess>: Issu
             engine.schedule(.reattach(x), after: after)
         }
         if order.payload == nil {
-            engine.schedule(.issuer(_index), after: _arrivals.nextInterarrival())
+            engine.schedule(.issuer(_index), at: _arrivals.nextArrival(now: engine.now))
         }
         return .proceed
     }

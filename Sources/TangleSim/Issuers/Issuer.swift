@@ -36,8 +36,8 @@ public struct IssueOrder: Sendable {
 /// An issuer owns its random streams and schedules its own wake-ups on the engine (as
 /// ``TangleEvent/issuer(_:)`` events carrying its index). When woken it says what to issue
 /// (``wake(now:)``); the simulation then runs the one issuing path every transaction takes:
-/// the issuer's node's view, the issuer's choice of parents, its work time (none yet), the
-/// broadcast, visibility. Afterwards ``didIssue(_:order:engine:)`` lets the issuer schedule
+/// the issuer's node's view, the issuer's choice of parents, its work time (a device
+/// class's `work`; none for the coordinator and adversaries), the broadcast, visibility. Afterwards ``didIssue(_:order:engine:)`` lets the issuer schedule
 /// what follows (its next wake-up, a reattachment check).
 ///
 /// Adding an issuer: a type conforming to this protocol, its scenario decoding, and a line

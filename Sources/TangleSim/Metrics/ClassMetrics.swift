@@ -18,6 +18,9 @@ public struct ClassRow: Sendable, Equatable {
     public var latencyMean: Double
     public var latencyP50: Double
     public var latencyP99: Double
+    /// `work_mean`, `energy_per_transaction`, `energy_per_confirmed_transaction` (nil when
+    /// no device class does work: the columns are then not written).
+    public var work: WorkRow? = nil
 
     /// The columns of `classes.csv`, in order.
     public static let csvHeader = [
@@ -51,6 +54,9 @@ struct ClassMetrics {
     var _approval: [ApprovalMetrics]
     var _conflicts: [ConflictMetrics]
     var _confirmations: [ConfirmationMetrics]?
+    /// Each row's work (nil when no device class does work) and its power (nil: not given).
+    var _work: [WorkMetrics]?
+    let _power: [Double?]
 
     /// Rows for the classes of `devices` and for adversaries with the given behaviours.
     init(
@@ -68,12 +74,15 @@ struct ClassMetrics {
         _behaviours = devices.map(\.behaviour.name) + adversaryBehaviours
         let rows = _labels.count
         _issued = Array(repeating: 0, count: rows)
+        _power = devices.map(\.power) + adversaryBehaviours.map { _ in nil }
         guard rows > 1 else {
             _approval = []
             _conflicts = []
             _confirmations = nil
+            _work = nil
             return
         }
+        _work = devices.contains { $0.work != nil } ? Array(repeating: WorkMetrics(), count: rows) : nil
         _approval = Array(repeating: ApprovalMetrics(orphanTimeout: orphanTimeout, keepsFirstApprovals: false), count: rows)
         _conflicts = Array(repeating: ConflictMetrics(), count: rows)
         _confirmations =
@@ -91,12 +100,7 @@ struct ClassMetrics {
     func row(of issuer: IssuerIdentity) -> Int {
         switch issuer.kind {
         case .device:
-            var low = 0, high = _classFirstDevice.count - 1
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if _classFirstDevice[middle] <= issuer.id { low = middle } else { high = middle - 1 }
-            }
-            return low
+            return classContaining(issuer.id, firstDevices: _classFirstDevice)
         case .adversary:
             let row = _classFirstDevice.count + Int(issuer.id)
             return row < _labels.count ? row : -1
@@ -117,6 +121,7 @@ struct ClassMetrics {
     ) {
         guard _approval[row].judge(x, in: tangle, end: end, rejected: rejected) else { return }
         _conflicts[row].judge(rejected: rejected)
+        if _work != nil { _work![row].add(work: tangle.workTime[Int(x)], power: _power[row]) }
         if let confirmation {
             _confirmations![row].judge(x, in: tangle, confirmation: confirmation, issuerNodeTime: issuerNodeTime)
         }
@@ -140,11 +145,13 @@ struct ClassMetrics {
             _conflicts[row].summarize(
                 outcome: nil, refusedDeviceTimes: refusedTimes[row], warmup: warmup, end: end,
                 orphanTimeout: _approval[row]._orphanTimeout, into: &summary)
+            var confirmed: Int? = nil
             if _confirmations != nil {
-                _ = _confirmations![row].summarize(into: &summary)
+                confirmed = _confirmations![row].summarize(into: &summary).count
             } else {
                 ConfirmationMetrics.summarizeWithoutRule(into: &summary)
             }
+            _work?[row].values(confirmedPayloads: confirmed).summarize(into: &summary)
             return _row(row, summary: summary)
         }
     }
@@ -155,6 +162,6 @@ struct ClassMetrics {
             label: _labels[row], behaviour: _behaviours[row], issued: _issued[row],
             measured: summary.integer(.measuredTransactions), leftBehindRate: summary.number(.leftBehindRate),
             rejectedRate: summary.number(.rejectedRate), latencyMean: summary.number(.latencyMean),
-            latencyP50: summary.number(.latencyP50), latencyP99: summary.number(.latencyP99))
+            latencyP50: summary.number(.latencyP50), latencyP99: summary.number(.latencyP99), work: WorkRow(summary: summary))
     }
 }

@@ -9,16 +9,25 @@ extension SummaryColumn {
         "gossip: each node's tip count averaged over the measured samples of `timeseries.csv`, then the mean over nodes")
     public static let nodeTipsMin = SummaryColumn("node_tips_min", "gossip: the fewest over nodes")
     public static let nodeTipsMax = SummaryColumn("node_tips_max", "gossip: the most over nodes")
+    public static let messagesLost = SummaryColumn(
+        "messages_lost",
+        "gossip: messages lost in the whole run (a message is one transaction over one directed link; 0 without `network.loss`); empty under the delay model")
+    public static let nodePropagationP50 = SummaryColumn(
+        "node_propagation_p50",
+        "gossip with faults (`network.loss` above 0): per measured transaction visible everywhere, the median over the nodes other than its issuer's of the time from issue to visibility there (the time to reach half of them), averaged over those transactions; seconds; empty without faults")
+    public static let nodePropagationP90 = SummaryColumn(
+        "node_propagation_p90", "the same with the 90th percentile over nodes (the time to reach 90% of them)")
 }
 
 /// How long measured transactions take to become visible to every issuer.
 struct PropagationMetrics {
     var times: [Double] = []
 
-    /// Measured transaction `x`, if visible everywhere by `end`.
+    /// Measured transaction `x`, if visible everywhere by `end`: the time from its broadcast
+    /// (after its issuer's work, if any) to its visibility.
     mutating func add(_ x: Int32, in tangle: Tangle, end: Double) {
         let visible = tangle.visibleTime[Int(x)]
-        if visible <= end { times.append(visible - tangle.issueTime[Int(x)]) }
+        if visible <= end { times.append(visible - tangle.broadcastTime(of: x)) }
     }
 
     mutating func summarize(into summary: inout RunSummary) {

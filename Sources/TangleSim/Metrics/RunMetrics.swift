@@ -87,6 +87,7 @@ public struct RunMetrics {
         let rejectedMarks = conflicts?.rejected ?? []
         let judgesClasses = classMetrics.judgesRows
         var deviceTransactions = 0
+        var work: WorkMetrics? = _devices.contains { $0.work != nil } ? WorkMetrics() : nil
         for index in 1..<tangle.count {
             let x = Int32(truncatingIfNeeded: index)
             let isDevice = tangle.isDeviceTransaction(x)
@@ -106,6 +107,9 @@ public struct RunMetrics {
             propagation.add(x, in: tangle, end: end)
             guard approval.judge(x, in: tangle, end: end, rejected: isRejected) else { continue }
             conflictMetrics.judge(rejected: isRejected)
+            if work != nil {
+                work!.add(work: tangle.workTime[index], power: _devices[classMetrics.row(of: tangle.issuer(of: x))].power)
+            }
             if let confirmation {
                 confirmations!.judge(x, in: tangle, confirmation: confirmation, issuerNodeTime: issuerNodeTime)
             }
@@ -122,6 +126,7 @@ public struct RunMetrics {
         } else {
             ConfirmationMetrics.summarizeWithoutRule(into: &summary)
         }
+        work?.values(confirmedPayloads: confirmations != nil ? latencies.count : nil).summarize(into: &summary)
         propagation.summarize(into: &summary)
         nodeTips.summarize(into: &summary)
         conflictMetrics.summarize(

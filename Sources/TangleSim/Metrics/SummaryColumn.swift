@@ -28,11 +28,12 @@ public struct SummaryColumn: Sendable, Hashable {
         .coordinatorLatencyMean, .coordinatorLatencyP50, .coordinatorLatencyP99, .issuerNodeLatencyMean,
         .issuerNodeLatencyP50, .issuerNodeLatencyP99, .conflicts, .conflictsSettled, .settleTimeMean,
         .doubleConfirmations, .attacks, .attackSuccesses, .rejectedRate,
+        .messagesLost, .nodePropagationP50, .nodePropagationP90,
     ]
 
-    /// Each column's position in ``all``.
+    /// Each column's position in ``all``, then the optional ``work`` columns' after them.
     static let _positions: [String: Int] = Dictionary(
-        uniqueKeysWithValues: all.enumerated().map { ($0.element.name, $0.offset) })
+        uniqueKeysWithValues: (all + work).enumerated().map { ($0.element.name, $0.offset) })
 }
 
 /// One row of `summary.csv`: the measured results of one run, a value per
@@ -45,18 +46,39 @@ public struct SummaryColumn: Sendable, Hashable {
 /// reattachments carry one payload, confirmed when the first of them is, with latency
 /// counted from the arrival.
 public struct RunSummary: Sendable, Equatable {
-    /// The values in the order of ``SummaryColumn/all``; a column nobody set is empty.
-    public private(set) var csvFields: [CSVValue] = Array(repeating: .text(""), count: SummaryColumn.all.count)
+    /// The values in the order of ``SummaryColumn/all`` then ``SummaryColumn/work``; a
+    /// column nobody set is empty.
+    var _values: [CSVValue] = Array(repeating: .text(""), count: SummaryColumn.all.count + SummaryColumn.work.count)
+    /// Whether the ``SummaryColumn/work`` columns were set (some device class does work).
+    public private(set) var hasWorkColumns = false
 
     public init() {}
 
-    /// The column names, in order.
+    /// The values in the order of ``SummaryColumn/all`` (without the work columns).
+    public var csvFields: [CSVValue] { Array(_values[..<SummaryColumn.all.count]) }
+
+    /// The column names, in order (without the work columns).
     public static var csvHeader: [String] { SummaryColumn.all.map(\.name) }
+
+    /// The header of `summary.csv` for `summaries`: ``csvHeader``, then the work columns
+    /// when some summary has them (``csvFields(work:)`` gives the matching rows).
+    public static func csvHeader(for summaries: [RunSummary]) -> [String] {
+        csvHeader + (summaries.contains(where: \.hasWorkColumns) ? SummaryColumn.work.map(\.name) : [])
+    }
+
+    /// The values of ``csvFields`` and, with `work`, the work columns (empty when unset).
+    public func csvFields(work: Bool) -> [CSVValue] {
+        work ? _values : csvFields
+    }
 
     /// The value of `column`.
     public subscript(column: SummaryColumn) -> CSVValue {
-        get { csvFields[SummaryColumn._positions[column.name]!] }
-        set { csvFields[SummaryColumn._positions[column.name]!] = newValue }
+        get { _values[SummaryColumn._positions[column.name]!] }
+        set {
+            let position = SummaryColumn._positions[column.name]!
+            _values[position] = newValue
+            if position >= SummaryColumn.all.count { hasWorkColumns = true }
+        }
     }
 
     /// The value of `column` as a number (NaN when empty or text).

@@ -12,9 +12,10 @@ import HeapModule
 ///   change: all of them are computed once (a Dijkstra from every node, O(N·E log N)) and a
 ///   transaction's N arrival times are table lookups, O(N). The table takes N²·8 bytes
 ///   (8 MB for 1,000 nodes); above 4,096 nodes it is not built.
-/// - Otherwise (latency per message, random processing delays, or very many nodes) every
-///   transaction runs its own Dijkstra, drawing each message's latency and each node's
-///   processing delay as the search reaches them: O(E log N) per transaction.
+/// - Otherwise (latency per message, random processing delays, very many nodes, or message
+///   loss) every transaction runs its own Dijkstra, drawing each message's latency and each
+///   node's processing delay as the search reaches them: O(E log N) per transaction. With
+///   loss, ``lossyArrivals(from:at:into:sender:)`` also decides which messages are lost.
 public struct GossipNetwork {
     public let configuration: GossipConfiguration
     public let topology: Topology
@@ -26,6 +27,13 @@ public struct GossipNetwork {
     @usableFromInline let _processingRNG: RandomStream
     @usableFromInline var _heap = Heap<Reach>()
     @usableFromInline var _settled: [Bool]
+    /// Message loss (``GossipConfiguration/loss`` above 0), else nil.
+    var _loss: MessageLoss?
+    /// With loss on fixed paths: each origin's lossless shortest-path tree, repaired per
+    /// transaction where messages are lost (``lossyArrivals(from:at:into:sender:)``).
+    var _trees: ShortestPathTrees?
+    var _affected: [Bool] = []
+    var _affectedList: [Int32] = []
 
     /// Builds the network of `configuration`, drawing its topology and link latencies.
     ///
@@ -41,10 +49,22 @@ public struct GossipNetwork {
         let latencies = perLink ? (0..<topology.linkCount).map { _ in configuration.linkLatency.sample(linkRNG) } : []
         linkLatency = latencies
         _settled = [Bool](repeating: false, count: configuration.nodes)
-        if perLink, case .constant(let processing) = configuration.processingDelay, configuration.nodes <= 4_096 {
+        _loss =
+            configuration.loss > 0
+            ? MessageLoss(probability: configuration.loss, rng: RandomStream(seed: seed, replication: replication, stream: .loss))
+            : nil
+        if _loss == nil, perLink, case .constant(let processing) = configuration.processingDelay,
+            configuration.nodes <= 4_096
+        {
             _distances = Self.allPairs(topology: topology, latency: latencies, processing: processing)
         } else {
             _distances = nil
+        }
+        if _loss != nil, perLink, case .constant(let processing) = configuration.processingDelay,
+            configuration.nodes <= 4_096
+        {
+            _trees = ShortestPathTrees(topology: topology, latency: latencies, processing: processing)
+            _affected = [Bool](repeating: false, count: configuration.nodes)
         }
     }
 

@@ -35,6 +35,8 @@ public struct GossipNetworkModel: NetworkModel {
     /// Milestones' visibility vectors, in milestone order (the genesis first, all zeros).
     var milestoneVisibility: ContiguousArray<Double>
     var milestoneIssue: [Double] = [0]
+    /// What message loss needs (nil without faults): see `GossipNetworkModel+Loss.swift`.
+    var faults: GossipFaultState?
 
     /// Builds the network of `configuration` for replication `replication` of `scenario`:
     /// draws the topology and link latencies, and attaches the devices.
@@ -59,6 +61,7 @@ public struct GossipNetworkModel: NetworkModel {
         }
         self.deviceNode = deviceNode
         milestoneVisibility = ContiguousArray(repeating: 0, count: configuration.nodes)
+        faults = configuration.hasFaults ? GossipFaultState(nodes: configuration.nodes, requestDelay: configuration.requestDelay) : nil
     }
 
     public static var issuerSeesAtOnce: Bool { true }
@@ -110,6 +113,7 @@ public struct GossipNetworkModel: NetworkModel {
     public mutating func broadcast(
         _ x: Int32, parents: [Int32], from origin: Int, at now: Double, stream: RandomStream
     ) -> Double {
+        if faults != nil { return _broadcastWithLoss(x, parents: parents, from: origin, at: now) }
         while slot.count <= Int(x) { slot.append(-1) }
         let n = nodes
         let own: Int32
@@ -152,10 +156,12 @@ public struct GossipNetworkModel: NetworkModel {
         let base = Int(slot[Int(x)]) * nodes
         milestoneVisibility.append(contentsOf: pool[base..<(base + nodes)])
         milestoneIssue.append(now)
+        if faults != nil { faults!.milestoneIndex[x] = milestoneIssue.count - 1 }
     }
 
     /// Frees the per-node state of `x`, now visible at every node.
     public mutating func didReachEveryone(_ x: Int32) {
+        if faults != nil { _recordNodePropagation(of: x) }
         freeSlots.append(slot[Int(x)])
         slot[Int(x)] = -1
         leftInFlight += 1

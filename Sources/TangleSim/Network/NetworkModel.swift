@@ -72,6 +72,28 @@ public protocol NetworkModel {
     /// How milestone confirmation times at the coordinator's node map to times averaged over
     /// every node (nil when every issuer sees milestones at the same moment).
     func nodeAveragedConfirmation() -> NodeAveragedConfirmation?
+
+    /// Whether transactions broadcast earlier are now visible everywhere at another time
+    /// than ``broadcast(_:parents:from:at:stream:)`` returned (gossip with loss, where a
+    /// later transaction's requests fetch them); false for the models without faults.
+    var hasRevisedVisibility: Bool { get }
+
+    /// Those transactions and their new times visible everywhere (finite, and earlier than
+    /// the last one given), once each; the list is emptied.
+    mutating func takeRevisedVisibility() -> [(x: Int32, time: Double)]
+
+    /// Sets the network-fault columns of `summary` (`messages_lost`, the per-node
+    /// propagation quantiles), left empty by models without messages.
+    mutating func summarizeFaults(into summary: inout RunSummary, tangle: Tangle, warmup: Double, end: Double)
+}
+
+extension NetworkModel {
+    @inlinable
+    public var hasRevisedVisibility: Bool { false }
+
+    public mutating func takeRevisedVisibility() -> [(x: Int32, time: Double)] { [] }
+
+    public mutating func summarizeFaults(into summary: inout RunSummary, tangle: Tangle, warmup: Double, end: Double) {}
 }
 
 /// Confirmation by milestones, averaged over nodes: for each milestone j, the mean over nodes

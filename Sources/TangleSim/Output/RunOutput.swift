@@ -10,8 +10,10 @@ public enum RunOutput {
     public static let version = "0.3.0"
 
     /// `summary.csv` for the given runs, one row each.
+    /// The work columns come last, when some run's devices do work.
     public static func summaryCSV(_ summaries: [RunSummary]) -> String {
-        CSVTable(header: RunSummary.csvHeader, rows: summaries.map(\.csvFields)).csvText
+        let work = summaries.contains(where: \.hasWorkColumns)
+        return CSVTable(header: RunSummary.csvHeader(for: summaries), rows: summaries.map { $0.csvFields(work: work) }).csvText
     }
 
     /// `timeseries.csv` of one run.
@@ -20,8 +22,13 @@ public enum RunOutput {
     }
 
     /// `classes.csv` of one run: a row per device class, then per adversary.
+    /// The work columns come last, when the devices do work.
     public static func classesCSV(_ rows: [ClassRow]) -> String {
-        CSVTable(header: ClassRow.csvHeader, rows: rows.map(\.csvFields)).csvText
+        let work = rows.contains { $0.work != nil }
+        return CSVTable(
+            header: ClassRow.csvHeader + (work ? SummaryColumn.work.map(\.name) : []),
+            rows: rows.map { $0.csvFields + (work ? ($0.work?.csvFields ?? [.text(""), .text(""), .text("")]) : []) }
+        ).csvText
     }
 
     /// The probabilities of `latency.csv`: 0, 0.01, ..., 0.99, 0.999, 1.

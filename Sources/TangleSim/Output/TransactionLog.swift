@@ -14,6 +14,12 @@ import Foundation
 /// all payloads with one `spends` form a conflict set) and `rejected` whether the transaction
 /// is in a losing member's future cone at the end of the run (`true`/`false`).
 ///
+/// When some device class does work (the Tangle records work times), `issue_time` is the
+/// broadcast time (the model's `issued`: parents chosen, then the work done), so is
+/// `first_approval_time` (the first approver's), and a last column `created` holds when the
+/// parents were chosen (equal to `issue_time` for a transaction without work). Without work
+/// the columns are exactly those above.
+///
 /// Rows are formatted into a reusable buffer and written in chunks of about 1 MiB, so a log
 /// of millions of rows costs neither a giant string nor an allocation per row.
 public enum TransactionLog {
@@ -34,7 +40,8 @@ public enum TransactionLog {
     ) throws {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20 + 256)
-        buffer.append(contentsOf: (csvHeader.joined(separator: ",") + "\n").utf8)
+        let hasWork = !tangle.workTime.isEmpty
+        buffer.append(contentsOf: ((csvHeader + (hasWork ? ["created"] : [])).joined(separator: ",") + "\n").utf8)
         for index in 0..<tangle.count {
             let x = Int32(truncatingIfNeeded: index)
             buffer.append(contentsOf: String(index).utf8)
@@ -43,7 +50,7 @@ public enum TransactionLog {
             buffer.append(UInt8(ascii: ","))
             buffer.append(contentsOf: String(tangle.issuerID[index]).utf8)
             buffer.append(UInt8(ascii: ","))
-            buffer.append(contentsOf: tangle.issueTime[index].description.utf8)
+            buffer.append(contentsOf: tangle.broadcastTime(of: x).description.utf8)
             buffer.append(UInt8(ascii: ","))
             buffer.append(contentsOf: tangle.visibleTime[index].description.utf8)
             buffer.append(UInt8(ascii: ","))
@@ -55,7 +62,7 @@ public enum TransactionLog {
             }
             buffer.append(UInt8(ascii: ","))
             if let approver = tangle.firstApprover(of: x) {
-                buffer.append(contentsOf: tangle.issueTime[Int(approver)].description.utf8)
+                buffer.append(contentsOf: tangle.broadcastTime(of: approver).description.utf8)
             }
             buffer.append(UInt8(ascii: ","))
             if let confirmedAt, !confirmedAt[index].isNaN {
@@ -66,7 +73,12 @@ public enum TransactionLog {
             buffer.append(contentsOf: String(payload).utf8)
             buffer.append(UInt8(ascii: ","))
             buffer.append(contentsOf: String(doubleSpends[payload] ?? payload).utf8)
-            buffer.append(contentsOf: (rejected?[index] ?? false) ? ",true\n".utf8 : ",false\n".utf8)
+            buffer.append(contentsOf: (rejected?[index] ?? false) ? ",true".utf8 : ",false".utf8)
+            if hasWork {
+                buffer.append(UInt8(ascii: ","))
+                buffer.append(contentsOf: tangle.issueTime[index].description.utf8)
+            }
+            buffer.append(UInt8(ascii: "\n"))
             if buffer.count >= 1 << 20 {
                 try file.write(buffer)
                 buffer.removeAll(keepingCapacity: true)

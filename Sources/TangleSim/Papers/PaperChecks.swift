@@ -7,8 +7,8 @@ import Foundation
 /// its standard error over independent replications, a slope its weighted least-squares
 /// standard error, and the half-width is Student's t quantile times that error. Each check is
 /// made at significance ``significance`` (0.1%), so a correct simulator fails one of the
-/// twenty-four checks with probability at most about 2.4% (Bonferroni; the coordinator attack
-/// check is exact and cannot fail by chance). Seeds are the
+/// thirty statistical checks with probability at most about 3.0% (Bonferroni; the
+/// coordinator attack and duty-cycle checks are exact and cannot fail by chance). Seeds are the
 /// scenarios' own, so a given version of the code always prints the same table.
 ///
 /// The simulations run on ``jobs`` threads; nothing here prints or writes files.
@@ -20,7 +20,7 @@ public struct PaperChecks: Sendable {
     /// The scenario files the checks read, in the order they run.
     public static let files = [
         tipsFile, weightFile, alphaFile, coordinatorFile, tipInflationFile, doubleSpendFile, coordinatorAttackFile,
-        parasiteChainFile, splittingFile, lazyDevicesFile,
+        parasiteChainFile, splittingFile, lazyDevicesFile, workFile, arrivalsFile,
     ]
     /// Uniform selection over a sweep of lambda·h (tips, first approval, Little's law).
     public static let tipsFile = "urts-tips.json"
@@ -43,6 +43,8 @@ public struct PaperChecks: Sendable {
     public static let splittingFile = "attacks-splitting.json"
     /// A lazy device class beside an honest one, under URTS and walks over a sweep of alpha.
     public static let lazyDevicesFile = "lazy-devices.json"
+    /// Uniform selection with a constant work time swept (tips with proof of work).
+    public static let workFile = "urts-work.json"
 
     /// The folder holding the paper scenarios (`Scenarios/papers`).
     public var folder: String
@@ -73,6 +75,8 @@ public struct PaperChecks: Sendable {
         checks += try parasiteChainChecks(progress)
         checks += try splittingChecks(progress)
         checks += try lazyDeviceChecks(progress)
+        checks += try workChecks(progress)
+        checks += try arrivalChecks(progress)
         return checks
     }
 
@@ -585,6 +589,44 @@ public struct PaperChecks: Sendable {
                 tolerance: "p ≥ \(Self.compact(Self.significance))",
                 basis: "one-sided paired t of lazy − honest, \(uniform.count) runs; p = \(String(format: "%.2g", excess.p))",
                 passed: excess.p >= Self.significance),
+        ]
+    }
+
+    // MARK: - Work time (proof of work) under uniform selection
+
+    /// With a constant work time w and a constant delay h, a transaction's parents are chosen
+    /// w + h before it becomes visible, so they stay visible tips that much longer: Popov's
+    /// L0 = 2·lambda·h (section 3) becomes 2·lambda·(w + h) for the visible tip count (a
+    /// visible tip lives V/(2·lambda) until first chosen, then w + h; Little's law gives
+    /// V = lambda·(V/(2·lambda) + w + h)). Checked as the tips check is: the WLS slope of the
+    /// mean visible tips in lambda·(w + h) over the swept w is 2, within t(1 − 0.001/2, r − 1)
+    /// times its standard error.
+    func workChecks(_ progress: (String) -> Void) throws -> [PaperCheck] {
+        let sweep = try loadSweep(Self.workFile, quickReplications: 5)
+        for point in sweep.points { try requirePopovSetting(point.scenario, file: sweep.file) }
+        try requireEveryPoint(
+            of: sweep, path: "devices", "the check needs one device class with a constant work time"
+        ) { scenario in
+            guard scenario.devices.count == 1, case .constant = scenario.devices[0].work else { return false }
+            return true
+        }
+        progress("\(sweep.file): \(sweep.runCount) runs (uniform selection, constant work time swept)")
+        let runs = try summaries(of: sweep)
+        let r = sweep.replications
+        let x = zip(sweep.points, runs).map { point, summaries -> Double in
+            guard case .constant(let w) = point.scenario.devices[0].work else { return .nan }
+            return summaries[0].lambda * (w + summaries[0].delayMean)
+        }
+        let tips = runs.map { CheckStatistics.meanAndStandardError($0.map(\.meanVisibleTips)) }
+        let t = CheckStatistics.t(1 - Self.significance / 2, degreesOfFreedom: r - 1)
+        let fit = CheckStatistics.weightedSlope(x: x, y: tips.map(\.mean), standardErrors: tips.map(\.standardError))
+        return [
+            PaperCheck(
+                name: "URTS with work w: d(mean visible tips)/d(lambda·(w + h)) [Popov §3 with h → w + h]",
+                measured: Self.fixed(fit.slope, 4) + " (offset " + Self.fixed(fit.intercept, 2) + ")", expected: "2",
+                tolerance: "±" + Self.fixed(t * fit.standardError, 4),
+                basis: "WLS over \(runs.count) points × \(r) runs; t(\(Self.level(two: true)), \(r - 1))·SE",
+                passed: abs(fit.slope - 2) <= t * fit.standardError)
         ]
     }
 

@@ -141,6 +141,16 @@ public enum StreamID: UInt64, Sendable, CaseIterable {
     case confidence = 11
     /// Walk analyses (`walks.csv`).
     case walkAnalysis = 12
+    /// Device work times (proof of work): one draw per transaction of a class with `work`.
+    case work = 13
+    /// Per-class arrival processes: each device class that is not plain Poisson (another
+    /// `arrivals` kind, or a `dutyCycle`) draws from its own stream derived from this one and
+    /// the class's index (``classArrivalsKey(seed:replication:deviceClass:)``). Plain Poisson
+    /// classes keep drawing from ``arrivals``.
+    case classArrivals = 16
+    /// Gossip message loss: which messages are lost (``MessageLoss``). Numbered 20, apart
+    /// from the run of ids above, which other features extend.
+    case loss = 20
 
     /// The 64-bit key of stream `stream` of replication `replication` under master seed
     /// `seed`: SplitMix64's finaliser applied in turn to the seed, the replication and the
@@ -155,6 +165,13 @@ public enum StreamID: UInt64, Sendable, CaseIterable {
     public static func adversaryKey(seed: UInt64, replication: Int, adversary: Int, delays: Bool) -> UInt64 {
         let base = derivedKey(seed: seed, replication: replication, stream: .adversaries)
         return splitMix(base ^ (UInt64(truncatingIfNeeded: adversary) << 1 | (delays ? 1 : 0)))
+    }
+
+    /// The key of device class `deviceClass`'s arrival stream (a class that is not plain
+    /// Poisson): its inter-arrival times, jitter, state changes and device choices.
+    public static func classArrivalsKey(seed: UInt64, replication: Int, deviceClass: Int) -> UInt64 {
+        let base = derivedKey(seed: seed, replication: replication, stream: .classArrivals)
+        return splitMix(base ^ UInt64(truncatingIfNeeded: deviceClass))
     }
 
     /// SplitMix64's output function (Steele, Lea, Flood 2014): a bijective 64-bit mixer.

@@ -231,13 +231,18 @@ extension _Expectation where Value == DeviceClass {
     /// One class of identical devices.
     fileprivate static var deviceClass: Self {
         object(#"a device class like {"count": 1000, "rate": 0.05}"#) { reader in
-            DeviceClass(
-                count: Int(try reader.required("count", .positiveInteger)),
-                rate: try reader.required(
-                    "rate", .number("a positive number of transactions per second, at most 1e7") { $0 > 0 && $0 <= Scenario.highestDeviceRate }),
+            let count = Int(try reader.required("count", .positiveInteger))
+            let rate = try reader.required(
+                "rate", .number("a positive number of transactions per second, at most 1e7") { $0 > 0 && $0 <= Scenario.highestDeviceRate })
+            return DeviceClass(
+                count: count, rate: rate,
                 reattachAfter: try reader.optional("reattachAfter", .interval),
                 behaviour: try reader.deviceBehaviour(),
-                attachment: try reader.nodeAttachment())
+                attachment: try reader.nodeAttachment(),
+                work: try reader.optional("work", .delayDistribution),
+                power: try reader.workPower(),
+                arrivals: try reader.optional("arrivals", .arrivalKind(rate: rate)) ?? .poisson,
+                dutyCycle: try reader.optional("dutyCycle", .dutyCycle))
         }
     }
 }
@@ -248,6 +253,12 @@ extension _Expectation where Value == NetworkConfiguration {
         object(#"an object like {"model": "delay", "delay": 1.0}"#) { reader in
             switch try reader.optional("model", .oneOf(_NetworkModel.self)) ?? .delay {
             case .delay:
+                for key in ["loss", "requestDelay"] {
+                    if let field = reader.member(key) {
+                        throw field.failure(
+                            #"message loss and requests need a gossip network ("model": "gossip"): the delay model sends no messages"#)
+                    }
+                }
                 return .delay(try reader.optional("delay", .delayDistribution) ?? .constant(1.0))
             case .gossip:
                 let nodes = Int(try reader.required("nodes", .integer(from: 1, to: 100_000)))
@@ -257,7 +268,10 @@ extension _Expectation where Value == NetworkConfiguration {
                         nodes: nodes, topology: topology,
                         linkLatency: try reader.required("linkLatency", .delayDistribution),
                         linkLatencySampling: try reader.optional("linkLatencySampling", .oneOf(LatencySampling.self)) ?? .perLink,
-                        processingDelay: try reader.optional("processingDelay", .delayDistribution) ?? .constant(0)))
+                        processingDelay: try reader.optional("processingDelay", .delayDistribution) ?? .constant(0),
+                        loss: try reader.optional("loss", .number("a probability from 0 to 1") { (0...1).contains($0) }) ?? 0,
+                        requestDelay: try reader.optional("requestDelay", .nonNegativeNumber(of: "seconds"))
+                            ?? GossipConfiguration.defaultRequestDelay))
             }
         }
     }
@@ -484,6 +498,12 @@ extension Scenario {
                 throw (reader.member("tangle") ?? reader.field).failure(
                     "adaptive parents compare the tips a device sees with 2·lambda·h, h the delay model's mean delay: use the delay model, or a fixed number of parents")
             }
+            if let gossip = scenario.network.gossip, gossip.hasFaults,
+                ["cumulativeWeight", "approvalWeight"].contains(scenario.consensus.kindName)
+            {
+                throw (reader.member("network").flatMap { _ObjectReaderLookup.member($0, "loss") } ?? reader.field).failure(
+                    "per-node weights (consensus cumulativeWeight or approvalWeight on a gossip network) record when each node sees a transaction as it is sent, and with loss a later request can change that: use consensus none or coordinator with loss")
+            }
             if let gossip = scenario.network.gossip {
                 if let coordinator = scenario.consensus.coordinator, coordinator.node >= gossip.nodes {
                     throw (consensusPath ?? reader.member("consensus") ?? reader.field).failure(
@@ -538,6 +558,10 @@ extension Scenario {
                     #"the merchant accepts P once it is confirmed: set "acceptWeight" (P's cumulative weight) or a consensus rule"#)
             }
         }
+        if network.gossip != nil, let index = devices.firstIndex(where: { $0.work != nil }) {
+            throw (_ObjectReaderLookup.member(reader.member("devices")?.elements?[index], "work") ?? reader.field).failure(
+                #"a work time (proof of work) is modelled under the delay model only: use "network": {"model": "delay", ...}, or remove "work""#)
+        }
         // A milestone start is named at its `kind`, where the user wrote it.
         func startKind(_ tipSelection: _Field?) -> _Field? {
             _ObjectReaderLookup.member(_ObjectReaderLookup.member(tipSelection, "start"), "kind") ?? tipSelection
@@ -573,6 +597,18 @@ extension _ObjectReader {
             return .honest
         case .lazy: return .lazy(age: try required("lazyAge", .interval))
         }
+    }
+
+    /// A device class's `power` (watts drawn while doing its work; positive, at most 1e6),
+    /// refused without `work` — call after reading `work`.
+    mutating func workPower() throws -> Double? {
+        let power = try optional(
+            "power", .number("a positive number of watts, at most 1e6") { $0 > 0 && $0 <= 1e6 })
+        if power != nil, member("work") == nil, let field = member("power") {
+            throw field.failure(
+                #"power is drawn while a device does its work: add "work" (the seconds of proof of work per transaction)"#)
+        }
+        return power
     }
 
     /// A device class's `node` (one node) or `nodes` (`"roundRobin"` or `"random"`); at most

@@ -41,6 +41,11 @@ extension Scenario {
                 if let reattachAfter = device.reattachAfter { entry["reattachAfter"] = .number(reattachAfter) }
                 entry["behaviour"] = .string(device.behaviour.name)
                 if let lazyAge = device.behaviour.lazyAge { entry["lazyAge"] = .number(lazyAge) }
+                if let work = device.work { entry["work"] = work._resolvedJSON }
+                if let power = device.power { entry["power"] = .number(power) }
+                // Omitted when Poisson and always awake, so existing scenarios keep their bytes.
+                if device.arrivals != .poisson { entry["arrivals"] = device.arrivals._resolvedJSON }
+                if let dutyCycle = device.dutyCycle { entry["dutyCycle"] = dutyCycle._resolvedJSON }
                 if network.gossip != nil {
                     switch device.attachment {
                     case .node(let node): entry["node"] = .integer(Int64(node))
@@ -99,14 +104,20 @@ extension NetworkConfiguration {
                 case .edges(let edges):
                     ["kind": "edges", "edges": .array(edges.map { .array($0.map { .integer(Int64($0)) }) })]
                 }
-            return [
-                "model": "gossip",
-                "nodes": .integer(Int64(gossip.nodes)),
-                "topology": topology,
-                "linkLatency": gossip.linkLatency._resolvedJSON,
-                "linkLatencySampling": .string(gossip.linkLatencySampling.rawValue),
-                "processingDelay": gossip.processingDelay._resolvedJSON,
+            var resolved: [(String, JSONValue)] = [
+                ("model", "gossip"),
+                ("nodes", .integer(Int64(gossip.nodes))),
+                ("topology", topology),
+                ("linkLatency", gossip.linkLatency._resolvedJSON),
+                ("linkLatencySampling", .string(gossip.linkLatencySampling.rawValue)),
+                ("processingDelay", gossip.processingDelay._resolvedJSON),
             ]
+            // Written only with loss, so manifests of lossless scenarios stay as they were.
+            if gossip.loss > 0 {
+                resolved.append(("loss", .number(gossip.loss)))
+                resolved.append(("requestDelay", .number(gossip.requestDelay)))
+            }
+            return .object(JSONObject(resolved))
         }
     }
 }
@@ -129,3 +140,31 @@ extension DelayDistribution {
     }
 }
 
+
+extension ArrivalKind {
+    /// A device class's `arrivals` with every default filled in.
+    var _resolvedJSON: JSONValue {
+        switch self {
+        case .poisson: return ["kind": "poisson"]
+        case .periodic(let jitter): return ["kind": "periodic", "jitter": .number(jitter)]
+        case .onOff(let alarmRate, let meanRegular, let meanAlarm):
+            return [
+                "kind": "onOff", "alarmRate": .number(alarmRate), "meanRegular": .number(meanRegular),
+                "meanAlarm": .number(meanAlarm),
+            ]
+        case .schedule(let steps, let period):
+            var object: JSONObject = [
+                "kind": "schedule", "steps": .array(steps.map { JSONValue.array([.number($0.time), .number($0.multiplier)]) }),
+            ]
+            if let period { object["repeat"] = .number(period) }
+            return .object(object)
+        }
+    }
+}
+
+extension DutyCycle {
+    /// A device class's `dutyCycle` with every default filled in.
+    var _resolvedJSON: JSONValue {
+        ["on": .number(on), "period": .number(period), "phase": .string(randomPhase ? "random" : "inPhase")]
+    }
+}

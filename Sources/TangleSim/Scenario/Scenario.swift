@@ -93,9 +93,10 @@ public struct Scenario: Sendable, Equatable {
         return scenario
     }
 
-    /// The total arrival rate lambda: the sum of every device's rate (transactions per second).
+    /// The total arrival rate lambda: the sum of every device's mean rate (transactions per
+    /// second; ``DeviceClass/meanRate``, the class's `rate` for Poisson devices).
     public var lambda: Double {
-        devices.reduce(0) { $0 + Double($1.count) * $1.rate }
+        devices.reduce(0) { $0 + Double($1.count) * $1.meanRate }
     }
 
     /// The number of devices over all classes.
@@ -126,7 +127,7 @@ public struct Scenario: Sendable, Equatable {
 }
 
 /// A class of identical devices: `count` devices, each issuing transactions as a Poisson
-/// process of `rate` transactions per second.
+/// process of `rate` transactions per second unless `arrivals` or `dutyCycle` say otherwise.
 public struct DeviceClass: Sendable, Equatable {
     /// How many devices are in the class (at least 1).
     public var count: Int
@@ -140,16 +141,32 @@ public struct DeviceClass: Sendable, Equatable {
     public var behaviour: DeviceBehaviour
     /// The gossip node the class's devices attach to (gossip networks only).
     public var attachment: NodeAttachment
+    /// The class's work time (proof of work): seconds between choosing a transaction's
+    /// parents (`created`) and broadcasting it (`issued`), drawn per transaction; nil for
+    /// none (created = issued). Delay model only.
+    public var work: DelayDistribution?
+    /// The power a device of the class draws while doing its work, in watts (nil: not
+    /// given); a transaction's energy is its work time × power, in joules.
+    public var power: Double?
+    /// When the class's devices want to issue (`arrivals`; Poisson at `rate` by default).
+    public var arrivals: ArrivalKind
+    /// When they are awake to issue (`dutyCycle`; nil: always).
+    public var dutyCycle: DutyCycle?
 
     public init(
         count: Int, rate: Double, reattachAfter: Double? = nil, behaviour: DeviceBehaviour = .honest,
-        attachment: NodeAttachment = .roundRobin
+        attachment: NodeAttachment = .roundRobin, work: DelayDistribution? = nil, power: Double? = nil,
+        arrivals: ArrivalKind = .poisson, dutyCycle: DutyCycle? = nil
     ) {
         self.count = count
         self.rate = rate
         self.reattachAfter = reattachAfter
         self.behaviour = behaviour
         self.attachment = attachment
+        self.work = work
+        self.power = power
+        self.arrivals = arrivals
+        self.dutyCycle = dutyCycle
     }
 }
 
@@ -214,17 +231,35 @@ public struct GossipConfiguration: Sendable, Equatable {
     public var linkLatencySampling: LatencySampling
     /// The time a node takes before forwarding a transaction it received, in seconds.
     public var processingDelay: DelayDistribution
+    /// The probability that a gossip message (one transaction over one directed link) is
+    /// lost, independently of every other; 0 (the default) sends no requests and draws
+    /// nothing, exactly the lossless gossip.
+    public var loss: Double
+    /// Seconds a node waits, after receiving a transaction, before requesting a parent it
+    /// still does not see (only with `loss` above 0); default ``defaultRequestDelay``.
+    public var requestDelay: Double
+
+    /// The default ``requestDelay``: 0.5 s, a few hops of the shipped networks (median link
+    /// latency 50 ms), so a parent merely late is rarely requested.
+    public static let defaultRequestDelay = 0.5
 
     public init(
         nodes: Int, topology: TopologyConfiguration, linkLatency: DelayDistribution,
-        linkLatencySampling: LatencySampling = .perLink, processingDelay: DelayDistribution = .constant(0)
+        linkLatencySampling: LatencySampling = .perLink, processingDelay: DelayDistribution = .constant(0),
+        loss: Double = 0, requestDelay: Double = GossipConfiguration.defaultRequestDelay
     ) {
         self.nodes = nodes
         self.topology = topology
         self.linkLatency = linkLatency
         self.linkLatencySampling = linkLatencySampling
         self.processingDelay = processingDelay
+        self.loss = loss
+        self.requestDelay = requestDelay
     }
+
+    /// Whether the network has faults (message loss), which add per-node bookkeeping and
+    /// the fault columns of `summary.csv`.
+    public var hasFaults: Bool { loss > 0 }
 }
 
 /// Who peers with whom in a gossip network.
@@ -419,5 +454,11 @@ extension Scenario {
     /// conflict): when they cannot, no conflict state is kept at all.
     public var hasConflicts: Bool {
         payments.doubleSpendRate > 0 || adversaries.contains { $0.attack.createsConflict }
+    }
+
+    /// Whether some device class does work (proof of work): then transactions record their
+    /// creation time apart from their broadcast, and the work columns are written.
+    public var hasWork: Bool {
+        devices.contains { $0.work != nil }
     }
 }

@@ -87,9 +87,7 @@ public enum Simulation {
     public static func run<Selector: TipSelector>(
         _ scenario: Scenario, replication: Int, selector: consuming Selector, progress: ((Double) -> Void)? = nil
     ) -> RunResult {
-        let arrivals = PoissonArrivals(
-            classes: scenario.devices,
-            rng: RandomStream(seed: scenario.seed, replication: replication, stream: .arrivals))
+        let arrivals = DeviceArrivals(scenario: scenario, replication: replication)
         let devices = DeviceFleet(scenario: scenario, replication: replication, selector: consume selector, arrivals: arrivals)
         switch scenario.network {
         case .delay(let delay):

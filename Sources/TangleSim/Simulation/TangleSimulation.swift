@@ -41,6 +41,13 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// Whether ``approvalWeights`` exists: a stored flag, like ``_hasConflicts``, so that
     /// other rules pay no optional test of it per transaction.
     let _hasApprovalWeights: Bool
+    /// Whether the network has faults (gossip message loss): transactions can then stay
+    /// invisible somewhere until a later one's requests fetch them, and times visible
+    /// everywhere can be revised (``NetworkModel/takeRevisedVisibility()``).
+    let _networkFaults: Bool
+    /// Under faults, the transactions whose visibility everywhere has been handled: with
+    /// revised times a transaction and its approver can be handled in either order.
+    var _reachedEveryone: [Bool] = []
     /// What is measured.
     public private(set) var metrics: RunMetrics
     /// Payments, conflicts and the validity of past cones (nil when the scenario cannot
@@ -90,10 +97,15 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         tangle = Tangle(parents: scenario.parentSlots, expectedTransactions: expectedTransactions)
         visibleTips.reserveCapacity(ids: expectedTransactions)
         visibleTips.insert(0)
+        if devices.hasWork {
+            precondition(Network.viewIsGlobal, "work times under the delay model")
+            tangle.recordWorkTimes()
+        }
         metrics = RunMetrics(scenario: scenario)
         _sampleInterval = scenario.metrics.sampleInterval
         _parentScratch.reserveCapacity(TangleConfiguration.maximumParents)
         _hasApprovalWeights = scenario.consensus.approvalWeight != nil
+        _networkFaults = scenario.network.gossip?.hasFaults ?? false
         switch scenario.consensus {
         case .none:
             precondition(!devices.reattaches, "reattachment needs a confirmation rule")
@@ -183,6 +195,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             releaseWithheld(engine: &engine)
             return control
         case .visible(let x):
+            // Under faults a revised time supersedes the event scheduled at the old one.
+            if _networkFaults, tangle.visibleTime[Int(x)] != engine.now { return .proceed }
             let joined = visibleTips.insert(x)
             if !_hasConflicts {
                 tangle.forEachParent(of: x) { visibleTips.remove($0) }
@@ -197,6 +211,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                     if _releasesFootprints, parent != 0, !tangle.isMilestone(parent) { conflicts!.release(parent) }
                 }
             }
+            if _networkFaults { _leaveIfApproved(x) }
             devices.observeVisible(x, in: tangle)
             coordinator?.observeVisible(x, in: tangle)
             for index in issuers.indices { issuers[index].observeVisible(x, in: tangle) }
@@ -251,9 +266,10 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// The one issuing path: where conflicts can arise, the spend first (a double spend
     /// creates or extends a conflict set); then the issuer's node's view, the issuer's choice
     /// of parents (consistent with each other and with the spend, when conflicts can arise),
-    /// the broadcast, the new transaction's record and its visibility event. A transaction
-    /// for which no consistent parents are found is refused — counted, not appended — and −1
-    /// returned.
+    /// the issuer's work (a device class's `work`: the transaction is created now and
+    /// broadcast that many seconds later), the broadcast, the new transaction's record (at its
+    /// creation time) and its visibility event. A transaction for which no consistent parents
+    /// are found is refused — counted, not appended — and −1 returned.
     ///
     /// - Complexity: the strategy's selection, plus the network's view and broadcast
     ///   (O(1) under the delay model); see ``ConflictLedger`` for what conflicts add.
@@ -262,6 +278,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         let node = network.node(of: order.issuer)
         let x = Int32(truncatingIfNeeded: tangle.count)
         _parentScratch.removeAll(keepingCapacity: true)
+        let work = issuer == 0 ? devices.workTime(for: order) : 0
         var ownMember: Int32? = nil
         if _hasConflicts {
             guard let member = beginConsistentChoice(order, x: x, node: node, now: now) else { return -1 }
@@ -273,13 +290,15 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         let visibleAt: Double
         if Network.viewIsGlobal {
             visibleAt = Self._chooseAndBroadcast(
-                order, by: issuer, x: x, node: node, now: now, view: visibleTips, tangle: tangle, milestones: milestones,
+                order, by: issuer, x: x, node: node, now: now, work: work, view: visibleTips, tangle: tangle,
+                milestones: milestones,
                 network: &network, devices: &devices, coordinator: &coordinator, issuers: &issuers, metrics: &metrics,
                 ledger: &conflicts, parents: &_parentScratch)
         } else {
             let view = network.view(at: node, now: now, global: visibleTips, tangle: tangle)
             visibleAt = Self._chooseAndBroadcast(
-                order, by: issuer, x: x, node: node, now: now, view: view, tangle: tangle, milestones: milestones,
+                order, by: issuer, x: x, node: node, now: now, work: work, view: view, tangle: tangle,
+                milestones: milestones,
                 network: &network, devices: &devices, coordinator: &coordinator, issuers: &issuers, metrics: &metrics,
                 ledger: &conflicts, parents: &_parentScratch)
         }
@@ -287,9 +306,12 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             conflicts!.didRefuse(issuer: order.issuer, isArrival: order.payload == nil, now: now)
             return -1
         }
-        precondition(visibleAt.isFinite || order.withheld, "only a withheld transaction waits for its release")
+        precondition(
+            visibleAt.isFinite || order.withheld || _networkFaults,
+            "only a withheld transaction, or one lost on its way somewhere, is not visible everywhere at a known time")
         metrics.willIssue(parents: _parentScratch, in: tangle, now: now)
         tangle.append(issueTime: now, visibleTime: visibleAt, issuer: order.issuer, parents: _parentScratch)
+        if devices.hasWork { tangle.appendWorkTime(work) }
         if _hasConflicts {
             conflicts!.didIssue(
             x, parents: _parentScratch, ownMember: ownMember == -1 ? nil : ownMember, payload: order.payload, now: now,
@@ -311,7 +333,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 if _hasConflicts { checkDecisions() }
             }
         }
-        if !order.withheld { engine.schedule(.visible(x), at: visibleAt) }
+        if !order.withheld, visibleAt.isFinite { engine.schedule(.visible(x), at: visibleAt) }
+        if _networkFaults { _scheduleRevisedVisibility(engine: &engine) }
         return x
     }
 
@@ -321,6 +344,34 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     @inline(never)
     mutating func _approvalWeightsDidIssue(_ x: Int32, from node: Int, withheld: Bool) {
         approvalWeights!.didIssue(x, from: node, withheld: withheld, network: network, tangle: tangle)
+    }
+
+    /// Under faults: marks `x` handled as visible everywhere, and takes it out of the global
+    /// tips at once if an approver was handled before it (a revised time can make a parent
+    /// and its approver visible everywhere at the same moment, in either order).
+    @inline(never)
+    mutating func _leaveIfApproved(_ x: Int32) {
+        while _reachedEveryone.count < tangle.count { _reachedEveryone.append(false) }
+        _reachedEveryone[Int(x)] = true
+        var approved = false
+        tangle.forEachApprover(of: x) { approver in
+            if _reachedEveryone[Int(approver)] { approved = true }
+        }
+        guard approved, visibleTips.remove(x), _hasConflicts else { return }
+        conflicts!.tipDidLeave(x)
+        if _releasesFootprints, x != 0, !tangle.isMilestone(x) { conflicts!.release(x) }
+    }
+
+    /// Schedules visibility everywhere at the revised times of transactions that requests
+    /// fetched (gossip with loss): the event at a transaction's old time, if any, is then
+    /// skipped.
+    @inline(never)
+    mutating func _scheduleRevisedVisibility(engine: inout Engine<TangleEvent>) {
+        guard network.hasRevisedVisibility else { return }
+        for (x, time) in network.takeRevisedVisibility() where time < tangle.visibleTime[Int(x)] {
+            tangle.setVisibleTime(of: x, to: time)
+            engine.schedule(.visible(x), at: time)
+        }
     }
 
     /// Broadcasts what issuers release now, from the issuer's node: each released transaction
@@ -344,7 +395,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
                 tangle.setVisibleTime(of: x, to: visibleAt)
                 nodeWeights?.didRelease(x, network: network, tangle: tangle)
                 if _hasApprovalWeights { approvalWeights!.didRelease(x, network: network, tangle: tangle) }
-                engine.schedule(.visible(x), at: visibleAt)
+                if visibleAt.isFinite { engine.schedule(.visible(x), at: visibleAt) }
+                if _networkFaults { _scheduleRevisedVisibility(engine: &engine) }
             }
         }
     }
@@ -393,23 +445,25 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// The issuer's choice of parents from its view (into `parents`; consistent ones when
     /// there is a `ledger`) and the broadcast: the issuer-specific half of
     /// ``issue(_:by:engine:)``. Returns when `x` is visible at every node, or NaN when no
-    /// consistent parent was found (nothing broadcast).
+    /// consistent parent was found (nothing broadcast). A device transaction is broadcast
+    /// `work` seconds after `now`, when its parents are chosen (0 without work; every other
+    /// issuer broadcasts at once).
     @inline(__always)
     static func _chooseAndBroadcast<View: TangleView>(
-        _ order: IssueOrder, by issuer: Int32, x: Int32, node: Int, now: Double, view: View, tangle: Tangle,
+        _ order: IssueOrder, by issuer: Int32, x: Int32, node: Int, now: Double, work: Double, view: View, tangle: Tangle,
         milestones: MilestoneRecord, network: inout Network, devices: inout DeviceFleet<Selector, Arrivals>,
         coordinator: inout Coordinator?, issuers: inout [any Issuer], metrics: inout RunMetrics,
         ledger: inout ConflictLedger?, parents: inout [Int32]
     ) -> Double {
         if order.issuer.kind == .device { metrics.deviceSaw(tips: view.tipCount, now: now) }
-        // The issuer's work time (proof of work) is zero: broadcast when created.
         switch issuer {
         case 0:
             _devicesChoose(
                 order, node: node, now: now, view: view, tangle: tangle, milestones: milestones, network: network,
                 devices: &devices, ledger: &ledger, parents: &parents)
             if parents.isEmpty { return .nan }
-            return network.broadcast(x, parents: parents, from: node, at: now, stream: devices.delayStream)
+            // Created now, issued (broadcast) once the device's work is done.
+            return network.broadcast(x, parents: parents, from: node, at: now + work, stream: devices.delayStream)
         case 1:
             let latest = network.latestMilestone(at: node, now: now, milestones: milestones)
             if ledger == nil {
@@ -563,6 +617,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         let attacks = issuers.compactMap { issuer in
             (issuer as? Adversary).map { AttackRecord(adversary: $0, outcome: outcome, tangle: tangle) }
         }
+        self.network.summarizeFaults(into: &summary, tangle: tangle, warmup: scenario.warmup, end: end)
         summary[.attacks] = .integer(attacks.count)
         summary[.attackSuccesses] = .integer(attacks.filter { $0.success == true }.count)
         return (summary, latencies, outcome, attacks)

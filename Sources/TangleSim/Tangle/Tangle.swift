@@ -10,13 +10,20 @@
 ///   approver of edge slot `e` is `e / k`.
 ///
 /// Memory per transaction: 8 (issue time) + 8 (visible time) + 4 + 1 (issuer id and kind) +
-/// 4 (first approver) + 8k (parent and next-approver slots) bytes: 41 bytes for k = 2.
+/// 4 (first approver) + 8k (parent and next-approver slots) bytes: 41 bytes for k = 2; 8 more
+/// (the work time) when some device class does work.
 public struct Tangle: Sendable {
     /// k: the number of parent slots per transaction (1...8).
     public let parentSlotsPerTransaction: Int
 
-    /// Issue time of each transaction, in seconds.
+    /// Issue time of each transaction, in seconds: when its parents were chosen (the model's
+    /// `created`), which is also its broadcast time (`issued`) unless its issuer does work
+    /// (``workTime``). Non-decreasing in id. Ages, first approvals and latencies count from it.
     public private(set) var issueTime: ContiguousArray<Double> = []
+    /// Each transaction's work time (proof of work) in seconds, the gap between choosing its
+    /// parents and broadcasting it; empty (nothing stored, nothing paid) unless
+    /// ``recordWorkTimes()`` was called, when the scenario has work.
+    public private(set) var workTime: ContiguousArray<Double> = []
     /// Time from which each transaction is visible to every issuer, in seconds.
     public private(set) var visibleTime: ContiguousArray<Double> = []
     /// The kind of actor that issued each transaction (see ``issuer(of:)``).
@@ -40,11 +47,32 @@ public struct Tangle: Sendable {
         _appendRecord(issueTime: 0, visibleTime: 0, issuer: .genesis)
     }
 
-    /// Reserves storage for `capacity` transactions in every column.
+    /// Starts the ``workTime`` column (the genesis's is 0): from now on every transaction
+    /// appended must be followed by ``appendWorkTime(_:)``. Call before the first append.
+    public mutating func recordWorkTimes() {
+        precondition(count == 1, "work times are recorded from the first transaction")
+        workTime.reserveCapacity(issueTime.capacity)
+        workTime.append(0)
+    }
+
+    /// Records the work time of the transaction just appended (``recordWorkTimes()`` on).
+    public mutating func appendWorkTime(_ seconds: Double) {
+        workTime.append(seconds)
+    }
+
+    /// When `x` was broadcast (the model's `issued`): its issue time plus its work time, or
+    /// its issue time when no work is recorded.
+    @inlinable
+    public func broadcastTime(of x: Int32) -> Double {
+        workTime.isEmpty ? issueTime[Int(x)] : issueTime[Int(x)] + workTime[Int(x)]
+    }
+
     /// Sets when withheld transaction `x`, released, becomes visible everywhere.
     public mutating func setVisibleTime(of x: Int32, to time: Double) {
         visibleTime[Int(x)] = time
     }
+
+    /// Reserves storage for `capacity` transactions in every column.
 
     public mutating func reserveCapacity(_ capacity: Int) {
         guard capacity > 0 else { return }
