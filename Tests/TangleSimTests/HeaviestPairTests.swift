@@ -39,9 +39,12 @@ struct HeaviestPairTests {
     /// `exponential`), driven by hand: a
     /// share `foreign` of transactions approve two uniform tips instead (as a coordinator or
     /// another class would, leaving odd tips behind). `check` sees each HPS selection.
+    /// With `milestoneEvery` > 0, a coordinator issues a milestone that often (seconds),
+    /// approving its previous milestone (once visible) and a uniform tip, as
+    /// ``Coordinator`` does with uniform tip selection.
     static func run(
         seed: UInt, lambda: Double, delay: Double, exponential: Bool = true, count: Int, foreign: Double,
-        check: (inout HeaviestPairTipSelector, Tangle, TipSet) -> Void
+        milestoneEvery: Double = 0, check: (inout HeaviestPairTipSelector, Tangle, TipSet) -> Void
     ) -> HeaviestPairTipSelector {
         let rng = RandomStream(gslSeed: seed)
         var tangle = Tangle(parents: 2)
@@ -52,8 +55,12 @@ struct HeaviestPairTests {
         var pending: [(time: Double, id: Int32)] = []
         var now = 0.0
         var parents: [Int32] = []
+        var lastMilestone: Int32 = 0
+        var nextMilestone = milestoneEvery > 0 ? milestoneEvery : .infinity
         for _ in 1..<count {
-            now += rng.exponential(mean: 1 / lambda)
+            let arrival = now + rng.exponential(mean: 1 / lambda)
+            let isMilestone = nextMilestone < arrival
+            now = isMilestone ? nextMilestone : arrival
             pending.sort { ($0.time, $0.id) > ($1.time, $1.id) }
             while let next = pending.last, next.time <= now {
                 pending.removeLast()
@@ -63,7 +70,14 @@ struct HeaviestPairTests {
             }
             parents.removeAll()
             let request = SelectionRequest(now: now, parents: 2, repeatedPicks: .distinct)
-            if rng.uniform() < foreign {
+            if isMilestone {
+                nextMilestone += milestoneEvery
+                if lastMilestone != 0, tangle.visibleTime[Int(lastMilestone)] <= now { parents.append(lastMilestone) }
+                var tip: [Int32] = []
+                tips.sampleUniformTips(1, repeatedPicks: .distinct, rng: rng, into: &tip)
+                if !parents.contains(tip[0]) { parents.append(tip[0]) }
+                parents.sort()
+            } else if rng.uniform() < foreign {
                 tips.sampleUniformTips(2, repeatedPicks: .distinct, rng: rng, into: &parents)
             } else {
                 if tips.count > 2 { check(&selector, tangle, tips) }
@@ -73,32 +87,34 @@ struct HeaviestPairTests {
             let x = tangle.append(issueTime: now, visibleTime: visible, issuer: .device(0), parents: parents)
             selector.didIssue(x, in: tangle)
             pending.append((visible, x))
+            if isMilestone { lastMilestone = x }
         }
         return selector
     }
 
-    @Test("the heaviest pairs equal brute force's at every selection of random runs", arguments: [
-        (UInt(1), 5.0, 0.0, true), (2, 10.0, 0.0, true), (3, 5.0, 0.1, true), (4, 20.0, 0.05, true), (5, 5.0, 0.0, false),
-        (6, 10.0, 0.1, false),
+    @Test("the heaviest pairs equal brute force's at every selection of random runs (some with a coordinator)", arguments: [
+        (UInt(1), 5.0, 0.0, true, 0.0), (2, 10.0, 0.0, true, 0), (3, 5.0, 0.1, true, 0), (4, 20.0, 0.05, true, 0),
+        (5, 5.0, 0.0, false, 0), (6, 10.0, 0.1, false, 0), (7, 10.0, 0.0, false, 2), (8, 20.0, 0.0, true, 1),
+        (9, 5.0, 0.05, false, 5),
     ])
-    func againstBruteForce(seed: UInt, lambda: Double, foreign: Double, exponential: Bool) {
+    func againstBruteForce(seed: UInt, lambda: Double, foreign: Double, exponential: Bool, milestoneEvery: Double) {
         var selections = 0
         var tiedSelections = 0
-        let selector = Self.run(seed: seed, lambda: lambda, delay: 1, exponential: exponential, count: 1_200, foreign: foreign) {
-            selector, tangle, tips in
+        let selector = Self.run(
+            seed: seed, lambda: lambda, delay: 1, exponential: exponential, count: 1_200, foreign: foreign,
+            milestoneEvery: milestoneEvery
+        ) { selector, tangle, tips in
             let expected = Self.bruteForce(tangle: tangle, tips: Array(tips.members))
             let found = selector.heaviestPairs(tangle: tangle)
             #expect(found.score == expected.score && found.pairs == expected.pairs, "selection \(selections)")
             selections += 1
             if expected.pairs.count > 1 { tiedSelections += 1 }
         }
-        #expect(selections > 1_000)
+        #expect(selections > 900)
         #expect(tiedSelections > 100, "ties are common under HPS: siblings score alike")
-        if !exponential {
-            // Constant delays d = 1 s: the checkpoint lags 4 s and moves every few seconds
-            // (exponential delays make d, the longest seen, and the lag much longer).
-            #expect(selector.checkpointMoves > 10, "the checkpoint followed the run")
-        }
+        // The core advances every 32 issues; A-tips left behind are demoted.
+        #expect(selector.coreAdvances > 25, "the core followed the run")
+        #expect(selector.demotions > 0)
     }
 
     @Test("ties are broken uniformly (chi-squared, significance 0.001)")
@@ -140,8 +156,8 @@ struct HeaviestPairTests {
         #expect(hps.summary.transactions == urts.summary.transactions, "identical arrivals")
         #expect(urts.summary.number(.leftBehindRate) < 0.05)
         #expect(hps.summary.number(.leftBehindRate) > 5 * urts.summary.number(.leftBehindRate) + 0.05)
-        #expect(hps.selectionCounts.map(\.0) == ["exhaustivePairs", "checkpointMoves"])
-        #expect(hps.selectionCounts[1].1 > 20, "the checkpoint followed the run")
+        #expect(hps.selectionCounts.map(\.0) == ["exhaustivePairs", "coreAdvances", "demotions"])
+        #expect(hps.selectionCounts[1].1 > 20, "the core followed the run")
     }
 
     @Test("heaviestPair decodes, resolves to JSON and back, and refuses what it cannot run")

@@ -6,78 +6,91 @@
 /// whose weight is |refs(a) ∪ refs(b)| + 2 — the same order, since a tip is in no other
 /// tip's cone. There every selection builds every tip's cone as a bitset and compares every
 /// pair: O(L² · n/64) a selection with L tips, and HPS leaves tips behind at a steady rate,
-/// so L itself grows with the run.
+/// so L itself grows with the run. Milestones are transactions like any other here: HPS
+/// ranks them by their cones, as res-sim-tangle (which has no coordinator) would rank any tip.
 ///
 /// ## Detailed design: an exact method whose cost does not grow with the run
-/// Fix a *checkpoint* transaction r and its cone K = cone(r). For any transaction x let
-/// X(x) = cone(x) \ K, its *exclusive part*. A tip descending from r (an *A-tip*) has
-/// cone = K ⊔ X(x), so for an A-tip a and any tip b
+/// Keep a *core* K, a set of transactions closed under parents that only grows, and for
+/// any transaction x its *exclusive part* X(x) = cone(x) \ K. A tip a whose cone holds K
+/// (an *A-tip*) has cone(a) = K ⊔ X(a), so for an A-tip a and any tip b
 ///
 ///     |cone(a) ∪ cone(b)| = |K| + |X(a) ∪ X(b)|.                                    (1)
 ///
-/// X(x) is small: the transactions issued since about r that x reaches, plus the exclusive
-/// parts of old tips x picked up. The other tips (*B-tips*: left behind before r, or on a
-/// branch r's descendants abandoned) accumulate; for those:
-/// - a B-tip o with X(o) = {o} (everything it approves is in K — nearly every tip left
-///   behind) scores |K| + |X(a)| + 1 with every A-tip a, exactly (o is in no cone: it is a
-///   tip): these pairs are counted as one block, never listed;
-/// - a B-tip with a larger X(o) scores at most |K| + max|X(a)| + |X(o)|, and is compared
-///   exactly, by (1), only while that bound reaches the best score;
-/// - a pair of B-tips scores at most |K| + |X(o₁)| + |X(o₂)|; when that bound reaches the
-///   best score their cones are searched in full (O(n); counted as `exhaustivePairs` in the
-///   manifest, and in practice never: A-tips' exclusive parts hold the recent past).
-/// A-tips' pairwise |X(a) ∪ X(b)| live in a matrix updated when a tip appears (one row of
-/// sorted-merge counts) or disappears.
+/// The core is the intersection of the cones of the *live A-transactions* (A-tips, and
+/// transactions not yet visible whose cones hold K): advancing it every 32 issues to
+/// K' = K ∪ ⋂ X(y) over them keeps every one of them an A-transaction (no checkpoint
+/// transaction is needed, so a coordinator's milestones, which approve their predecessor
+/// and a tip, hold nothing back). A-tips issued more than 3·d ago (d the longest visibility
+/// delay seen) and 64 transactions back are first *demoted* to B-tips: left behind, they
+/// would pin K to their own past. A transaction is an A-transaction when one of its parents
+/// holds the current K (a per-transaction epoch says so); others are B.
 ///
-/// The checkpoint moves forward — to an ancestor of the heaviest A-tip issued about
-/// `4·d` ago (d the longest visibility delay seen), and only when every A-tip issued after
-/// it descends from it (older A-tips, left behind, become B-tips) — so K only grows: X(x)
-/// only shrinks, the stored sizes of B-tips' exclusive parts stay
-/// upper bounds, and K gains each transaction once. X is recomputed lazily (filtered by K)
-/// where it is read. Hence the cost per transaction depends on the number of recent tips and
-/// on |X| (both set by lambda·d), not on the run's length; the number of B-tips with
-/// |X| > 1 is kept small by HPS itself (such a tip outscores a pair of siblings, and is
-/// approved).
+/// Pair scores never change (cones do not), so they live in a matrix over the *matrix
+/// tips* — the A-tips and the recently demoted ones — a row filled by (1) when an A-tip
+/// appears (exact for every pair: the newer tip of a pair is an A-tip when its row is
+/// filled). A demoted tip leaves the matrix when X shrinks to itself, or 512 issues and
+/// 6·d after it was left behind. The other B-tips (X only shrinks as K grows, so a stored
+/// size w stays an upper bound):
+/// - a B-tip o with X(o) = {o} scores |cone(a)| + 1 with every A-tip a, exactly (o is in
+///   no tip's cone): these *single* B-tips are one block, counted, never listed;
+/// - the *wider pool* (B-tips whose X holds more), kept in buckets by w: o scores at most
+///   max|cone(a)| + w(o) with an A-tip, and only buckets whose bound reaches the best
+///   score (ties included) are visited, each tip then compared exactly by (1);
+/// - two B-tips not both in the matrix score at most |K| + w(o₁) + w(o₂); when that bound
+///   reaches the best score their whole cones are searched (O(n); counted as
+///   `exhaustivePairs` in the manifest; none in the runs measured).
 ///
 /// Delay model only: the selector keeps the one global tip set from ``didBecomeVisible(_:in:)``
 /// (tips = visible transactions without a visible approver, as ``TipSet``).
 ///
-/// - Complexity: per transaction, O(A · |X|) to add a tip (A the A-tips), O(A²) to scan the
-///   matrix, O(|X|) per B-tip whose bound reaches the best; memory 17 bytes per transaction
-///   plus the exclusive parts of live transactions and an A×A matrix.
+/// - Complexity: per transaction, O(M · |X|) to add a tip (M the matrix tips, |X| about the
+///   transactions of the last 3·d + a few delays), O(M²) to scan the matrix, O(A · |X|) per
+///   pool tip whose bound reaches the best; the core advance costs O((M + in flight) · |X|)
+///   per 32 issues. None depends on the run's length unless B–B pairs reach the best
+///   (counted). At lambda·h = 50 (constant delay), M ≈ 225, A ≈ 84, max|X| ≈ 55, and the best
+///   pair beats the block by about 16, so no pool tip is visited. Memory: about 21 bytes per
+///   transaction (flags, epoch, three tip-set slot columns, search marks), 4 per single B-tip,
+///   the exclusive parts of live and pool tips (a few ids each) and an M × M matrix.
 public struct HeaviestPairTipSelector: TipSelector {
     /// Pair selections that searched two B-tips' whole cones (see the type's design notes).
     public private(set) var exhaustivePairs = 0
-    /// Times the checkpoint moved forward.
-    public private(set) var checkpointMoves = 0
+    /// Times the core advanced.
+    public private(set) var coreAdvances = 0
+    /// A-tips demoted to B-tips (left behind).
+    public private(set) var demotions = 0
 
-    // Per transaction: flag bits.
+    // Per transaction: flag bits, and the core epoch whose K its cone is known to hold.
     @usableFromInline static let _approvedVisibly: UInt8 = 1
     @usableFromInline static let _inCore: UInt8 = 2
-    @usableFromInline static let _descends: UInt8 = 4
-    @usableFromInline var _flags: ContiguousArray<UInt8> = [_inCore | _descends]
-
-    /// The checkpoint r, |K|, and the longest visibility delay seen (sets how far back r lags).
-    @usableFromInline var _checkpoint: Int32 = 0
+    @usableFromInline var _flags: ContiguousArray<UInt8> = [_inCore]
+    @usableFromInline var _epochOf: ContiguousArray<Int32> = [0]
+    @usableFromInline var _epoch: Int32 = 0
     @usableFromInline var _coreSize = 1
+    @usableFromInline var _issuedSinceAdvance = 0
     @usableFromInline var _longestDelay = 0.0
-    @usableFromInline var _lastMoveAttempt = -Double.infinity
 
-    /// X(x) of transactions that can still be chosen (sorted ids; may hold members of K,
-    /// filtered out where read).
+    /// X(x) of live transactions other than single B-tips (sorted ids; may hold members of
+    /// K, filtered out where read).
     @usableFromInline var _exclusive: [Int32: ContiguousArray<Int32>] = [0: []]
+    /// Transactions issued, not yet visible, not approved by a visible one.
+    @usableFromInline var _inFlight = TipSet()
 
-    /// A-tips in slots; `_union[i · capacity + j]` = |X(a_i) ∪ X(a_j)|.
+    /// A-tips in slots; `_score[i · capacity + j]` = |cone(a_i) ∪ cone(a_j)|,
+    /// `_slotSize[i]` = |cone(a_i)|.
     @usableFromInline var _slotTip: ContiguousArray<Int32> = []
     @usableFromInline var _slotSize: ContiguousArray<Int32> = []
     @usableFromInline var _slotOf: [Int32: Int] = [:]
     @usableFromInline var _freeSlots: [Int] = []
-    @usableFromInline var _union: ContiguousArray<Int32> = []
+    @usableFromInline var _score: ContiguousArray<Int32> = []
     @usableFromInline var _capacity = 0
 
     /// B-tips whose exclusive part is themselves alone, and the others.
     @usableFromInline var _single = TipSet()
-    @usableFromInline var _wider = TipSet()
+    /// The wider pool by bound: `_widerBuckets[w]` holds the wider B-tips whose stored
+    /// exclusive part has w members (an upper bound of the current one); `_widerBound` says
+    /// which bucket holds a tip.
+    @usableFromInline var _widerBuckets: [TipSet] = []
+    @usableFromInline var _widerBound: [Int32: Int] = [:]
 
     /// The last selection's tied pairs (listed ones, and whether the block of single B-tips
     /// × heaviest A-tips ties), kept while the tips do not change.
@@ -86,10 +99,14 @@ public struct HeaviestPairTipSelector: TipSelector {
     @usableFromInline var _blockTies = false
     @usableFromInline var _fresh = false
 
+    /// Scratch: B-tips other than single ones, with their bounds w and whether they are in
+    /// the matrix.
+    @usableFromInline var _others: [(tip: Int32, bound: Int, inMatrix: Bool)] = []
+
     @usableFromInline var _marks = StampMarks()
     @usableFromInline var _stack: [Int32] = []
 
-    /// Starts with the genesis as the only tip, and the checkpoint.
+    /// Starts with the genesis as the only tip; K = {genesis}.
     public init() {
         _addTip(0)
     }
@@ -105,7 +122,7 @@ public struct HeaviestPairTipSelector: TipSelector {
             parents.sort()
             return
         }
-        _moveCheckpointIfDue(now: request.now, tangle: tangle)
+        if _issuedSinceAdvance >= 32 { _advanceCore(now: request.now, tangle: tangle) }
         if !_fresh { _findHeaviestPairs(tangle: tangle) }
         let block = _blockTies ? _single.count * _heaviestA.count : 0
         var pick = rng.index(below: _pairs.count + block)
@@ -141,47 +158,56 @@ public struct HeaviestPairTipSelector: TipSelector {
         _heaviestA.removeAll(keepingCapacity: true)
         _blockTies = false
         var best = Int.min
-        func offer(_ a: Int32, _ b: Int32, _ score: Int) {
-            if score > best {
-                best = score
-                _pairs.removeAll(keepingCapacity: true)
-                _blockTies = false
-            }
-            if score == best { _pairs.append((a, b)) }
-        }
         // A-tip pairs, from the matrix; the heaviest A-tips.
         var heaviest = Int32.min
         for i in _slotTip.indices where _slotTip[i] >= 0 {
-            if _slotSize[i] > heaviest {
-                heaviest = _slotSize[i]
-                _heaviestA.removeAll(keepingCapacity: true)
+            if _epochOf[Int(_slotTip[i])] == _epoch {
+                if _slotSize[i] > heaviest {
+                    heaviest = _slotSize[i]
+                    _heaviestA.removeAll(keepingCapacity: true)
+                }
+                if _slotSize[i] == heaviest { _heaviestA.append(_slotTip[i]) }
             }
-            if _slotSize[i] == heaviest { _heaviestA.append(_slotTip[i]) }
+            let row = i * _capacity
             for j in (i + 1)..<_slotTip.count where _slotTip[j] >= 0 {
-                offer(_slotTip[i], _slotTip[j], _coreSize + Int(_union[i * _capacity + j]))
+                let score = Int(_score[row + j])
+                if score > best {
+                    best = score
+                    _pairs.removeAll(keepingCapacity: true)
+                }
+                if score == best { _pairs.append((_slotTip[i], _slotTip[j])) }
             }
         }
         if !_heaviestA.isEmpty {
-            // B-tips with wider exclusive parts whose bound reaches the best, exactly by (1).
-            var position = 0
-            while position < _wider.count {
-                let o = _wider[position]
-                position += 1
-                guard _coreSize + Int(heaviest) + _exclusive[o]!.count >= best else { continue }
-                let xo = _filteredExclusive(o, tangle: tangle)
-                if xo.count == 1 {
-                    _wider.remove(o)
-                    _single.insert(o)
-                    position -= 1
-                    continue
+            // Wider B-tips whose bound reaches the best, exactly by (1), widest first.
+            var w = _widerBuckets.count - 1
+            while w >= 0, Int(heaviest) + w >= best {
+                var position = 0
+                // (Removing a bucket's last tip may drop the emptied top buckets.)
+                while w < _widerBuckets.count, position < _widerBuckets[w].count {
+                    let o = _widerBuckets[w][position]
+                    let xo = _filteredExclusiveKnown(o)
+                    guard xo.count == w else {
+                        // Shrunk since stored: into its bucket (visited later) or the block.
+                        _removeTip(o)
+                        _addBTip(o, part: xo)
+                        continue
+                    }
+                    position += 1
+                    for i in _slotTip.indices where _slotTip[i] >= 0 && _epochOf[Int(_slotTip[i])] == _epoch {
+                        let score = _coreSize + Self._unionCount(xo, _filteredExclusiveKnown(_slotTip[i]))
+                        if score > best {
+                            best = score
+                            _pairs.removeAll(keepingCapacity: true)
+                        }
+                        if score == best { _pairs.append((o, _slotTip[i])) }
+                    }
                 }
-                for i in _slotTip.indices where _slotTip[i] >= 0 {
-                    offer(o, _slotTip[i], _coreSize + Self._unionCount(xo, _exclusive[_slotTip[i]]!))
-                }
+                w -= 1
             }
             // The block: every single B-tip with every heaviest A-tip.
             if _single.count > 0 {
-                let score = _coreSize + Int(heaviest) + 1
+                let score = Int(heaviest) + 1
                 if score > best {
                     best = score
                     _pairs.removeAll(keepingCapacity: true)
@@ -189,33 +215,68 @@ public struct HeaviestPairTipSelector: TipSelector {
                 if score == best { _blockTies = true }
             }
         }
-        for (a, b, score) in _bTipPairs(tangle: tangle, best: best) { offer(a, b, score) }
+        best = _bTipPairs(tangle: tangle, best: best)
         _fresh = true
         return best
     }
 
-    /// Pairs of B-tips whose bound |K| + |X(o₁)| + |X(o₂)| reaches `best`, with their exact
-    /// scores by whole cones (`best` raised as they are found).
+    /// Adds the pairs of B-tips not both in the matrix whose bound |K| + w(o₁) + w(o₂)
+    /// reaches `best`, with their exact scores by whole cones; returns the best score.
     @usableFromInline
-    mutating func _bTipPairs(tangle: Tangle, best: Int) -> [(Int32, Int32, Int)] {
-        guard _single.count + _wider.count >= 2 else { return [] }
-        var bTips: [(tip: Int32, bound: Int)] = []
-        for position in 0..<_wider.count { bTips.append((_wider[position], _exclusive[_wider[position]]!.count)) }
-        for position in 0..<_single.count { bTips.append((_single[position], 1)) }
-        bTips.sort { $0.bound > $1.bound || ($0.bound == $1.bound && $0.tip < $1.tip) }
+    mutating func _bTipPairs(tangle: Tangle, best: Int) -> Int {
+        // B-tips other than single ones: demoted ones in the matrix, and the wider pool.
+        _others.removeAll(keepingCapacity: true)
+        var widestDemoted = 0
+        for slot in _slotTip.indices where _slotTip[slot] >= 0 && _epochOf[Int(_slotTip[slot])] != _epoch {
+            let bound = _exclusive[_slotTip[slot]]!.count
+            widestDemoted = Swift.max(widestDemoted, bound)
+            _others.append((_slotTip[slot], bound, true))
+        }
+        // Pool tips whose bound with the widest possible partner reaches the best.
+        let partner = Swift.max(widestDemoted, _widerBuckets.count - 1, _single.count > 0 ? 1 : 0)
+        var w = _widerBuckets.count - 1
+        while w >= 0, _coreSize + w + partner >= best {
+            for position in 0..<_widerBuckets[w].count { _others.append((_widerBuckets[w][position], w, false)) }
+            w -= 1
+        }
         var best = best
-        var found: [(Int32, Int32, Int)] = []
-        for i in bTips.indices.dropLast() {
-            guard _coreSize + bTips[i].bound + bTips[i + 1].bound >= best else { break }
-            for j in (i + 1)..<bTips.count {
-                guard _coreSize + bTips[i].bound + bTips[j].bound >= best else { break }
-                let score = _unionConeSize(bTips[i].tip, bTips[j].tip, tangle: tangle)
-                best = Swift.max(best, score)
-                found.append((bTips[i].tip, bTips[j].tip, score))
+        var searched = false
+        func offer(_ a: Int32, _ b: Int32) {
+            let score = _unionConeSize(a, b, tangle: tangle)
+            searched = true
+            if score > best {
+                best = score
+                _pairs.removeAll(keepingCapacity: true)
+                _blockTies = false
+            }
+            if score == best { _pairs.append((a, b)) }
+        }
+        let widest = _others.lazy.map(\.bound).max() ?? 0
+        if _coreSize + 2 * widest >= best {
+            _others.sort { $0.bound > $1.bound || ($0.bound == $1.bound && $0.tip < $1.tip) }
+            let others = _others
+            for i in others.indices.dropLast() {
+                guard _coreSize + others[i].bound + others[i + 1].bound >= best else { break }
+                for j in (i + 1)..<others.count {
+                    guard _coreSize + others[i].bound + others[j].bound >= best else { break }
+                    if others[i].inMatrix && others[j].inMatrix { continue }
+                    offer(others[i].tip, others[j].tip)
+                }
             }
         }
-        if !found.isEmpty { exhaustivePairs += 1 }
-        return found
+        if _single.count > 0, _coreSize + widest + 1 >= best {
+            let others = _others
+            for other in others where _coreSize + other.bound + 1 >= best {
+                for position in 0..<_single.count { offer(other.tip, _single[position]) }
+            }
+        }
+        if _single.count > 1, _coreSize + 2 >= best {
+            for i in 0..<_single.count {
+                for j in (i + 1)..<_single.count { offer(_single[i], _single[j]) }
+            }
+        }
+        if searched { exhaustivePairs += 1 }
+        return best
     }
 
     // MARK: Keeping up with the Tangle
@@ -223,16 +284,19 @@ public struct HeaviestPairTipSelector: TipSelector {
     public mutating func didIssue(_ x: Int32, in tangle: Tangle) {
         precondition(Int(x) == _flags.count, "transactions are reported in issue order")
         var part: ContiguousArray<Int32> = []
-        var descends = false
+        var holdsCore = false
         for parent in tangle.parents(of: x) {
-            if _flags[Int(parent)] & Self._descends != 0 { descends = true }
+            if _epochOf[Int(parent)] == _epoch { holdsCore = true }
             if _flags[Int(parent)] & Self._inCore == 0 {
                 part = Self._merge(part, _filteredExclusive(parent, tangle: tangle))
             }
         }
         part.append(x)
         _exclusive[x] = part
-        _flags.append(descends ? Self._descends : 0)
+        _flags.append(0)
+        _epochOf.append(holdsCore ? _epoch : -1)
+        if tangle.visibleTime[Int(x)].isFinite { _inFlight.insert(x) }
+        _issuedSinceAdvance += 1
     }
 
     public mutating func didBecomeVisible(_ x: Int32, in tangle: Tangle) {
@@ -240,17 +304,20 @@ public struct HeaviestPairTipSelector: TipSelector {
         for parent in tangle.parents(of: x) where _flags[Int(parent)] & Self._approvedVisibly == 0 {
             _flags[Int(parent)] |= Self._approvedVisibly
             _removeTip(parent)
+            _inFlight.remove(parent)
             _exclusive[parent] = nil
         }
-        if _flags[Int(x)] & Self._approvedVisibly == 0 { _addTip(x) }
+        _inFlight.remove(x)
+        if _flags[Int(x)] & Self._approvedVisibly == 0 { _addTip(x) } else { _exclusive[x] = nil }
     }
 
+    /// Adds a visible tip: an A-tip (a row of the matrix), or a single or wider B-tip.
     @usableFromInline
     mutating func _addTip(_ x: Int32) {
         _fresh = false
         let part = _filteredExclusiveKnown(x)
-        guard _flags[Int(x)] & Self._descends != 0 else {
-            if part.count == 1 { _single.insert(x) } else { _wider.insert(x) }
+        guard _epochOf[Int(x)] == _epoch else {
+            _addBTip(x, part: part)
             return
         }
         let slot: Int
@@ -263,9 +330,26 @@ public struct HeaviestPairTipSelector: TipSelector {
             if slot >= _capacity { _growMatrix() }
         }
         _slotTip[slot] = x
-        _slotSize[slot] = Int32(part.count)
+        _slotSize[slot] = Int32(_coreSize + part.count)
         _slotOf[x] = slot
-        _fillRow(slot)
+        for other in _slotTip.indices where _slotTip[other] >= 0 && other != slot {
+            let score = Int32(_coreSize + Self._unionCount(part, _filteredExclusiveKnown(_slotTip[other])))
+            _score[slot * _capacity + other] = score
+            _score[other * _capacity + slot] = score
+        }
+    }
+
+    @usableFromInline
+    mutating func _addBTip(_ x: Int32, part: ContiguousArray<Int32>) {
+        if part.count == 1, part[0] == x {
+            _exclusive[x] = nil
+            _single.insert(x)
+        } else {
+            let w = part.count
+            while _widerBuckets.count <= w { _widerBuckets.append(TipSet()) }
+            _widerBuckets[w].insert(x)
+            _widerBound[x] = w
+        }
     }
 
     @usableFromInline
@@ -274,19 +358,12 @@ public struct HeaviestPairTipSelector: TipSelector {
             _fresh = false
             _slotTip[slot] = -1
             _freeSlots.append(slot)
-        } else if _single.remove(x) || _wider.remove(x) {
+        } else if _single.remove(x) {
             _fresh = false
-        }
-    }
-
-    /// Row and column `slot` of the matrix, from the A-tips' exclusive parts.
-    @usableFromInline
-    mutating func _fillRow(_ slot: Int) {
-        let part = _exclusive[_slotTip[slot]]!
-        for other in _slotTip.indices where _slotTip[other] >= 0 && other != slot {
-            let count = Int32(Self._unionCount(part, _exclusive[_slotTip[other]]!))
-            _union[slot * _capacity + other] = count
-            _union[other * _capacity + slot] = count
+        } else if let w = _widerBound.removeValue(forKey: x) {
+            _fresh = false
+            _widerBuckets[w].remove(x)
+            while let last = _widerBuckets.last, last.count == 0 { _widerBuckets.removeLast() }
         }
     }
 
@@ -295,62 +372,58 @@ public struct HeaviestPairTipSelector: TipSelector {
         let capacity = Swift.max(64, _capacity * 2)
         var grown = ContiguousArray<Int32>(repeating: 0, count: capacity * capacity)
         for i in 0..<_capacity {
-            for j in 0..<_capacity { grown[i * capacity + j] = _union[i * _capacity + j] }
+            for j in 0..<_capacity { grown[i * capacity + j] = _score[i * _capacity + j] }
         }
-        _union = grown
+        _score = grown
         _capacity = capacity
     }
 
-    // MARK: The checkpoint
+    // MARK: The core
 
-    /// Moves the checkpoint to an ancestor of the heaviest A-tip issued about 4·d before
-    /// `now`, when the current one is older than 8·d, at most every 2·d, and only when every
-    /// A-tip issued after the new one descends from it (older ones become B-tips; K only
-    /// grows).
+    /// Demotes the A-tips left behind (issued more than 3·d before `now` and 64 issues
+    /// back), then advances K to the intersection of the live A-transactions' cones.
     @usableFromInline
-    mutating func _moveCheckpointIfDue(now: Double, tangle: Tangle) {
-        let lag = 4 * Swift.max(_longestDelay, 1e-9)
-        guard now - tangle.issueTime[Int(_checkpoint)] > 2 * lag, now - _lastMoveAttempt >= lag / 2 else { return }
-        _lastMoveAttempt = now
-        guard let top = _slotTip.indices.filter({ _slotTip[$0] >= 0 }).max(by: { _slotSize[$0] < _slotSize[$1] }) else { return }
-        var candidate = _slotTip[top]
-        while candidate != _checkpoint, tangle.issueTime[Int(candidate)] > now - lag {
-            candidate = tangle.parents(of: candidate).first { _flags[Int($0)] & Self._descends != 0 }!
-        }
-        guard candidate != _checkpoint else { return }
-        // Which transactions descend from the candidate (all of them issued after it).
-        let first = Int(candidate)
-        var descends = ContiguousArray<Bool>(repeating: false, count: _flags.count - first)
-        descends[0] = true
-        for z in (first + 1)..<_flags.count {
-            descends[z - first] = tangle.parents(of: Int32(z)).contains { Int($0) >= first && descends[Int($0) - first] }
-        }
-        // A-tips that do not descend from the candidate (left behind before it, or on a
-        // branch beside it) become B-tips.
+    mutating func _advanceCore(now: Double, tangle: Tangle) {
+        _issuedSinceAdvance = 0
+        let lag = 3 * _longestDelay
+        let recent = Int32(_flags.count - 64)
         var demoted: [Int32] = []
-        for slot in _slotTip.indices where _slotTip[slot] >= 0 {
-            let tip = Int(_slotTip[slot])
-            if tip < first || !descends[tip - first] { demoted.append(Int32(tip)) }
+        var kept = 0
+        for slot in _slotTip.indices where _slotTip[slot] >= 0 && _epochOf[Int(_slotTip[slot])] == _epoch {
+            let tip = _slotTip[slot]
+            if tip < recent && tangle.issueTime[Int(tip)] < now - lag { demoted.append(tip) } else { kept += 1 }
         }
-        // K grows by the candidate's exclusive part.
-        for y in _coneOutsideCore(candidate, tangle: tangle) {
-            _flags[Int(y)] |= Self._inCore
-            _coreSize += 1
+        var live: [Int32] = []
+        for position in 0..<_inFlight.count where _epochOf[Int(_inFlight[position])] == _epoch {
+            live.append(_inFlight[position])
         }
-        for z in Int(_checkpoint)..<first { _flags[z] &= ~Self._descends }
-        for z in first..<_flags.count {
-            if descends[z - first] { _flags[z] |= Self._descends } else { _flags[z] &= ~Self._descends }
+        guard kept + live.count > 0 else { return }
+        demotions += demoted.count
+        for tip in demoted { _epochOf[Int(tip)] = -1 }
+        for slot in _slotTip.indices where _slotTip[slot] >= 0 && _epochOf[Int(_slotTip[slot])] == _epoch {
+            live.append(_slotTip[slot])
         }
-        _checkpoint = candidate
-        checkpointMoves += 1
-        for tip in demoted {
+        // K grows by what every live A-transaction's exclusive part holds.
+        var common = _filteredExclusiveKnown(live[0])
+        for y in live.dropFirst() where !common.isEmpty {
+            common = Self._intersection(common, _filteredExclusiveKnown(y))
+        }
+        for y in common { _flags[Int(y)] |= Self._inCore }
+        _coreSize += common.count
+        _epoch += 1
+        for y in live { _epochOf[Int(y)] = _epoch }
+        // Demoted tips in the matrix whose exclusive part is now themselves join the block;
+        // those left behind long ago leave the matrix for the wider pool.
+        let evictBefore = Int32(_flags.count - 512)
+        for slot in _slotTip.indices where _slotTip[slot] >= 0 && _epochOf[Int(_slotTip[slot])] != _epoch {
+            let tip = _slotTip[slot]
+            let part = _filteredExclusiveKnown(tip)
+            guard part.count == 1 && part[0] == tip || tip < evictBefore && tangle.issueTime[Int(tip)] < now - 6 * _longestDelay
+            else { continue }
             _removeTip(tip)
-            _addTip(tip)
+            _addBTip(tip, part: part)
         }
-        for slot in _slotTip.indices where _slotTip[slot] >= 0 {
-            _slotSize[slot] = Int32(_filteredExclusiveKnown(_slotTip[slot]).count)
-        }
-        for slot in _slotTip.indices where _slotTip[slot] >= 0 { _fillRow(slot) }
+        coreAdvances += 1
         _fresh = false
     }
 
@@ -360,6 +433,7 @@ public struct HeaviestPairTipSelector: TipSelector {
     /// part is no longer kept.
     @usableFromInline
     mutating func _filteredExclusive(_ x: Int32, tangle: Tangle) -> ContiguousArray<Int32> {
+        if _single.contains(x) { return _flags[Int(x)] & Self._inCore == 0 ? [x] : [] }
         guard _exclusive[x] != nil else { return _coneOutsideCore(x, tangle: tangle) }
         return _filteredExclusiveKnown(x)
     }
@@ -429,6 +503,23 @@ public struct HeaviestPairTipSelector: TipSelector {
         return merged
     }
 
+    /// The intersection of two sorted id lists.
+    @usableFromInline
+    static func _intersection(_ a: ContiguousArray<Int32>, _ b: ContiguousArray<Int32>) -> ContiguousArray<Int32> {
+        var common = ContiguousArray<Int32>()
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            if a[i] < b[j] {
+                i += 1
+            } else if b[j] < a[i] {
+                j += 1
+            } else {
+                common.append(a[i]); i += 1; j += 1
+            }
+        }
+        return common
+    }
+
     /// |a ∪ b| of two sorted id lists.
     @usableFromInline
     static func _unionCount(_ a: ContiguousArray<Int32>, _ b: ContiguousArray<Int32>) -> Int {
@@ -457,5 +548,7 @@ public struct HeaviestPairTipSelector: TipSelector {
         preconditionFailure("heaviest pair selection does not run with conflicts (refused when the scenario is read)")
     }
 
-    public var selectionCounts: [(String, Int)] { [("exhaustivePairs", exhaustivePairs), ("checkpointMoves", checkpointMoves)] }
+    public var selectionCounts: [(String, Int)] {
+        [("exhaustivePairs", exhaustivePairs), ("coreAdvances", coreAdvances), ("demotions", demotions)]
+    }
 }
