@@ -28,11 +28,11 @@
 /// Pair scores never change (cones do not), so they live in a matrix over the *matrix
 /// tips* — the A-tips and the recently demoted ones — a row filled by (1) when an A-tip
 /// appears (exact for every pair: the newer tip of a pair is an A-tip when its row is
-/// filled). A demoted tip leaves the matrix when X shrinks to itself, or 512 issues and
-/// 6·d after it was left behind. The other B-tips (X only shrinks as K grows, so a stored
+/// filled). A demoted tip leaves the matrix when X shrinks to itself, or once it is 512
+/// issues and 6·d old. The other B-tips (X only shrinks as K grows, so a stored
 /// size w stays an upper bound):
 /// - a B-tip o with X(o) = {o} scores |cone(a)| + 1 with every A-tip a, exactly (o is in
-///   no tip's cone): these *single* B-tips are one block, counted, never listed;
+///   no visible tip's cone, as devices approve visible tips only): these *single* B-tips are one block, counted, never listed;
 /// - the *wider pool* (B-tips whose X holds more), kept in buckets by w: o scores at most
 ///   max|cone(a)| + w(o) with an A-tip, and only buckets whose bound reaches the best
 ///   score (ties included) are visited, each tip then compared exactly by (1);
@@ -48,8 +48,8 @@
 ///   pool tip whose bound reaches the best; the core advance costs O((M + in flight) · |X|)
 ///   per 32 issues. None depends on the run's length unless B–B pairs reach the best
 ///   (counted). At lambda·h = 50 (constant delay), M ≈ 225, A ≈ 84, max|X| ≈ 55, and the best
-///   pair beats the block by about 16, so no pool tip is visited. Memory: about 21 bytes per
-///   transaction (flags, epoch, three tip-set slot columns, search marks), 4 per single B-tip,
+///   pair beats the block by about 16, so no pool tip is visited. Memory: 17 bytes per
+///   transaction (flags, epoch, two tip-set slot columns, search marks), 4 per single B-tip,
 ///   the exclusive parts of live and pool tips (a few ids each) and an M × M matrix.
 public struct HeaviestPairTipSelector: TipSelector {
     /// Pair selections that searched two B-tips' whole cones (see the type's design notes).
@@ -87,10 +87,10 @@ public struct HeaviestPairTipSelector: TipSelector {
     /// B-tips whose exclusive part is themselves alone, and the others.
     @usableFromInline var _single = TipSet()
     /// The wider pool by bound: `_widerBuckets[w]` holds the wider B-tips whose stored
-    /// exclusive part has w members (an upper bound of the current one); `_widerBound` says
-    /// which bucket holds a tip.
-    @usableFromInline var _widerBuckets: [TipSet] = []
-    @usableFromInline var _widerBound: [Int32: Int] = [:]
+    /// exclusive part has w members (an upper bound of the current one); `_widerPlace` says
+    /// where (plain arrays: a tip set per bucket would cost 4 bytes per transaction each).
+    @usableFromInline var _widerBuckets: [ContiguousArray<Int32>] = []
+    @usableFromInline var _widerPlace: [Int32: (bound: Int, position: Int)] = [:]
 
     /// The last selection's tied pairs (listed ones, and whether the block of single B-tips
     /// × heaviest A-tips ties), kept while the tips do not change.
@@ -346,9 +346,9 @@ public struct HeaviestPairTipSelector: TipSelector {
             _single.insert(x)
         } else {
             let w = part.count
-            while _widerBuckets.count <= w { _widerBuckets.append(TipSet()) }
-            _widerBuckets[w].insert(x)
-            _widerBound[x] = w
+            while _widerBuckets.count <= w { _widerBuckets.append([]) }
+            _widerPlace[x] = (w, _widerBuckets[w].count)
+            _widerBuckets[w].append(x)
         }
     }
 
@@ -360,9 +360,13 @@ public struct HeaviestPairTipSelector: TipSelector {
             _freeSlots.append(slot)
         } else if _single.remove(x) {
             _fresh = false
-        } else if let w = _widerBound.removeValue(forKey: x) {
+        } else if let (w, position) = _widerPlace.removeValue(forKey: x) {
             _fresh = false
-            _widerBuckets[w].remove(x)
+            let last = _widerBuckets[w].removeLast()
+            if position < _widerBuckets[w].count {
+                _widerBuckets[w][position] = last
+                _widerPlace[last] = (w, position)
+            }
             while let last = _widerBuckets.last, last.count == 0 { _widerBuckets.removeLast() }
         }
     }
