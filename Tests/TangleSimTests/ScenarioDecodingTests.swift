@@ -429,8 +429,8 @@ struct ScenarioDecodingTests {
         (minimal(#""tangle": {"repeatedPicks": "unique"}"#), #"bad.json: tangle.repeatedPicks: expected one of "distinct", "collapse", got "unique""#),
         (minimal(#""tangle": 2"#), #"bad.json: tangle: expected an object like {"parents": 2, "repeatedPicks": "distinct"}, got 2"#),
         // Tip selection.
-        (minimal(#""tipSelection": {}"#), #"bad.json: tipSelection.strategy: required key is missing (expected one of "uniform", "mcmc", "restrictedUniform", "eiota", "perParent", "almostUniform", "giota")"#),
-        (minimal(#""tipSelection": {"strategy": "urts"}"#), #"bad.json: tipSelection.strategy: expected one of "uniform", "mcmc", "restrictedUniform", "eiota", "perParent", "almostUniform", "giota", got "urts""#),
+        (minimal(#""tipSelection": {}"#), #"bad.json: tipSelection.strategy: required key is missing (expected one of "uniform", "mcmc", "restrictedUniform", "eiota", "perParent", "almostUniform", "giota", "heaviestPair")"#),
+        (minimal(#""tipSelection": {"strategy": "urts"}"#), #"bad.json: tipSelection.strategy: expected one of "uniform", "mcmc", "restrictedUniform", "eiota", "perParent", "almostUniform", "giota", "heaviestPair", got "urts""#),
         (minimal(#""tipSelection": "uniform""#), #"bad.json: tipSelection: expected an object like {"strategy": "uniform"} or {"strategy": "mcmc", "alpha": 0.01}, got "uniform""#),
         (minimal(#""tipSelection": {"strategy": "uniform", "alpha": 1}"#), #"bad.json: tipSelection.alpha: unknown key "alpha"; known keys: strategy"#),
         (minimal(#""tipSelection": {"strategy": "mcmc", "alpha": -0.1}"#), #"bad.json: tipSelection.alpha: expected a non-negative number or "infinity", got -0.1"#),

@@ -272,6 +272,16 @@ extension RunEstimate {
             // Each parent's strategy keeps weights of its own.
             return parts.enumerated().flatMap { index, part in _weights(q, part, prefix: "\(prefix).parents[\(index)]") }
         }
+        if tipSelection == .heaviestPair {
+            // Flags, core epoch, search marks and two tip-set slot columns per transaction
+            // (17 bytes), and the exclusive part of every left-behind tip in the wider pool
+            // (about 15% of all transactions at lambda·h = 50; a few ids, a dictionary entry
+            // and a bucket slot each, about 110 bytes); the zoo's arrivals at 100k
+            // transactions peaked 66 bytes per transaction above URTS's run.
+            let key = _ComponentKey(
+                name: "heaviest pairs", field: "\(prefix).strategy", detail: "exclusive past cones of \(_EstimateText.count(q.transactions)) transactions")
+            return [_Allocation(component: key, elementBytes: 72, count: q.transactions, fills: true)]
+        }
         guard let start = tipSelection.walkStart else { return [] }
         let n = q.transactions
         let visibleBits = { (key: _ComponentKey) in _Allocation(component: key, elementBytes: 8, count: (n / 64).rounded(.up), fills: true) }

@@ -487,6 +487,25 @@ extension Scenario {
                         "a strategy per parent lists one strategy per parent: \(parts.count) listed, but tangle.parents is \(scenario.tangle.parents)")
                 }
             }
+            if scenario.tipSelection == .heaviestPair {
+                let field = tipSelectionPath ?? reader.member("tipSelection") ?? reader.field
+                if scenario.network.gossip != nil {
+                    throw field.failure(
+                        "heaviestPair compares the cones of the one global tip set of the delay model; under gossip each node sees tips of its own, which it does not follow yet: use the delay model")
+                }
+                if scenario.tangle.adaptiveParents || scenario.tangle.parents != 2 {
+                    throw field.failure(
+                        "heaviestPair chooses a pair of parents: it needs tangle.parents = 2 (fixed), got \(scenario.tangle.adaptiveParents ? "adaptive parents" : String(scenario.tangle.parents))")
+                }
+                if scenario.hasConflicts {
+                    throw field.failure(
+                        "heaviestPair does not run with conflicts yet (payments.doubleSpendRate or a conflicting attack): use another strategy")
+                }
+            }
+            if scenario.consensus.coordinator?.tipSelection == .heaviestPair {
+                throw (consensusPath ?? reader.member("consensus") ?? reader.field).failure(
+                    "a coordinator approves its previous milestone and one tip, not a pair: heaviestPair is a devices' strategy")
+            }
             if scenario.network.gossip != nil, scenario.tipSelection.usesReceptionTimes {
                 throw (tipSelectionPath ?? reader.field).failure(
                     "almostUniform weighs a tip by when the selecting node received it and its parents, one time under the delay model but a time per node under gossip, which tip selection does not see yet: use the delay model")

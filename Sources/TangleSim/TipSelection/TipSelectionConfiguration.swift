@@ -34,6 +34,10 @@ public enum TipSelectionConfiguration: Sendable, Equatable {
     /// A strategy per parent (Ferraro, King, Shorten 2020): the j-th parent chosen by the
     /// j-th strategy (``PerParentTipSelector``); none of them is itself `perParent`.
     case perParent([TipSelectionConfiguration])
+    /// Heaviest pair selection (res-sim-tangle's HPS): the two visible tips whose combined
+    /// past cone is largest, ties uniformly at random (``HeaviestPairTipSelector``); k = 2,
+    /// delay model.
+    case heaviestPair
 
     /// The strategy's name as written in scenarios and in `summary.csv`.
     public var strategyName: String {
@@ -45,6 +49,7 @@ public enum TipSelectionConfiguration: Sendable, Equatable {
         case .perParent: "perParent"
         case .almostUniform: "almostUniform"
         case .giota: "giota"
+        case .heaviestPair: "heaviestPair"
         }
     }
 
@@ -61,7 +66,7 @@ public enum TipSelectionConfiguration: Sendable, Equatable {
     public var walkStart: WalkStart? {
         switch self {
         case .mcmc(_, let start), .eiota(_, let start), .giota(_, let start, _): start
-        case .uniform, .restrictedUniform, .almostUniform: nil
+        case .uniform, .restrictedUniform, .almostUniform, .heaviestPair: nil
         case .perParent(let parts): parts.lazy.compactMap(\.walkStart).first
         }
     }
@@ -86,7 +91,7 @@ public enum TipSelectionConfiguration: Sendable, Equatable {
         switch self {
         case .mcmc(let alpha, _), .giota(let alpha, _, _): alpha
         case .eiota(let mixture, _): Swift.max(mixture.alphaLow, mixture.alphaHigh)
-        case .uniform, .restrictedUniform, .almostUniform: .nan
+        case .uniform, .restrictedUniform, .almostUniform, .heaviestPair: .nan
         case .perParent(let parts): parts.map(\.largestAlpha).filter { !$0.isNaN }.max() ?? .nan
         }
     }
@@ -192,6 +197,8 @@ extension TipSelectionConfiguration {
                 GIOTATipSelector(walker: _walker(_windowedWeights(scenario), warmup: scenario.warmup), confidenceWalks: walks))
         case .perParent(let parts):
             return consumer.consume(PerParentTipSelector(parts: parts.map { $0.anySelector(scenario: scenario, warmup: scenario.warmup) }))
+        case .heaviestPair:
+            return consumer.consume(HeaviestPairTipSelector())
         }
     }
 
@@ -219,6 +226,8 @@ extension TipSelectionConfiguration {
             return GIOTATipSelector(walker: _walker(_windowedWeights(scenario), warmup: warmup), confidenceWalks: walks)
         case .perParent(let parts):
             return PerParentTipSelector(parts: parts.map { $0.anySelector(scenario: scenario, warmup: warmup) })
+        case .heaviestPair:
+            return HeaviestPairTipSelector()
         }
     }
 
@@ -229,7 +238,7 @@ extension TipSelectionConfiguration {
             MCMCTipSelector(alpha: alpha, start: start, weights: weights, warmup: warmup)
         case .eiota(let mixture, let start):
             MCMCTipSelector(mixture: mixture, start: start, weights: weights, warmup: warmup)
-        case .uniform, .restrictedUniform, .almostUniform, .perParent:
+        case .uniform, .restrictedUniform, .almostUniform, .perParent, .heaviestPair:
             preconditionFailure("only walks have a walker")
         }
     }
@@ -244,7 +253,7 @@ extension TipSelectionConfiguration {
 
 /// The strategies a scenario can name in `tipSelection.strategy`.
 private enum _TipSelectionStrategy: String, CaseIterable {
-    case uniform, mcmc, restrictedUniform, eiota, perParent, almostUniform, giota
+    case uniform, mcmc, restrictedUniform, eiota, perParent, almostUniform, giota, heaviestPair
 }
 
 /// `tipSelection.alphaPer`: whether E-IOTA draws an alpha per walk or per selection.
@@ -298,6 +307,11 @@ extension _Expectation where Value == TipSelectionConfiguration {
                     maxDelay: try reader.required("maxDelay", .nonNegativeNumber(of: "seconds")),
                     nonLazyWindow: try reader.required("nonLazyWindow", .nonNegativeNumber(of: "seconds")),
                     maxDepth: try reader.required("maxDepth", .nonNegativeNumber(of: "seconds")))
+            case .heaviestPair:
+                if nested {
+                    throw reader.field.failure("heaviest pair selection chooses both parents at once: it cannot be one parent's strategy")
+                }
+                return .heaviestPair
             case .perParent:
                 if nested {
                     throw reader.field.failure("a strategy per parent lists plain strategies, not another perParent")
@@ -401,6 +415,8 @@ extension TipSelectionConfiguration {
                 "strategy": "giota", "alpha": alpha.isFinite ? .number(alpha) : "infinity", "start": startJSON(start),
                 "walks": .integer(Int64(walks)),
             ]
+        case .heaviestPair:
+            return ["strategy": "heaviestPair"]
         case .almostUniform(let maxDelay, let nonLazyWindow, let maxDepth):
             return [
                 "strategy": "almostUniform", "maxDelay": .number(maxDelay), "nonLazyWindow": .number(nonLazyWindow),
