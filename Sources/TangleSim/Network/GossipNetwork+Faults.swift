@@ -27,14 +27,7 @@ extension GossipNetwork {
         sender: UnsafeMutableBufferPointer<Int32>
     ) {
         let n = nodes
-        for v in 0..<n {
-            arrival[v] = .infinity
-            sender[v] = -1
-            _settled[v] = false
-        }
-        arrival[origin] = time
-        _heap = Heap()
-        _heap.insert(Reach(time: time, node: Int32(origin)))
+        _startSearch(from: origin, at: time, arrival: arrival, sender: sender)
         if let churn = _churn {
             for v in 0..<n where v != origin {
                 let synced = churn.syncTime(of: v, after: time)

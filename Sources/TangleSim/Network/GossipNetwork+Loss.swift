@@ -143,15 +143,7 @@ extension GossipNetwork {
             return _faultyArrivals(from: origin, at: time, into: arrival, sender: sender)
         }
         if _trees != nil { return _repairedArrivals(from: origin, at: time, into: arrival, sender: sender) }
-        let n = nodes
-        for v in 0..<n {
-            arrival[v] = .infinity
-            sender[v] = -1
-            _settled[v] = false
-        }
-        arrival[origin] = time
-        _heap = Heap()
-        _heap.insert(Reach(time: time, node: Int32(origin)))
+        _startSearch(from: origin, at: time, arrival: arrival, sender: sender)
         while let reach = _heap.popMin() {
             let (reached, v) = (reach.time, Int(reach.node))
             guard !_settled[v] else { continue }
@@ -290,5 +282,24 @@ extension GossipNetwork {
             return Int(topology.links[entry])
         }
         preconditionFailure("nodes \(v) and \(u) are not peers")
+    }
+}
+
+extension GossipNetwork {
+    /// Starts a broadcast's path search: every node unreached (no sender, not settled), the
+    /// origin reached at `time` and alone in the search's heap.
+    ///
+    /// - Complexity: O(N).
+    mutating func _startSearch(
+        from origin: Int, at time: Double, arrival: UnsafeMutableBufferPointer<Double>, sender: UnsafeMutableBufferPointer<Int32>
+    ) {
+        for v in 0..<nodes {
+            arrival[v] = .infinity
+            sender[v] = -1
+            _settled[v] = false
+        }
+        arrival[origin] = time
+        _heap = Heap()
+        _heap.insert(Reach(time: time, node: Int32(origin)))
     }
 }
