@@ -101,40 +101,6 @@ struct GossipLossTests {
         }
     }
 
-    @Test("with loss, each node's tips equal a brute-force recount from per-node visibility", arguments: 1...3)
-    func nodeViews(seed: UInt64) {
-        var scenario = lossyScenario(
-            nodes: 12, topology: .wattsStrogatz(degree: 4, rewire: 0.2), latency: .exponential(mean: 0.3), loss: 0.25,
-            requestDelay: 0.3, lambda: 20, duration: 200, seed: seed)
-        scenario.network = .gossip(
-            GossipConfiguration(
-                nodes: 12, topology: .wattsStrogatz(degree: 4, rewire: 0.2), linkLatency: .exponential(mean: 0.3),
-                linkLatencySampling: .perMessage, processingDelay: .uniform(min: 0, max: 0.05), loss: 0.25, requestDelay: 0.3))
-        var simulation = gossipSimulation(scenario, selector: UniformTipSelector())
-        var engine = Engine<TangleEvent>()
-        simulation.start(&engine)
-        for moment in [7.3, 40.1, 99.9, 150.2] {
-            _ = engine.run(until: moment, handler: &simulation)
-            let tangle = simulation.tangle
-            for v in [0, 5, 11] {
-                let visible = { (x: Int) in visibility(simulation, x, at: v) <= moment }
-                var expected = Set<Int32>()
-                for x in 0..<tangle.count where visible(x) {
-                    if !tangle.approvers(of: Int32(x)).contains(where: { visible(Int($0)) }) { expected.insert(Int32(x)) }
-                }
-                var network = simulation.network
-                let view = network.view(at: v, now: moment, global: simulation.visibleTips, tangle: tangle)
-                var seen = Set<Int32>()
-                view.forEachTip { seen.insert($0) }
-                #expect(seen == expected, "node \(v) at \(moment)")
-                #expect(view.tipCount == expected.count)
-                for x in 1..<tangle.count where visible(x) {
-                    for parent in tangle.parents(of: Int32(x)) { #expect(visible(Int(parent))) }
-                }
-            }
-        }
-    }
-
     @Test("propagation to every node and to half and 90% of the nodes grows with loss (paired Student, α = 0.001, 8 runs each, common seeds)")
     func propagationGrows() {
         // The same seed at every level: the same topology, latencies and arrivals (their

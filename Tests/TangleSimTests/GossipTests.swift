@@ -132,15 +132,18 @@ struct GossipTests {
         }
     }
 
-    @Test("each node's tips equal a brute-force recount from per-node visibility", arguments: 1...3)
-    func nodeViews(seed: UInt64) {
+    @Test(
+        "each node's tips equal a brute-force recount from per-node visibility, without and with message loss",
+        arguments: [1, 2, 3], [0, 0.25])
+    func nodeViews(seed: UInt64, loss: Double) {
         var scenario = gossipScenario(
             nodes: 12, topology: .wattsStrogatz(degree: 4, rewire: 0.2), latency: .exponential(mean: 0.3), lambda: 20,
             duration: 200, seed: seed)
         scenario.network = .gossip(
             GossipConfiguration(
                 nodes: 12, topology: .wattsStrogatz(degree: 4, rewire: 0.2), linkLatency: .exponential(mean: 0.3),
-                linkLatencySampling: .perMessage, processingDelay: .uniform(min: 0, max: 0.05)))
+                linkLatencySampling: .perMessage, processingDelay: .uniform(min: 0, max: 0.05), loss: loss,
+                requestDelay: loss > 0 ? 0.3 : GossipConfiguration.defaultRequestDelay))
         var simulation = gossipSimulation(scenario, selector: UniformTipSelector())
         var engine = Engine<TangleEvent>()
         simulation.start(&engine)
@@ -157,7 +160,7 @@ struct GossipTests {
                 let view = global.view(at: v, now: moment, global: simulation.visibleTips, tangle: tangle)
                 var seen = Set<Int32>()
                 view.forEachTip { seen.insert($0) }
-                #expect(seen == expected, "node \(v) at \(moment)")
+                #expect(seen == expected, "node \(v) at \(moment), loss \(loss)")
                 #expect(view.tipCount == expected.count)
                 // Solidification: no node sees a transaction before its parents.
                 for x in 1..<tangle.count where visible(x) {

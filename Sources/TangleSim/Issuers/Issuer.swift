@@ -17,7 +17,8 @@ public struct IssueOrder: Sendable {
     /// Whether the parents are chosen as an honest device would (the devices' strategy),
     /// not by the issuer's own rule: an attacker's payment that must look ordinary.
     public var honestChoice: Bool
-    /// When the device wanted to issue, if a duty cycle held it back until now (nil: now).
+    /// When the device wanted to issue, if a duty cycle or an offline node held it back
+    /// until now (nil: now).
     /// Latencies count from it.
     public var wanted: Double?
 

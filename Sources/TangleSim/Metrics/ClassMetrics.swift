@@ -35,6 +35,18 @@ public struct ClassRow: Sendable, Equatable {
             .real(rejectedRate), .real(latencyMean), .real(latencyP50), .real(latencyP99),
         ]
     }
+
+    /// The columns of a table of these rows: ``csvHeader``, then the work columns when
+    /// `work` (some row of the table has work).
+    public static func csvHeader(work: Bool) -> [String] {
+        csvHeader + (work ? SummaryColumn.work.map(\.name) : [])
+    }
+
+    /// This row's fields under ``csvHeader(work:)``: a row without work leaves the work
+    /// columns empty.
+    public func csvFields(work: Bool) -> [CSVValue] {
+        csvFields + (work ? (self.work?.csvFields ?? [.text(""), .text(""), .text("")]) : [])
+    }
 }
 
 /// The end-of-run judging of ``RunMetrics`` split by issuer: one ``ApprovalMetrics``,

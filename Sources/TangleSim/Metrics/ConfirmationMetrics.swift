@@ -6,7 +6,7 @@ extension SummaryColumn {
         "unconfirmed_rate", "measured, uncensored payloads not confirmed within `orphan_timeout` / all of them")
     public static let latencyMean = SummaryColumn(
         "latency_mean",
-        "confirmation latency (confirmation time − when the payload's first transaction was wanted: its issue time, or earlier when a duty cycle held it back; s) of the confirmed measured, uncensored payloads")
+        "confirmation latency (confirmation time − when the payload's first transaction was wanted: its issue time, or earlier when a duty cycle or an offline node held it back; s) of the confirmed measured, uncensored payloads")
     public static let latencyP50 = SummaryColumn("latency_p50", "its median (exact)")
     public static let latencyP90 = SummaryColumn("latency_p90", "its 90th percentile")
     public static let latencyP99 = SummaryColumn("latency_p99", "its 99th percentile")

@@ -169,16 +169,7 @@ extension GossipNetworkModel {
         state.slotEverywhere[own] = everywhere
         for a in state.lowered { _reviseEverywhere(of: a, &state) }
         state.lowered.removeAll(keepingCapacity: true)
-        if let last = inFlight.last, last > x {
-            var low = 0, high = inFlight.count
-            while low < high {
-                let middle = (low + high) / 2
-                if inFlight[middle] < x { low = middle + 1 } else { high = middle }
-            }
-            inFlight.insert(x, at: low)
-        } else {
-            inFlight.append(x)
-        }
+        _enterInFlight(x)
         return everywhere
     }
 

@@ -140,21 +140,28 @@ public struct GossipNetworkModel: NetworkModel {
                 for v in 0..<n where pool[parentBase + v] > pool[base + v] { pool[base + v] = pool[parentBase + v] }
             }
         }
-        if let last = inFlight.last, last > x {
-            // A withheld transaction released after younger ones went out: the list stays in
-            // increasing id order (node views and in-flight weights rely on it).
-            var low = 0, high = inFlight.count
-            while low < high {
-                let middle = (low + high) / 2
-                if inFlight[middle] < x { low = middle + 1 } else { high = middle }
-            }
-            inFlight.insert(x, at: low)
-        } else {
-            inFlight.append(x)
-        }
+        _enterInFlight(x)
         var everywhere = now
         for v in 0..<n { everywhere = Swift.max(everywhere, pool[base + v]) }
         return everywhere
+    }
+
+    /// Adds `x` to ``inFlight``, which stays in increasing id order (node views and in-flight
+    /// weights rely on it): appended, or inserted by binary search for a withheld
+    /// transaction released after younger ones went out.
+    ///
+    /// - Complexity: O(1) appended, O(in flight) inserted.
+    mutating func _enterInFlight(_ x: Int32) {
+        guard let last = inFlight.last, last > x else {
+            inFlight.append(x)
+            return
+        }
+        var low = 0, high = inFlight.count
+        while low < high {
+            let middle = (low + high) / 2
+            if inFlight[middle] < x { low = middle + 1 } else { high = middle }
+        }
+        inFlight.insert(x, at: low)
     }
 
     /// Keeps a copy of the visibility vector of milestone `x` (in flight: just broadcast).

@@ -29,10 +29,7 @@ public enum RunOutput {
     /// The work columns come last, when the devices do work.
     public static func classesCSV(_ rows: [ClassRow]) -> String {
         let work = rows.contains { $0.work != nil }
-        return CSVTable(
-            header: ClassRow.csvHeader + (work ? SummaryColumn.work.map(\.name) : []),
-            rows: rows.map { $0.csvFields + (work ? ($0.work?.csvFields ?? [.text(""), .text(""), .text("")]) : []) }
-        ).csvText
+        return CSVTable(header: ClassRow.csvHeader(work: work), rows: rows.map { $0.csvFields(work: work) }).csvText
     }
 
     /// The probabilities of `latency.csv`: 0, 0.01, ..., 0.99, 0.999, 1.

@@ -99,12 +99,10 @@ extension Comparison.Result {
     /// - Complexity: O(runs × rows).
     public var classesCSV: String {
         let work = runs.contains { run in run.classes.contains { $0.work != nil } }
-        var table = CSVTable(header: ["label", "replication"] + ClassRow.csvHeader + (work ? SummaryColumn.work.map(\.name) : []))
+        var table = CSVTable(header: ["label", "replication"] + ClassRow.csvHeader(work: work))
         for run in runs {
             for row in run.classes {
-                table.rows.append(
-                    [.text(run.label), .integer(run.replication)] + row.csvFields
-                        + (work ? (row.work?.csvFields ?? [.text(""), .text(""), .text("")]) : []))
+                table.rows.append([.text(run.label), .integer(run.replication)] + row.csvFields(work: work))
             }
         }
         return table.csvText

@@ -11,8 +11,8 @@
 ///
 /// Memory per transaction: 8 (issue time) + 8 (visible time) + 4 + 1 (issuer id and kind) +
 /// 4 (first approver) + 8k (parent and next-approver slots) bytes: 41 bytes for k = 2; 8 more
-/// (the work time) when some device class does work, 8 more (the wanted time) when some
-/// device class has a duty cycle.
+/// (the work time) when some device class does work, 8 more (the wanted time) when a
+/// transaction can be held back (a duty cycle, churn).
 public struct Tangle: Sendable {
     /// k: the number of parent slots per transaction (1...8).
     public let parentSlotsPerTransaction: Int
@@ -20,15 +20,17 @@ public struct Tangle: Sendable {
     /// Issue time of each transaction, in seconds: when its parents were chosen (the model's
     /// `created`), which is also its broadcast time (`issued`) unless its issuer does work
     /// (``workTime``). Non-decreasing in id. Ages and first approvals count from it; latencies
-    /// from ``wantedTime(of:)``, which is the same unless a duty cycle held the device back.
+    /// from ``wantedTime(of:)``, which is the same unless the transaction was held back (a duty
+    /// cycle, an offline node).
     public private(set) var issueTime: ContiguousArray<Double> = []
     /// Each transaction's work time (proof of work) in seconds, the gap between choosing its
     /// parents and broadcasting it; empty (nothing stored, nothing paid) unless
     /// ``recordWorkTimes()`` was called, when the scenario has work.
     public private(set) var workTime: ContiguousArray<Double> = []
     /// Each transaction's wanted time in seconds: when its device wanted to issue it, before
-    /// a duty cycle held it back to its issue time; empty (nothing stored, nothing paid)
-    /// unless ``recordWantedTimes()`` was called, when some device class has a duty cycle.
+    /// a duty cycle or an offline node held it back to its issue time; empty (nothing
+    /// stored, nothing paid) unless ``recordWantedTimes()`` was called
+    /// (``Scenario/recordsWantedTimes``).
     /// Read it with ``wantedTime(of:)``.
     @usableFromInline var _wantedTimes: ContiguousArray<Double> = []
     /// Time from which each transaction is visible to every issuer, in seconds.
@@ -80,12 +82,12 @@ public struct Tangle: Sendable {
         _wantedTimes.append(seconds)
     }
 
-    /// Whether wanted times are recorded (some device class has a duty cycle).
+    /// Whether wanted times are recorded (``Scenario/recordsWantedTimes``).
     @inlinable
     public var recordsWantedTimes: Bool { !_wantedTimes.isEmpty }
 
     /// When `x`'s device wanted to issue it: earlier than its issue time when a duty cycle
-    /// held it back, otherwise its issue time. Confirmation latencies count from it.
+    /// or an offline node held it back, otherwise its issue time. Confirmation latencies count from it.
     @inlinable
     public func wantedTime(of x: Int32) -> Double {
         _wantedTimes.isEmpty ? issueTime[Int(x)] : _wantedTimes[Int(x)]
