@@ -1,10 +1,9 @@
 import DequeModule
-import HeapModule
 
 /// The pending events of a simulation, popped in (time, sequence) order.
 ///
 /// Events wait in up to ``laneCount`` FIFO lanes (`Deque`s) or in a binary heap
-/// (HeapModule's `Heap`):
+/// (``BinaryHeap``):
 /// - a new event joins the lane whose last event is the latest one not after it (best fit),
 ///   or an empty lane when no lane fits; since sequence numbers only grow, every lane stays
 ///   sorted by (time, sequence);
@@ -25,7 +24,7 @@ public struct EventQueue<Payload> {
     public static var laneCount: Int { 4 }
 
     @usableFromInline var _lanes: [Deque<Event<Payload>>] = Array(repeating: [], count: laneCount)
-    @usableFromInline var _heap: Heap<Event<Payload>> = []
+    @usableFromInline var _heap = BinaryHeap<Event<Payload>>()
     @usableFromInline var _nextSequence: UInt64 = 0
 
     public init() {}
