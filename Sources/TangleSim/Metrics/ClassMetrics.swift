@@ -57,7 +57,7 @@ public struct ClassRow: Sendable, Equatable {
 /// Rows: the device classes in scenario order, then the adversaries by index. A single row
 /// (one device class, no adversary) is the summary's own judgement: it is not judged again,
 /// so that a run with one class pays only for counting.
-struct ClassMetrics {
+struct ClassMetrics<Work: WorkTally> {
     /// The first device of each class (classes number devices consecutively).
     let _classFirstDevice: [Int32]
     let _labels: [String]
@@ -66,8 +66,9 @@ struct ClassMetrics {
     var _approval: [ApprovalMetrics]
     var _conflicts: [ConflictMetrics]
     var _confirmations: [ConfirmationMetrics]?
-    /// Each row's work (nil when no device class does work) and its power (nil: not given).
-    var _work: [WorkMetrics]?
+    /// Each row's work tally (empty when no device class does work: ``NoWork``) and its
+    /// power (nil: not given).
+    var _work: [Work]
     let _power: [Double?]
 
     /// Rows for the classes of `devices` and for adversaries with the given behaviours.
@@ -91,10 +92,10 @@ struct ClassMetrics {
             _approval = []
             _conflicts = []
             _confirmations = nil
-            _work = nil
+            _work = []
             return
         }
-        _work = devices.contains { $0.work != nil } ? Array(repeating: WorkMetrics(), count: rows) : nil
+        _work = Work.isTallying ? Array(repeating: Work(), count: rows) : []
         _approval = Array(repeating: ApprovalMetrics(orphanTimeout: orphanTimeout, keepsFirstApprovals: false), count: rows)
         _conflicts = Array(repeating: ConflictMetrics(), count: rows)
         _confirmations =
@@ -133,7 +134,7 @@ struct ClassMetrics {
     ) {
         guard _approval[row].judge(x, in: tangle, end: end, rejected: rejected) else { return }
         _conflicts[row].judge(rejected: rejected)
-        if _work != nil { _work![row].add(work: tangle.workTime[Int(x)], power: _power[row]) }
+        if Work.isTallying { _work[row].add(x, in: tangle, power: { _power[row] }) }
         if let confirmation {
             _confirmations![row].judge(x, in: tangle, confirmation: confirmation, issuerNodeTime: issuerNodeTime)
         }
@@ -163,7 +164,7 @@ struct ClassMetrics {
             } else {
                 ConfirmationMetrics.summarizeWithoutRule(into: &summary)
             }
-            _work?[row].values(confirmedPayloads: confirmed).summarize(into: &summary)
+            if Work.isTallying { _work[row].summarize(confirmedPayloads: confirmed, into: &summary) }
             return _row(row, summary: summary)
         }
     }

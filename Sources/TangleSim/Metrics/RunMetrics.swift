@@ -73,13 +73,34 @@ public struct RunMetrics {
         issuerNodeTime: ((Int32, Double) -> Double)?, conflicts: ConflictOutcome?, refused: [RefusedTransaction],
         adversaryBehaviours: [String], into summary: inout RunSummary
     ) -> [Double] {
+        // Specialised twice, so that a run without work judges without a trace of it.
+        if _devices.contains(where: { $0.work != nil }) {
+            return _finish(
+                WorkMetrics.self, at: end, tangle: tangle, confirmation: confirmation, nodeAverage: nodeAverage,
+                issuerNodeTime: issuerNodeTime, conflicts: conflicts, refused: refused,
+                adversaryBehaviours: adversaryBehaviours, into: &summary)
+        }
+        return _finish(
+            NoWork.self, at: end, tangle: tangle, confirmation: confirmation, nodeAverage: nodeAverage,
+            issuerNodeTime: issuerNodeTime, conflicts: conflicts, refused: refused,
+            adversaryBehaviours: adversaryBehaviours, into: &summary)
+    }
+
+    /// ``finish(at:tangle:confirmation:nodeAverage:issuerNodeTime:conflicts:refused:adversaryBehaviours:into:)``
+    /// with `Work` tallying the judged device transactions' work.
+    mutating func _finish<Work: WorkTally>(
+        _: Work.Type, at end: Double, tangle: Tangle, confirmation: ConfirmationTracker?, nodeAverage: NodeAverage?,
+        issuerNodeTime: ((Int32, Double) -> Double)?, conflicts: ConflictOutcome?, refused: [RefusedTransaction],
+        adversaryBehaviours: [String], into summary: inout RunSummary
+    ) -> [Double] {
+        var work = Work()
         var conflictMetrics = ConflictMetrics()
         var propagation = PropagationMetrics()
         propagation.times.reserveCapacity(tangle.count)
         var confirmations = confirmation.map { _ in
             ConfirmationMetrics(orphanTimeout: approval._orphanTimeout, nodeAverage: nodeAverage)
         }
-        var classMetrics = ClassMetrics(
+        var classMetrics = ClassMetrics<Work>(
             devices: _devices, adversaryBehaviours: adversaryBehaviours, orphanTimeout: approval._orphanTimeout,
             confirmation: confirmation != nil, nodeAverage: nodeAverage)
         approval.beginJudging(count: tangle.count)
@@ -87,7 +108,6 @@ public struct RunMetrics {
         let rejectedMarks = conflicts?.rejected ?? []
         let judgesClasses = classMetrics.judgesRows
         var deviceTransactions = 0
-        var work: WorkMetrics? = _devices.contains { $0.work != nil } ? WorkMetrics() : nil
         for index in 1..<tangle.count {
             let x = Int32(truncatingIfNeeded: index)
             let isDevice = tangle.isDeviceTransaction(x)
@@ -107,8 +127,8 @@ public struct RunMetrics {
             propagation.add(x, in: tangle, end: end)
             guard approval.judge(x, in: tangle, end: end, rejected: isRejected) else { continue }
             conflictMetrics.judge(rejected: isRejected)
-            if work != nil {
-                work!.add(work: tangle.workTime[index], power: _devices[classMetrics.row(of: tangle.issuer(of: x))].power)
+            if Work.isTallying {
+                work.add(x, in: tangle, power: { _devices[classMetrics.row(of: tangle.issuer(of: x))].power })
             }
             if let confirmation {
                 confirmations!.judge(x, in: tangle, confirmation: confirmation, issuerNodeTime: issuerNodeTime)
@@ -126,7 +146,7 @@ public struct RunMetrics {
         } else {
             ConfirmationMetrics.summarizeWithoutRule(into: &summary)
         }
-        work?.values(confirmedPayloads: confirmations != nil ? latencies.count : nil).summarize(into: &summary)
+        work.summarize(confirmedPayloads: confirmations != nil ? latencies.count : nil, into: &summary)
         propagation.summarize(into: &summary)
         nodeTips.summarize(into: &summary)
         conflictMetrics.summarize(

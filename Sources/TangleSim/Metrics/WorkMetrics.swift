@@ -20,7 +20,7 @@ extension SummaryColumn {
 ///
 /// Energy is the work's alone (a device's idle draw is not modelled): a transaction of a
 /// class without `power` makes the energy undefined (NaN).
-struct WorkMetrics: Sendable {
+struct WorkMetrics: Sendable, WorkTally {
     /// Transactions judged.
     var transactions = 0
     /// Their work times, summed (s).
@@ -34,6 +34,17 @@ struct WorkMetrics: Sendable {
         transactions += 1
         workSum += work
         energySum += power.map { work * $0 } ?? .nan
+    }
+
+    static var isTallying: Bool { true }
+
+    @inline(__always)
+    mutating func add(_ x: Int32, in tangle: Tangle, power: () -> Double?) {
+        add(work: tangle.workTime[Int(x)], power: power())
+    }
+
+    func summarize(confirmedPayloads: Int?, into summary: inout RunSummary) {
+        values(confirmedPayloads: confirmedPayloads).summarize(into: &summary)
     }
 
     /// The three work columns' values, given the payloads among the judged transactions that
@@ -79,4 +90,25 @@ public struct WorkRow: Sendable, Equatable {
         self.energyPerTransaction = energyPerTransaction
         self.energyPerConfirmedTransaction = energyPerConfirmedTransaction
     }
+}
+
+/// What the end-of-run judging does with the work of each judged device transaction:
+/// ``WorkMetrics`` tallies it; ``NoWork`` (no class does work) does nothing, so that the
+/// judging loop, specialised for it, compiles as if work did not exist.
+protocol WorkTally {
+    /// Whether this tally counts anything: a constant, so that code specialised for
+    /// ``NoWork`` drops every `if Work.isTallying` branch at compile time.
+    static var isTallying: Bool { get }
+    init()
+    /// Judges device transaction `x`, whose class draws `power()` watts (nil: not given).
+    mutating func add(_ x: Int32, in tangle: Tangle, power: () -> Double?)
+    /// Sets the work columns of `summary` (nothing without work).
+    func summarize(confirmedPayloads: Int?, into summary: inout RunSummary)
+}
+
+/// The ``WorkTally`` of runs without work: tallies nothing, writes no column.
+struct NoWork: WorkTally {
+    static var isTallying: Bool { false }
+    @inline(__always) func add(_ x: Int32, in tangle: Tangle, power: () -> Double?) {}
+    func summarize(confirmedPayloads: Int?, into summary: inout RunSummary) {}
 }
