@@ -20,10 +20,22 @@ import DequeModule
 /// | `schedule`   | O(lanes)       | O(log n) |
 /// | `popNext`    | O(lanes)       | O(log n) |
 public struct EventQueue<Payload> {
-    /// How many FIFO lanes the queue keeps.
+    /// How many FIFO lanes the queue keeps (the lanes' keys are `SIMD4` vectors). More lanes
+    /// cost more than they save: 8 ran 4.5% more instructions on `urts-1m-devices-10.json`
+    /// and 10% more with gamma work times (`urts-1m-mix-gamma.json`, callgrind).
     public static var laneCount: Int { 4 }
 
     @usableFromInline var _lanes: [Deque<Event<Payload>>] = Array(repeating: [], count: laneCount)
+    /// Each lane's head key, (time, sequence); (+infinity, UInt64.max) for an empty lane, which
+    /// compares after every event. Kept beside the deques so that choosing a lane reads four
+    /// numbers instead of four deques. With the tails: 1,053 M instructions against 1,110 M
+    /// for `urts-1m-mix.json` at 300,000 transactions (its events all go by lane), 1,317 M
+    /// against 1,414 M with gamma work times (callgrind).
+    @usableFromInline var _headTime = SIMD4<Double>(repeating: .infinity)
+    @usableFromInline var _headSequence = SIMD4<UInt64>(repeating: .max)
+    /// Each lane's last time; −infinity exactly when the lane is empty (no event is scheduled
+    /// at −infinity).
+    @usableFromInline var _tailTime = SIMD4<Double>(repeating: -.infinity)
     @usableFromInline var _heap = BinaryHeap<Event<Payload>>()
     @usableFromInline var _nextSequence: UInt64 = 0
 
@@ -43,25 +55,29 @@ public struct EventQueue<Payload> {
     @inlinable
     @discardableResult
     public mutating func schedule(_ payload: Payload, at time: Double) -> UInt64 {
-        precondition(!time.isNaN, "an event cannot be scheduled at NaN")
+        precondition(!time.isNaN && time > -.infinity, "an event is scheduled at a time, not NaN or −infinity")
         let sequence = _nextSequence
         _nextSequence &+= 1
         let event = Event(time: time, sequence: sequence, payload: payload)
         var best = -1
         var bestTime = -Double.infinity
         var empty = -1
-        for lane in _lanes.indices {
-            if let last = _lanes[lane].last {
-                if last.time <= time, last.time >= bestTime {
-                    best = lane
-                    bestTime = last.time
-                }
-            } else if empty < 0 {
-                empty = lane
+        for lane in 0..<Self.laneCount {
+            let last = _tailTime[lane]
+            if last == -.infinity {
+                if empty < 0 { empty = lane }
+            } else if last <= time, last >= bestTime {
+                best = lane
+                bestTime = last
             }
         }
         if best < 0 { best = empty }
         if best >= 0 {
+            if _headSequence[best] == .max {
+                _headTime[best] = time
+                _headSequence[best] = sequence
+            }
+            _tailTime[best] = time
             _lanes[best].append(event)
         } else {
             _heap.insert(event)
@@ -69,27 +85,33 @@ public struct EventQueue<Payload> {
         return sequence
     }
 
-    /// The lane whose head comes first, or -1 when every lane is empty.
+    /// The lane whose head comes first (any lane when every lane is empty: then its head key
+    /// is (+infinity, UInt64.max)).
     @inlinable
     func _firstLane() -> Int {
-        var first = -1
-        for lane in _lanes.indices {
-            guard let head = _lanes[lane].first else { continue }
-            if first < 0 || head < _lanes[first].first! { first = lane }
+        var first = 0
+        for lane in 1..<Self.laneCount {
+            let time = _headTime[lane]
+            if time < _headTime[first] || (time == _headTime[first] && _headSequence[lane] < _headSequence[first]) {
+                first = lane
+            }
         }
         return first
+    }
+
+    /// Whether the heap's first event comes before lane `lane`'s head (true when the lane is
+    /// empty and the heap is not).
+    @inlinable
+    func _heapFirst(_ heap: Event<Payload>, lane: Int) -> Bool {
+        heap.time < _headTime[lane] || (heap.time == _headTime[lane] && heap.sequence < _headSequence[lane])
     }
 
     /// The time of the next event, or nil when none is pending.
     @inlinable
     public var nextTime: Double? {
         let lane = _firstLane()
-        switch (lane >= 0 ? _lanes[lane].first : nil, _heap.min) {
-        case (nil, nil): return nil
-        case (let head?, nil): return head.time
-        case (nil, let heap?): return heap.time
-        case (let head?, let heap?): return Swift.min(head, heap).time
-        }
+        if let heap = _heap.min, _heapFirst(heap, lane: lane) { return heap.time }
+        return _headSequence[lane] == .max ? nil : _headTime[lane]
     }
 
     /// Removes and returns the next event in (time, sequence) order.
@@ -108,14 +130,19 @@ public struct EventQueue<Payload> {
     @inlinable
     public mutating func popNext(ifNotAfter limit: Double) -> Event<Payload>? {
         let lane = _firstLane()
-        guard lane >= 0 else {
-            guard let heap = _heap.min, heap.time <= limit else { return nil }
-            return _heap.popMin()
-        }
-        let head = _lanes[lane].first!
-        if let heap = _heap.min, heap < head {
+        if let heap = _heap.min, _heapFirst(heap, lane: lane) {
             return heap.time <= limit ? _heap.popMin() : nil
         }
-        return head.time <= limit ? _lanes[lane].removeFirst() : nil
+        guard _headSequence[lane] != .max, _headTime[lane] <= limit else { return nil }
+        let event = _lanes[lane].removeFirst()
+        if let next = _lanes[lane].first {
+            _headTime[lane] = next.time
+            _headSequence[lane] = next.sequence
+        } else {
+            _headTime[lane] = .infinity
+            _headSequence[lane] = .max
+            _tailTime[lane] = -.infinity
+        }
+        return event
     }
 }
