@@ -42,9 +42,15 @@ struct HeaviestPairTests {
     /// With `milestoneEvery` > 0, a coordinator issues a milestone that often (seconds),
     /// approving its previous milestone (once visible) and a uniform tip, as
     /// ``Coordinator`` does with uniform tip selection.
+    ///
+    /// As attackers do: a share `old` of transactions approve a tip and a transaction drawn
+    /// uniformly from the whole Tangle (old ones gain approvers; a parasite chain's root), and
+    /// a share `withheld` become visible only 30 delays after issue (a withheld chain
+    /// released at once, its children seen before it).
     static func run(
         seed: UInt, lambda: Double, delay: Double, exponential: Bool = true, count: Int, foreign: Double,
-        milestoneEvery: Double = 0, check: (inout HeaviestPairTipSelector, Tangle, TipSet) -> Void
+        milestoneEvery: Double = 0, old: Double = 0, withheld: Double = 0,
+        check: (inout HeaviestPairTipSelector, Tangle, TipSet) -> Void
     ) -> HeaviestPairTipSelector {
         let rng = RandomStream(gslSeed: seed)
         var tangle = Tangle(parents: 2)
@@ -79,11 +85,17 @@ struct HeaviestPairTests {
                 parents.sort()
             } else if rng.uniform() < foreign {
                 tips.sampleUniformTips(2, repeatedPicks: .distinct, rng: rng, into: &parents)
+            } else if old > 0, rng.uniform() < old {
+                tips.sampleUniformTips(1, repeatedPicks: .distinct, rng: rng, into: &parents)
+                let ancient = Int32(rng.index(below: tangle.count))
+                if !parents.contains(ancient) { parents.append(ancient) }
+                parents.sort()
             } else {
                 if tips.count > 2 { check(&selector, tangle, tips) }
                 selector.selectParents(request, tangle: tangle, view: tips, into: &parents, rng: rng)
             }
-            let visible = now + (exponential ? rng.exponential(mean: delay) : delay)
+            var visible = now + (exponential ? rng.exponential(mean: delay) : delay)
+            if withheld > 0, rng.uniform() < withheld { visible = now + 30 * delay }
             let x = tangle.append(issueTime: now, visibleTime: visible, issuer: .device(0), parents: parents)
             selector.didIssue(x, in: tangle)
             pending.append((visible, x))
@@ -115,6 +127,24 @@ struct HeaviestPairTests {
         // The core advances every 32 issues; A-tips left behind are demoted.
         #expect(selector.coreAdvances > 25, "the core followed the run")
         #expect(selector.demotions > 0)
+    }
+
+    @Test("the heaviest pairs equal brute force's when old transactions gain approvers and withheld ones appear late", arguments: [
+        (UInt(11), 0.05, 0.0), (12, 0.0, 0.05), (13, 0.05, 0.05), (14, 0.2, 0.02),
+    ])
+    func againstBruteForceUnderAttack(seed: UInt, old: Double, withheld: Double) {
+        var selections = 0
+        var mismatches = 0
+        _ = Self.run(
+            seed: seed, lambda: 10, delay: 1, exponential: true, count: 1_200, foreign: 0.02, old: old, withheld: withheld
+        ) { selector, tangle, tips in
+            let expected = Self.bruteForce(tangle: tangle, tips: Array(tips.members))
+            let found = selector.heaviestPairs(tangle: tangle)
+            if found.score != expected.score || found.pairs != expected.pairs { mismatches += 1 }
+            selections += 1
+        }
+        #expect(selections > 900)
+        #expect(mismatches == 0, "\(mismatches) of \(selections) selections differ from brute force")
     }
 
     @Test("ties are broken uniformly (chi-squared, significance 0.001)")
