@@ -397,11 +397,21 @@ struct DeviceClassLabelTests {
         ),
         (
             #"[{"count": 1, "rate": 1}, {"count": 1, "rate": 1, "label": "devices[0]"}]"#,
-            #"bad.json: devices[1].label: duplicate label "devices[0]"; labels name the rows of classes.csv"#
+            #"bad.json: devices[1].label: "devices[0]" is reserved: devices[i] and adversaries[i] name the rows of unlabelled classes and of adversaries in classes.csv"#
+        ),
+        (
+            #"[{"count": 1, "rate": 1, "label": "adversaries[0]"}]"#,
+            #"bad.json: devices[0].label: "adversaries[0]" is reserved: devices[i] and adversaries[i] name the rows of unlabelled classes and of adversaries in classes.csv"#
         ),
     ])
     func labelErrors(devices: String, message: String) {
         #expect(decodeError(#"{"duration": 600, "devices": "# + devices + "}") == message)
+    }
+
+    @Test("labels that only look like default names are accepted", arguments: ["devices", "devices[]", "devices[x]", "adversaries[1", "my devices[0]"])
+    func nearDefaultNames(label: String) throws {
+        let text = #"{"duration": 60, "devices": [{"count": 1, "rate": 1, "label": ""# + label + #""}]}"#
+        #expect(try Scenario.decode(Array(text.utf8), file: "ok.json").devices[0].label == label)
     }
 
     @Test("a label names the class in classes.csv and round-trips through the resolved JSON")

@@ -203,6 +203,16 @@ extension _Expectation where Value == String {
 }
 
 extension _Expectation where Value == [DeviceClass] {
+    /// Whether `label` has the form of a default row name of `classes.csv`: `devices[N]` or
+    /// `adversaries[N]`, N decimal digits.
+    static func _isDefaultRowName(_ label: String) -> Bool {
+        for prefix in ["devices[", "adversaries["] where label.hasPrefix(prefix) && label.hasSuffix("]") {
+            let digits = label.dropFirst(prefix.count).dropLast()
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
+        }
+        return false
+    }
+
     /// A non-empty list of device classes with at most `Int32.max` devices in total.
     fileprivate static var deviceClasses: Self {
         let description = #"a list of device classes like {"count": 1000, "rate": 0.05}"#
@@ -215,6 +225,12 @@ extension _Expectation where Value == [DeviceClass] {
             let classes = try elements.enumerated().map { index, element in
                 let deviceClass = try element.decode(.deviceClass)
                 // A label names a row of classes.csv: no two rows may share one, given or default.
+                if let given = deviceClass.label, Self._isDefaultRowName(given) {
+                    throw _Field(value: .string(given), path: element.path.appending(key: "label"), file: element.file)
+                        .failure(
+                            "\(JSONValue._quoted(given)) is reserved: devices[i] and adversaries[i] name the rows of "
+                                + "unlabelled classes and of adversaries in classes.csv")
+                }
                 let label = deviceClass.label ?? "devices[\(index)]"
                 guard labels.insert(label).inserted else {
                     throw _Field(value: .string(label), path: element.path.appending(key: "label"), file: element.file)
