@@ -60,56 +60,6 @@ struct MessageLoss {
     }
 }
 
-/// Every origin's lossless shortest-path tree: distances, the nodes in order of distance,
-/// and each node's predecessor (the peer whose message reaches it first).
-///
-/// Rows are origins, N×N each: 16 bytes a pair (the distance table's 8, the order's and the
-/// predecessors' 4 each). Ties go to the smaller node id, as in the search without loss.
-struct ShortestPathTrees {
-    let nodes: Int
-    let distance: [Double]
-    let order: [Int32]
-    let predecessor: [Int32]
-
-    /// Dijkstra from every node (a hop costs `processing` plus the link's latency).
-    ///
-    /// - Complexity: O(N·E log N).
-    init(topology: Topology, latency: [Double], processing: Double) {
-        let n = topology.nodes
-        nodes = n
-        var distance = [Double](repeating: .infinity, count: n * n)
-        var order = [Int32](repeating: -1, count: n * n)
-        var predecessor = [Int32](repeating: -1, count: n * n)
-        for source in 0..<n {
-            let row = source * n
-            distance[row + source] = 0
-            var heap = Heap<GossipNetwork.Reach>()
-            heap.insert(GossipNetwork.Reach(time: 0, node: Int32(source)))
-            var settled = [Bool](repeating: false, count: n)
-            var position = 0
-            while let reach = heap.popMin() {
-                let (reached, v) = (reach.time, Int(reach.node))
-                guard !settled[v] else { continue }
-                settled[v] = true
-                order[row + position] = Int32(v)
-                position += 1
-                for entry in Int(topology.offsets[v])..<Int(topology.offsets[v + 1]) {
-                    let u = Int(topology.neighbours[entry])
-                    let candidate = reached + processing + latency[Int(topology.links[entry])]
-                    if !settled[u], candidate < distance[row + u] {
-                        distance[row + u] = candidate
-                        predecessor[row + u] = Int32(v)
-                        heap.insert(GossipNetwork.Reach(time: candidate, node: Int32(u)))
-                    }
-                }
-            }
-        }
-        self.distance = distance
-        self.order = order
-        self.predecessor = predecessor
-    }
-}
-
 extension GossipNetwork {
     /// Messages lost so far (0 without loss).
     public var messagesLost: Int { _loss?.lost ?? 0 }
@@ -163,104 +113,19 @@ extension GossipNetwork {
         }
     }
 
-    /// ``lossyArrivals(from:at:into:sender:)`` on fixed paths, revealing only the messages
-    /// whose loss can change an arrival.
-    ///
-    /// A node keeps its lossless arrival when its lossless predecessor does and the
-    /// predecessor's message to it is kept: that arrival is a lower bound and is attained.
-    /// Going through the nodes in lossless order decides that for each (one draw per such
-    /// message). The others — *affected* — get their arrivals from a Dijkstra over them alone,
-    /// seeded by the messages of their unaffected peers and relaxed by each other's (each
-    /// drawn once, when examined). The remaining messages (from affected nodes to unaffected
-    /// ones, and to nodes already settled) change nothing: their losses are counted with one
-    /// binomial draw. Each message is thus lost independently with probability p, as in the
-    /// full search.
-    ///
-    /// - Complexity: O(N) plus O(degree · log) per affected node; about p · Σ depth nodes
-    ///   are affected.
+    /// ``lossyArrivals(from:at:into:sender:)`` on fixed paths: the origin's lossless tree
+    /// repaired where messages are lost (``ShortestPathTrees/repair(from:at:processing:topology:latency:loss:arrival:sender:)``).
     mutating func _repairedArrivals(
         from origin: Int, at time: Double, into arrival: UnsafeMutableBufferPointer<Double>,
         sender: UnsafeMutableBufferPointer<Int32>
     ) {
-        let n = nodes
-        let row = origin * n
-        var drawn = 0
-        _affectedList.removeAll(keepingCapacity: true)
-        arrival[origin] = time
-        sender[origin] = -1
-        _affected[origin] = false
-        _trees!.order.withUnsafeBufferPointer { order in
-            _trees!.predecessor.withUnsafeBufferPointer { predecessor in
-                _trees!.distance.withUnsafeBufferPointer { distance in
-                    for position in 1..<n {
-                        let u = Int(order[row + position])
-                        let w = Int(predecessor[row + u])
-                        if _affected[w] {
-                            _affected[u] = true
-                        } else {
-                            drawn += 1
-                            _affected[u] = _loss!.nextIsLost()
-                        }
-                        if _affected[u] {
-                            arrival[u] = .infinity
-                            sender[u] = -1
-                            _affectedList.append(Int32(u))
-                        } else {
-                            arrival[u] = time + distance[row + u]
-                            sender[u] = Int32(w)
-                        }
-                    }
-                }
-            }
+        guard case .constant(let processing) = configuration.processingDelay else {
+            preconditionFailure("repaired trees need a constant processing delay")
         }
-        var unreachedDegree = 0
-        if !_affectedList.isEmpty {
-            guard case .constant(let processing) = configuration.processingDelay else {
-                preconditionFailure("repaired trees need a constant processing delay")
-            }
-            _heap = Heap()
-            for a in _affectedList {
-                let a = Int(a)
-                _settled[a] = false
-                let predecessor = Int(_trees!.predecessor[row + a])
-                for entry in Int(topology.offsets[a])..<Int(topology.offsets[a + 1]) {
-                    let w = Int(topology.neighbours[entry])
-                    // The predecessor's message, if it was sent, was drawn above: lost.
-                    guard !_affected[w], w != predecessor else { continue }
-                    drawn += 1
-                    if _loss!.nextIsLost() { continue }
-                    let candidate = arrival[w] + processing + linkLatency[Int(topology.links[entry])]
-                    if candidate < arrival[a] {
-                        arrival[a] = candidate
-                        sender[a] = Int32(w)
-                    }
-                }
-                if arrival[a] < .infinity { _heap.insert(Reach(time: arrival[a], node: Int32(a))) }
-            }
-            while let reach = _heap.popMin() {
-                let (reached, v) = (reach.time, Int(reach.node))
-                guard !_settled[v] else { continue }
-                _settled[v] = true
-                let departs = reached + processing
-                for entry in Int(topology.offsets[v])..<Int(topology.offsets[v + 1]) {
-                    let u = Int(topology.neighbours[entry])
-                    guard _affected[u], !_settled[u] else { continue }
-                    drawn += 1
-                    if _loss!.nextIsLost() { continue }
-                    let candidate = departs + linkLatency[Int(topology.links[entry])]
-                    if candidate < arrival[u] {
-                        arrival[u] = candidate
-                        sender[u] = Int32(v)
-                        _heap.insert(Reach(time: candidate, node: Int32(u)))
-                    }
-                }
-            }
-            for a in _affectedList where !_settled[Int(a)] {
-                unreachedDegree += Int(topology.offsets[Int(a) + 1] - topology.offsets[Int(a)])
-            }
-        }
-        // Every reached node sends to each peer: 2·links messages less the unreached nodes'.
-        _loss!.loseAmong(2 * topology.linkCount - unreachedDegree - drawn)
+        // Both are mutated in place (taking them out of their optionals would copy them).
+        _trees!.repair(
+            from: origin, at: time, processing: processing, topology: topology, latency: linkLatency, loss: &_loss!,
+            arrival: arrival, sender: sender)
     }
 
     /// The latency of one message over undirected link `link`: the link's own (per-link

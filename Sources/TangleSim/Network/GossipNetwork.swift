@@ -32,8 +32,6 @@ public struct GossipNetwork {
     /// With loss on fixed paths: each origin's lossless shortest-path tree, repaired per
     /// transaction where messages are lost (``lossyArrivals(from:at:into:sender:)``).
     var _trees: ShortestPathTrees?
-    var _affected: [Bool] = []
-    var _affectedList: [Int32] = []
     /// Partitions (``GossipConfiguration/partitions``), else nil.
     var _partitions: PartitionSchedule?
     /// Churn (``GossipConfiguration/churn``), else nil.
@@ -86,7 +84,6 @@ public struct GossipNetwork {
             configuration.nodes <= 4_096
         {
             _trees = ShortestPathTrees(topology: topology, latency: latencies, processing: processing)
-            _affected = [Bool](repeating: false, count: configuration.nodes)
         }
     }
 

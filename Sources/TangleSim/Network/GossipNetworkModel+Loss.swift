@@ -71,13 +71,31 @@ struct GossipFaultState {
     var held: [[IssueOrder]] = []
     var _stack: [Int32] = []
     var _chain: [Int] = []
-    var _times: [Double] = []
+    /// Scratch: the pool offsets of the current broadcast's parents still in flight.
+    var _parentBases: [Int] = []
+    /// Scratch of the per-node quantiles: N entries each.
+    var _times: ContiguousArray<Double>
+    var _others: ContiguousArray<Double>
 
     init(nodes: Int, requestDelay: Double) {
         self.requestDelay = requestDelay
         arrival = ContiguousArray(repeating: .infinity, count: nodes)
         sender = ContiguousArray(repeating: -1, count: nodes)
         settled = Array(repeating: false, count: nodes)
+        _times = ContiguousArray(repeating: 0, count: nodes)
+        _others = ContiguousArray(repeating: 0, count: nodes)
+    }
+
+    /// An empty state, to swap with the model's while a broadcast works on it (a swap moves
+    /// the arrays; taking the state out of the optional would copy it: a retain and a release
+    /// of each array per transaction).
+    init() {
+        requestDelay = 0
+        arrival = []
+        sender = []
+        settled = []
+        _times = []
+        _others = []
     }
 }
 
@@ -91,10 +109,11 @@ extension GossipNetworkModel {
     ///   everywhere an answer changed.
     @inline(never)
     mutating func _broadcastWithLoss(_ x: Int32, parents: [Int32], from origin: Int, at now: Double) -> Double {
-        // The state leaves `self` for the broadcast, so its arrays are mutated in place.
-        var state = faults!
-        faults = nil
-        defer { faults = state }
+        // The state leaves `self` for the broadcast (swapped with an empty one, not copied),
+        // so its arrays are mutated in place.
+        var state = GossipFaultState()
+        swap(&state, &faults!)
+        defer { swap(&state, &faults!) }
         while slot.count <= Int(x) { slot.append(-1) }
         let n = nodes
         let own: Int
@@ -120,28 +139,36 @@ extension GossipNetworkModel {
         }
         // Pass 1: each node's visibility from what it has; the nodes that would request a
         // parent (rare) are listed. A request changes times only at the requesting node, and
-        // reads the parent's time at the peer: only a requesting peer must go first.
+        // reads the parent's time at the peer: only a requesting peer must go first. Parents
+        // visible everywhere already are left out.
         state.requesting.removeAll(keepingCapacity: true)
+        state._parentBases.removeAll(keepingCapacity: true)
+        for parent in parents {
+            let parentSlot = Int(slot[Int(parent)])
+            if parentSlot >= 0 { state._parentBases.append(parentSlot * n) }
+        }
         let requestDelay = state.requestDelay
         pool.withUnsafeMutableBufferPointer { pool in
             state.arrival.withUnsafeBufferPointer { arrival in
-                for v in 0..<n {
-                    let arrived = arrival[v]
-                    var visible = arrived
-                    if arrived < .infinity {
-                        let asksAt = arrived + requestDelay
-                        for parent in parents {
-                            let parentSlot = Int(slot[Int(parent)])
-                            guard parentSlot >= 0 else { continue }  // visible everywhere already
-                            let seen = pool[parentSlot * n + v]
-                            if seen > asksAt, v != origin, state.sender[v] >= 0 {
-                                state.requesting.append(Int32(v))
-                                break
+                state.sender.withUnsafeBufferPointer { sender in
+                    state._parentBases.withUnsafeBufferPointer { parentBases in
+                        for v in 0..<n {
+                            let arrived = arrival[v]
+                            var visible = arrived
+                            if arrived < .infinity {
+                                let asksAt = arrived + requestDelay
+                                for parentBase in parentBases {
+                                    let seen = pool[parentBase + v]
+                                    if seen > asksAt, v != origin, sender[v] >= 0 {
+                                        state.requesting.append(Int32(v))
+                                        break
+                                    }
+                                    if seen > visible { visible = seen }
+                                }
                             }
-                            if seen > visible { visible = seen }
+                            pool[own * n + v] = visible
                         }
                     }
-                    pool[own * n + v] = visible
                 }
             }
         }
@@ -241,62 +268,6 @@ extension GossipNetworkModel {
         state.slotEverywhere[own] = everywhere
         state.revised.append((x, everywhere))
     }
-
-    /// Keeps the median and 90th percentile over nodes of x's propagation times (x is
-    /// visible everywhere now, so they are final).
-    mutating func _recordNodePropagation(of x: Int32) {
-        let own = Int(slot[Int(x)])
-        guard own >= 0 else { return }
-        let (p50, p90) = _nodePropagation(slot: own)
-        while faults!.nodePropagation50.count <= Int(x) {
-            faults!.nodePropagation50.append(.nan)
-            faults!.nodePropagation90.append(.nan)
-        }
-        faults!.nodePropagation50[Int(x)] = p50
-        faults!.nodePropagation90[Int(x)] = p90
-    }
-
-    /// The type-7 median and 90th percentile, over the nodes other than the issuer's, of the
-    /// time from issue to visibility of the transaction in `slot` (NaN with one node).
-    ///
-    /// - Complexity: expected O(N).
-    mutating func _nodePropagation(slot own: Int) -> (Double, Double) {
-        let n = nodes
-        guard n > 1 else { return (.nan, .nan) }
-        let origin = Int(faults!.slotOrigin[own])
-        let issued = faults!.slotIssue[own]
-        faults!._times.removeAll(keepingCapacity: true)
-        for v in 0..<n where v != origin { faults!._times.append(pool[own * n + v] - issued) }
-        return faults!._times.withUnsafeMutableBufferPointer { Self._medianAndNinetieth(of: $0) }
-    }
-
-    /// The type-7 median and 90th percentile of `values` (reordered), as
-    /// ``SampleStatistics/quantiles(selecting:at:)``: one selection over all the values for
-    /// the 90th, one over those up to it for the median.
-    ///
-    /// - Precondition: at least one value.
-    /// - Complexity: expected O(n).
-    static func _medianAndNinetieth(of values: UnsafeMutableBufferPointer<Double>) -> (Double, Double) {
-        let count = values.count
-        func interpolate(_ h: Double, lower: Int, in region: UnsafeMutableBufferPointer<Double>) -> Double {
-            let value = region[lower]
-            guard h > Double(lower), lower + 1 < region.count else { return value }
-            var next = Double.infinity
-            for index in (lower + 1)..<region.count { next = Swift.min(next, region[index]) }
-            return value + (h - Double(lower)) * (next - value)
-        }
-        let h90 = Double(count - 1) * 0.9
-        let low90 = Int(h90.rounded(.down))
-        _ = SampleStatistics._select(rank: low90, in: values)
-        let ninetieth = interpolate(h90, lower: low90, in: values)
-        // The low90 + 1 smallest values are now at the front: the median's two are among them
-        // when low50 < low90 (from 11 values on); below, select among all.
-        let h50 = Double(count - 1) * 0.5
-        let low50 = Int(h50.rounded(.down))
-        let front = low50 < low90 ? UnsafeMutableBufferPointer(rebasing: values[0...low90]) : values
-        _ = SampleStatistics._select(rank: low50, in: front)
-        return (interpolate(h50, lower: low50, in: front), ninetieth)
-    }
 }
 
 extension GossipNetworkModel {
@@ -324,7 +295,12 @@ extension GossipNetworkModel {
             }
             var p50 = index < faults!.nodePropagation50.count ? faults!.nodePropagation50[index] : .nan
             var p90 = index < faults!.nodePropagation90.count ? faults!.nodePropagation90[index] : .nan
-            if p50.isNaN, slot.count > index, slot[index] >= 0 { (p50, p90) = _nodePropagation(slot: Int(slot[index])) }
+            if p50.isNaN, slot.count > index, slot[index] >= 0 {
+                var state = GossipFaultState()
+                swap(&state, &faults!)
+                (p50, p90) = _nodePropagation(slot: Int(slot[index]), &state)
+                swap(&state, &faults!)
+            }
             guard !p50.isNaN else { continue }
             sum50 += p50
             sum90 += p90
