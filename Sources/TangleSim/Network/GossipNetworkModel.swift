@@ -32,6 +32,11 @@ public struct GossipNetworkModel: NetworkModel {
     /// visible at the node, `inView` the in-flight transactions visible there.
     var hidden = StampMarks()
     var inView = StampMarks()
+    /// The last view's in-flight transactions it sees and its extra tips: kept here so that a
+    /// view reuses their storage (the previous view is gone by then, so they are uniquely
+    /// referenced again) instead of allocating two arrays per transaction.
+    var _viewSeen = ContiguousArray<Int32>()
+    var _viewExtra = ContiguousArray<Int32>()
     /// Milestones' visibility vectors, in milestone order (the genesis first, all zeros).
     var milestoneVisibility: ContiguousArray<Double>
     var milestoneIssue: [Double] = [0]
@@ -196,23 +201,24 @@ public struct GossipNetworkModel: NetworkModel {
         hidden.clear()
         inView.clear()
         let n = nodes
-        var seen = ContiguousArray<Int32>()
+        _viewSeen.removeAll(keepingCapacity: true)
         for x in inFlight {
             let own = Int(slot[Int(x)])
             guard own >= 0, pool[own * n + v] <= now else { continue }
-            seen.append(x)
+            _viewSeen.append(x)
             inView.insert(x)
         }
         var hiddenCount = 0
-        for x in seen {
+        for x in _viewSeen {
             tangle.forEachParent(of: x) { parent in
                 if hidden.insert(parent), global.contains(parent) { hiddenCount += 1 }
             }
         }
-        var extra = ContiguousArray<Int32>()
-        for x in seen where !hidden.contains(x) { extra.append(x) }
+        _viewExtra.removeAll(keepingCapacity: true)
+        for x in _viewSeen where !hidden.contains(x) { _viewExtra.append(x) }
         return NodeView(
-            global: global, extra: extra, hidden: hidden, inView: inView, hiddenCount: hiddenCount, inFlightVisible: seen)
+            global: global, extra: _viewExtra, hidden: hidden, inView: inView, hiddenCount: hiddenCount,
+            inFlightVisible: _viewSeen)
     }
 
     /// The index of the latest milestone visible at node `v` at `now`: the newest one whose
