@@ -92,6 +92,32 @@ public struct PastConeWeights: CumulativeWeights {
         return set[Int(a) >> 6] & (1 << UInt64(Int(a) & 63)) != 0
     }
 
+    /// ANDs each member's past cone, with the member itself, into `common` from word `base`.
+    ///
+    /// - Complexity: O(|members| · common.count) word operations (plus a recomputation for a
+    ///   member whose set was evicted).
+    public mutating func intersectPastCones(
+        of members: ContiguousArray<Int32>, fromWord base: Int, into common: inout ContiguousArray<UInt64>, in tangle: Tangle
+    ) -> Bool {
+        for member in members {
+            let set = _set(of: member, in: tangle)
+            let ownWord = Int(member) >> 6 - base
+            let ownBit = UInt64(1) << UInt64(Int(member) & 63)
+            common.withUnsafeMutableBufferPointer { target in
+                set.withUnsafeBufferPointer { source in
+                    let overlap = Swift.max(0, Swift.min(target.count, source.count - base))
+                    for index in 0..<overlap {
+                        target[index] &= source[base + index] | (index == ownWord ? ownBit : 0)
+                    }
+                    for index in overlap..<target.count {
+                        target[index] &= index == ownWord ? ownBit : 0
+                    }
+                }
+            }
+        }
+        return true
+    }
+
     /// The ancestor set of `x`, from the cache or recomputed.
     mutating func _set(of x: Int32, in tangle: Tangle) -> ContiguousArray<UInt64> {
         if let set = _sets[x] { return set }
