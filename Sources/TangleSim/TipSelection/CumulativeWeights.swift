@@ -32,6 +32,15 @@ public protocol CumulativeWeights {
     mutating func intersectPastCones(
         of members: ContiguousArray<Int32>, fromWord base: Int, into common: inout ContiguousArray<UInt64>, in tangle: Tangle
     ) -> Bool
+
+    /// Declares visible `x` *settled*: every transaction that becomes visible from now on
+    /// descends from it (``GenesisWalkShortcut`` guarantees it, or calls ``unsettleAll()``
+    /// before one that does not becomes visible), so H(x) = G − (G − H(x) now), G the
+    /// visible count. A tracker may then stop counting x one by one.
+    mutating func settle(_ x: Int32)
+
+    /// Withdraws every ``settle(_:)``, keeping the weights exact.
+    mutating func unsettleAll()
 }
 
 extension CumulativeWeights {
@@ -39,6 +48,11 @@ extension CumulativeWeights {
     public mutating func intersectPastCones(
         of members: ContiguousArray<Int32>, fromWord base: Int, into common: inout ContiguousArray<UInt64>, in tangle: Tangle
     ) -> Bool { false }
+
+    /// Nothing to gain: weights are counted one by one.
+    public mutating func settle(_ x: Int32) {}
+
+    public mutating func unsettleAll() {}
 }
 
 extension Tangle {

@@ -49,6 +49,11 @@ import Foundation
 /// Σ_j δ_j ≤ 1e-9. Floating-point rounding of the masses (relative 1e-16 per addition) is
 /// not counted in the bound.
 ///
+/// **Weights.** Each finalized transaction with mass is settled in the weight tracker
+/// (``CumulativeWeights/settle(_:)``): by the check above every later visible transaction
+/// descends from it, so its weight is G minus a fixed offset; a reset unsettles them all
+/// before the offending transaction becomes visible.
+///
 /// **Where it is not used.** Walks with an ``ApproverFilter`` other than ``AllApprovers``
 /// (conflicts: the filter changes transitions at closed transactions), alpha = 0 or infinity,
 /// E-IOTA's mixtures, and the walk analysis (`metrics.walkAnalysis`) step from the genesis.
@@ -141,11 +146,14 @@ public struct GenesisWalkShortcut: Sendable {
         _pruned[word] |= 1 << UInt64(Int(x) & 63)
     }
 
-    /// Checks `x` (just appended) against the invariant and records it in flight.
+    /// Checks `x` (just appended) against the invariant and records it in flight; returns
+    /// whether the shortcut was reset (then the caller calls the weights'
+    /// ``CumulativeWeights/unsettleAll()`` before `x` becomes visible).
     ///
     /// - Complexity: O(k).
-    public mutating func didIssue(_ x: Int32, in tangle: Tangle) {
-        guard !isOff else { return }
+    @discardableResult
+    public mutating func didIssue(_ x: Int32, in tangle: Tangle) -> Bool {
+        guard !isOff else { return false }
         precondition(Int(x) == _mass.count, "transactions are reported in issue order")
         _mass.append(0)
         _depth.append(0)
@@ -158,7 +166,9 @@ public struct GenesisWalkShortcut: Sendable {
         }
         _inFlight.insert(x)
         _sinceAttempt += 1
-        if !descends || approvesClosed { _reset() }
+        guard !descends || approvesClosed else { return false }
+        _reset()
+        return true
     }
 
     /// Moves `x` from in flight to the visible tips; its parents leave the tips.
@@ -252,6 +262,7 @@ public struct GenesisWalkShortcut: Sendable {
         guard weights.intersectPastCones(of: _members, fromWord: base, into: &_common, in: tangle) else {
             resets = Self.maximumResets
             _reset()
+            weights.unsettleAll()
             return
         }
         func kept(_ y: Int32) -> Bool {
@@ -301,6 +312,8 @@ public struct GenesisWalkShortcut: Sendable {
                 }
                 guard ready else { break }
                 drops += dropsHere
+                // u precedes every later visible transaction (it was kept, or is the genesis).
+                weights.settle(u)
                 let depth = _depth[Int(u)]
                 for index in _approvers.indices where _terms[index] > 0 {
                     let y = Int(_approvers[index])

@@ -175,7 +175,7 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
 
     public mutating func didIssue(_ x: Int32, in tangle: Tangle) {
         weights.didIssue(x, in: tangle)
-        if shortcut != nil { shortcut!.didIssue(x, in: tangle) }
+        if shortcut != nil, shortcut!.didIssue(x, in: tangle) { weights.unsettleAll() }
     }
 
     public mutating func didBecomeVisible(_ x: Int32, in tangle: Tangle) {
