@@ -266,7 +266,8 @@ extension RunEstimate {
     ///   weights differ by about lambda·h between competing approvers) keeps about 2·lambda·h
     ///   recent tips, n/8 bytes each; a biased one leaves transactions behind as tips for
     ///   good (half of them at alpha·lambda·h = 50), so the estimate takes them all: sets of
-    ///   0 to n/8 bytes, n²/16 in all.
+    ///   0 to n/8 bytes, n²/16 in all. With the ``GenesisWalkShortcut`` (MCMC, finite alpha > 0,
+    ///   no `exactSteps`), 28 bytes per transaction more.
     static func _weights(_ q: _RunQuantities, _ tipSelection: TipSelectionConfiguration, prefix: String) -> [_Allocation] {
         if case .perParent(let parts) = tipSelection {
             // Each parent's strategy keeps weights of its own.
@@ -296,7 +297,15 @@ extension RunEstimate {
             let tipSets = alpha * q.lambda * q.propagation <= 1 ? recentTips * n / 8 : n * n / 16
             let cache = Double(PastConeWeights.defaultCacheLimitWords) * 8
             let liveSets = Swift.min(cache, tipSets) + q.inFlight * n / 8
-            return [
+            var shortcut: [_Allocation] = []
+            if case .mcmc(let alpha, _, false) = tipSelection, alpha > 0, alpha.isFinite {
+                // GenesisWalkShortcut: mass and expected depth (16 bytes), the visible count
+                // at visibility (4), the slot columns of its in-flight and tip sets (8).
+                let shortcutKey = _ComponentKey(
+                    name: "genesis walk shortcut", field: "\(prefix).start", detail: "visit probabilities of \(_EstimateText.count(n)) transactions")
+                shortcut = [_Allocation(component: shortcutKey, elementBytes: 28, count: n, fills: true)]
+            }
+            return shortcut + [
                 _Allocation(component: key, elementBytes: 4, count: n, fills: true),  // weights
                 _Allocation(component: key, elementBytes: 4, count: n, fills: true),  // eviction order
                 visibleBits(key),

@@ -330,7 +330,7 @@ public struct PaperChecks: Sendable {
         progress("\(sweep.file): \(sweep.runCount) runs (double spend, strategy and attacker rate swept)")
         let runs = try summaries(of: sweep)
         let walks = zip(sweep.points, runs).filter { point, _ in
-            if case .mcmc(let alpha, .genesis) = point.scenario.tipSelection { return alpha >= 0.1 }
+            if case .mcmc(let alpha, .genesis, _) = point.scenario.tipSelection { return alpha >= 0.1 }
             return false
         }
         let rates = walks.map { $0.0.scenario.adversaries[0].rate }
@@ -413,7 +413,7 @@ public struct PaperChecks: Sendable {
             "the check needs URTS or walks from the genesis with alpha ≥ 0.5, no consensus rule, and one parasiteChain adversary with tips"
         ) { scenario in
             var strategy = scenario.tipSelection == .uniform
-            if case .mcmc(let alpha, .genesis) = scenario.tipSelection, alpha >= 0.5 { strategy = true }
+            if case .mcmc(let alpha, .genesis, _) = scenario.tipSelection, alpha >= 0.5 { strategy = true }
             guard strategy, scenario.consensus == .none, scenario.adversaries.count == 1,
                 case .parasiteChain(_, _, let tips) = scenario.adversaries[0].attack, tips > 0
             else { return false }
@@ -558,7 +558,7 @@ public struct PaperChecks: Sendable {
             "the check needs an honest device class, then a lazy one, no adversaries, and URTS or walks from the genesis"
         ) { scenario in
             var strategy = scenario.tipSelection == .uniform
-            if case .mcmc(_, .genesis) = scenario.tipSelection { strategy = true }
+            if case .mcmc(_, .genesis, _) = scenario.tipSelection { strategy = true }
             return strategy && scenario.adversaries.isEmpty && scenario.devices.count == 2
                 && scenario.devices[0].behaviour == .honest && scenario.devices[1].behaviour.lazyAge != nil
         }

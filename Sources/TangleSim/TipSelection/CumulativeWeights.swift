@@ -24,6 +24,35 @@ public protocol CumulativeWeights {
 
     /// Whether `a` is in the past cone of `z` (for observers that see in-flight `z`).
     mutating func isAncestor(_ a: Int32, of z: Int32, in tangle: Tangle) -> Bool
+
+    /// ANDs into `common` (word i holds ids 64·(base + i) ..< 64·(base + i + 1)), for each of
+    /// `members`, the bits of its past cone and of itself; returns false when the tracker
+    /// keeps no past cones (then `common` is unspecified). ``GenesisWalkShortcut`` reads the
+    /// common ancestors of the in-flight transactions and live tips from it.
+    mutating func intersectPastCones(
+        of members: ContiguousArray<Int32>, fromWord base: Int, into common: inout ContiguousArray<UInt64>, in tangle: Tangle
+    ) -> Bool
+
+    /// Declares visible `x` *settled*: every transaction that becomes visible from now on
+    /// descends from it (``GenesisWalkShortcut`` guarantees it, or calls ``unsettleAll()``
+    /// before one that does not becomes visible), so H(x) = G − (G − H(x) now), G the
+    /// visible count. A tracker may then stop counting x one by one.
+    mutating func settle(_ x: Int32)
+
+    /// Withdraws every ``settle(_:)``, keeping the weights exact.
+    mutating func unsettleAll()
+}
+
+extension CumulativeWeights {
+    /// No past cones kept: the genesis shortcut is not available.
+    public mutating func intersectPastCones(
+        of members: ContiguousArray<Int32>, fromWord base: Int, into common: inout ContiguousArray<UInt64>, in tangle: Tangle
+    ) -> Bool { false }
+
+    /// Nothing to gain: weights are counted one by one.
+    public mutating func settle(_ x: Int32) {}
+
+    public mutating func unsettleAll() {}
 }
 
 extension Tangle {

@@ -14,8 +14,15 @@ import DequeModule
 /// `cacheLimitWords`; then the oldest are evicted, and an evicted set is recomputed by a
 /// breadth-first search over parents if it is ever needed again (O(size of the past cone)).
 ///
+/// Settled transactions (``settle(_:)``: every later visible transaction descends from them,
+/// as the genesis walk shortcut establishes for the transactions it finalizes) are not
+/// counted one by one: their weight is held as an offset from G, the number of visible
+/// transactions, H(x) = G − offset(x), so a visibility increments only the unsettled part
+/// of the past cone (the last tens of seconds of the Tangle, and side branches).
+///
 /// - Complexity: O(n/64 + |past cone|) per transaction, so O(n²) for a run of n
-///   transactions, with a small constant (one bit scan and increment per ancestor).
+///   transactions, with a small constant (one bit scan and increment per ancestor); with
+///   settled transactions, O(n/64 + |unsettled past cone|).
 ///   Memory: 4 bytes per transaction for the weights, plus n/8 bytes for each live set (the
 ///   visible tips and the transactions not yet visible), at most `cacheLimitWords` · 8 bytes.
 public struct PastConeWeights: CumulativeWeights {
@@ -30,6 +37,12 @@ public struct PastConeWeights: CumulativeWeights {
     @usableFromInline var _evictionOrder: Deque<Int32> = []
     /// Sets recomputed after eviction, for diagnostics.
     public private(set) var recomputations = 0
+    /// Settled transactions, whose `_weights` entry is G − H (see ``settle(_:)``).
+    @usableFromInline var _settled: ContiguousArray<UInt64> = []
+    /// How many transactions are settled (0: the counting of old).
+    @usableFromInline var _settledCount = 0
+    /// G: how many transactions are visible, the genesis included.
+    @usableFromInline var _visibleCount: Int32 = 1
     @usableFromInline var _visited = StampMarks()
     @usableFromInline var _queue: ContiguousArray<Int32> = []
 
@@ -61,14 +74,32 @@ public struct PastConeWeights: CumulativeWeights {
 
     public mutating func didBecomeVisible(_ x: Int32, in tangle: Tangle) {
         visible.insert(x)
+        _visibleCount += 1
         let set = _set(of: x, in: tangle)
-        _weights.withUnsafeMutableBufferPointer { weights in
-            set.withUnsafeBufferPointer { words in
-                for index in words.indices {
-                    var word = words[index]
-                    while word != 0 {
-                        weights[index << 6 | word.trailingZeroBitCount] &+= 1
-                        word &= word &- 1
+        if _settledCount == 0 {
+            _weights.withUnsafeMutableBufferPointer { weights in
+                set.withUnsafeBufferPointer { words in
+                    for index in words.indices {
+                        var word = words[index]
+                        while word != 0 {
+                            weights[index << 6 | word.trailingZeroBitCount] &+= 1
+                            word &= word &- 1
+                        }
+                    }
+                }
+            }
+        } else {
+            // Settled ancestors gain through G.
+            _weights.withUnsafeMutableBufferPointer { weights in
+                set.withUnsafeBufferPointer { words in
+                    _settled.withUnsafeBufferPointer { settled in
+                        for index in words.indices {
+                            var word = words[index] & ~(index < settled.count ? settled[index] : 0)
+                            while word != 0 {
+                                weights[index << 6 | word.trailingZeroBitCount] &+= 1
+                                word &= word &- 1
+                            }
+                        }
                     }
                 }
             }
@@ -83,13 +114,78 @@ public struct PastConeWeights: CumulativeWeights {
     public mutating func prepareWalk(from x: Int32, in tangle: Tangle, now: Double) {}
 
     @inlinable
-    public func weight(of x: Int32) -> Int { Int(_weights[Int(x)]) }
+    public func weight(of x: Int32) -> Int {
+        if _settledCount > 0, _isSettled(x) { return Int(_visibleCount &- _weights[Int(x)]) }
+        return Int(_weights[Int(x)])
+    }
+
+    /// Whether `x` is settled.
+    @inlinable
+    func _isSettled(_ x: Int32) -> Bool {
+        let word = Int(x) >> 6
+        return word < _settled.count && _settled[word] & (1 << UInt64(Int(x) & 63)) != 0
+    }
+
+    /// Holds H(x) as G − H(x) from now on (see ``CumulativeWeights/settle(_:)``).
+    ///
+    /// - Complexity: O(1) amortised.
+    public mutating func settle(_ x: Int32) {
+        guard !_isSettled(x) else { return }
+        let word = Int(x) >> 6
+        while word >= _settled.count { _settled.append(0) }
+        _weights[Int(x)] = _visibleCount &- _weights[Int(x)]
+        _settled[word] |= 1 << UInt64(Int(x) & 63)
+        _settledCount += 1
+    }
+
+    /// Turns every settled weight back into a count.
+    ///
+    /// - Complexity: O(n/64 + settled transactions).
+    public mutating func unsettleAll() {
+        guard _settledCount > 0 else { return }
+        for index in _settled.indices {
+            var word = _settled[index]
+            while word != 0 {
+                let x = index << 6 | word.trailingZeroBitCount
+                _weights[x] = _visibleCount &- _weights[x]
+                word &= word &- 1
+            }
+        }
+        _settled.removeAll()
+        _settledCount = 0
+    }
 
     /// Whether `a` is an ancestor of `z`: a bit of z's ancestor set.
     public mutating func isAncestor(_ a: Int32, of z: Int32, in tangle: Tangle) -> Bool {
         guard a < z else { return false }
         let set = _set(of: z, in: tangle)
         return set[Int(a) >> 6] & (1 << UInt64(Int(a) & 63)) != 0
+    }
+
+    /// ANDs each member's past cone, with the member itself, into `common` from word `base`.
+    ///
+    /// - Complexity: O(|members| · common.count) word operations (plus a recomputation for a
+    ///   member whose set was evicted).
+    public mutating func intersectPastCones(
+        of members: ContiguousArray<Int32>, fromWord base: Int, into common: inout ContiguousArray<UInt64>, in tangle: Tangle
+    ) -> Bool {
+        for member in members {
+            let set = _set(of: member, in: tangle)
+            let ownWord = Int(member) >> 6 - base
+            let ownBit = UInt64(1) << UInt64(Int(member) & 63)
+            common.withUnsafeMutableBufferPointer { target in
+                set.withUnsafeBufferPointer { source in
+                    let overlap = Swift.max(0, Swift.min(target.count, source.count - base))
+                    for index in 0..<overlap {
+                        target[index] &= source[base + index] | (index == ownWord ? ownBit : 0)
+                    }
+                    for index in overlap..<target.count {
+                        target[index] &= index == ownWord ? ownBit : 0
+                    }
+                }
+            }
+        }
+        return true
     }
 
     /// The ancestor set of `x`, from the cache or recomputed.

@@ -15,7 +15,11 @@ public enum TipSelectionConfiguration: Sendable, Equatable {
     /// proportional to exp(-alpha·(H(x) - H(y))); a walk ends at a transaction with no
     /// visible approver. Alpha = infinity is the heaviest path (GHOST; res-sim-tangle's
     /// reference line): always the heaviest approver, ties uniformly at random.
-    case mcmc(alpha: Double, start: WalkStart)
+    ///
+    /// From the genesis with 0 < alpha < infinity, walks skip the closed past
+    /// (``GenesisWalkShortcut``: exact within total variation 1e-9 per walk) unless
+    /// `exactSteps` (JSON `"exactSteps": true`) asks for the step-by-step walk.
+    case mcmc(alpha: Double, start: WalkStart, exactSteps: Bool = false)
     /// Restricted URTS (IOTA 2.0's R-URTS; res-sim-tangle's restricted uniform): uniform over
     /// the visible tips issued within the last `maxAge` seconds, or over every visible tip
     /// when none is that young.
@@ -56,7 +60,7 @@ public enum TipSelectionConfiguration: Sendable, Equatable {
     /// The walk's bias alpha (NaN for strategies without one fixed alpha).
     public var alpha: Double {
         switch self {
-        case .mcmc(let alpha, _), .giota(let alpha, _, _): alpha
+        case .mcmc(let alpha, _, _), .giota(let alpha, _, _): alpha
         default: .nan
         }
     }
@@ -65,7 +69,7 @@ public enum TipSelectionConfiguration: Sendable, Equatable {
     /// walking parent's).
     public var walkStart: WalkStart? {
         switch self {
-        case .mcmc(_, let start), .eiota(_, let start), .giota(_, let start, _): start
+        case .mcmc(_, let start, _), .eiota(_, let start), .giota(_, let start, _): start
         case .uniform, .restrictedUniform, .almostUniform, .heaviestPair: nil
         case .perParent(let parts): parts.lazy.compactMap(\.walkStart).first
         }
@@ -89,7 +93,7 @@ public enum TipSelectionConfiguration: Sendable, Equatable {
     /// estimate assumes about transactions left behind.
     public var largestAlpha: Double {
         switch self {
-        case .mcmc(let alpha, _), .giota(let alpha, _, _): alpha
+        case .mcmc(let alpha, _, _), .giota(let alpha, _, _): alpha
         case .eiota(let mixture, _): Swift.max(mixture.alphaLow, mixture.alphaHigh)
         case .uniform, .restrictedUniform, .almostUniform, .heaviestPair: .nan
         case .perParent(let parts): parts.map(\.largestAlpha).filter { !$0.isNaN }.max() ?? .nan
@@ -234,7 +238,9 @@ extension TipSelectionConfiguration {
     /// The walk selector of `.mcmc` or `.eiota` over `weights`.
     func _walker<Weights: CumulativeWeights>(_ weights: Weights, warmup: Double = 0) -> MCMCTipSelector<Weights> {
         switch self {
-        case .mcmc(let alpha, let start), .giota(let alpha, let start, _):
+        case .mcmc(let alpha, let start, let exactSteps):
+            MCMCTipSelector(alpha: alpha, start: start, weights: weights, warmup: warmup, shortcut: !exactSteps)
+        case .giota(let alpha, let start, _):
             MCMCTipSelector(alpha: alpha, start: start, weights: weights, warmup: warmup)
         case .eiota(let mixture, let start):
             MCMCTipSelector(mixture: mixture, start: start, weights: weights, warmup: warmup)
@@ -279,7 +285,8 @@ extension _Expectation where Value == TipSelectionConfiguration {
             case .mcmc:
                 let alpha = try reader.optional("alpha", .walkAlpha) ?? 0.01
                 let start = try reader.optional("start", .walkStart) ?? .window(W: 10)
-                return .mcmc(alpha: alpha, start: start)
+                let exactSteps = try reader.optional("exactSteps", .bool) ?? false
+                return .mcmc(alpha: alpha, start: start, exactSteps: exactSteps)
             case .restrictedUniform:
                 return .restrictedUniform(maxAge: try reader.required("maxAge", .interval))
             case .eiota:
@@ -398,8 +405,11 @@ extension TipSelectionConfiguration {
         switch self {
         case .uniform:
             return ["strategy": "uniform"]
-        case .mcmc(let alpha, let start):
-            return ["strategy": "mcmc", "alpha": alpha.isFinite ? .number(alpha) : "infinity", "start": startJSON(start)]
+        case .mcmc(let alpha, let start, let exactSteps):
+            let alphaJSON: JSONValue = alpha.isFinite ? .number(alpha) : "infinity"
+            // Written only when set, so that scenarios without it resolve as before.
+            guard exactSteps else { return ["strategy": "mcmc", "alpha": alphaJSON, "start": startJSON(start)] }
+            return ["strategy": "mcmc", "alpha": alphaJSON, "start": startJSON(start), "exactSteps": .bool(true)]
         case .restrictedUniform(let maxAge):
             return ["strategy": "restrictedUniform", "maxAge": .number(maxAge)]
         case .eiota(let mixture, let start):

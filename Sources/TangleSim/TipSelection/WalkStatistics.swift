@@ -22,6 +22,9 @@ public struct WalkStatistics: Sendable, Equatable {
     public var measuredWalks = 0
     /// Steps made by those walks.
     public var measuredSteps = 0
+    /// Steps those walks skipped with a ``GenesisWalkShortcut``, at their expected number
+    /// given each walk's entry (0 without the shortcut).
+    public var measuredSkippedSteps = 0.0
     /// Transactions that approved fewer than k parents because distinct picks ran out.
     public var shortTransactions = 0
     /// Parent selections and their sampled wall time, in seconds.
@@ -35,9 +38,9 @@ public struct WalkStatistics: Sendable, Equatable {
 
     public init() {}
 
-    /// Mean steps per measured walk.
+    /// Mean steps per measured walk (skipped steps counted at their expected number).
     public var meanWalkLength: Double {
-        measuredWalks > 0 ? Double(measuredSteps) / Double(measuredWalks) : .nan
+        measuredWalks > 0 ? (Double(measuredSteps) + measuredSkippedSteps) / Double(measuredWalks) : .nan
     }
 
     /// Estimated total wall time spent choosing parents (walks), in seconds.
@@ -64,6 +67,7 @@ public struct WalkStatistics: Sendable, Equatable {
         sum.steps += other.steps
         sum.measuredWalks += other.measuredWalks
         sum.measuredSteps += other.measuredSteps
+        sum.measuredSkippedSteps += other.measuredSkippedSteps
         sum.shortTransactions += other.shortTransactions
         sum.selections += other.selections
         sum.sampledSelectionSeconds += other.sampledSelectionSeconds
