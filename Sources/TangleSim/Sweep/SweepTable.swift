@@ -30,5 +30,6 @@ public enum SweepTable {
         "mean_tips", "mean_visible_tips", "first_approval_mean", "first_approval_p50",
         "first_approval_p90", "first_approval_p99", "left_behind_rate", "orphan_rate", "mean_walk_length", "conflicts_settled",
         "settle_time_mean", "double_confirmations", "attack_successes", "rejected_rate",
+        "confirmed_fraction", "latency_mean", "latency_p50", "latency_p99",
     ]
 }
