@@ -11,15 +11,8 @@ struct HeaviestPairTests {
     /// Every tied heaviest pair of `tips` by brute force: each tip's whole past cone, every
     /// pair's union. Pairs as sorted [smaller, larger].
     static func bruteForce(tangle: Tangle, tips: [Int32]) -> (score: Int, pairs: [[Int32]]) {
-        // Every transaction's cone as a bitset, in id order (parents come first).
+        let cones = Self.cones(tangle)
         let words = (tangle.count + 63) / 64
-        var cones = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: tangle.count)
-        for x in 0..<tangle.count {
-            cones[x][x / 64] |= 1 << UInt64(x % 64)
-            for parent in tangle.parents(of: Int32(x)) {
-                for word in 0..<words { cones[x][word] |= cones[Int(parent)][word] }
-            }
-        }
         var best = -1
         var pairs: [[Int32]] = []
         for i in tips.indices {
@@ -147,6 +140,278 @@ struct HeaviestPairTests {
         #expect(mismatches == 0, "\(mismatches) of \(selections) selections differ from brute force")
     }
 
+    /// Every transaction's past cone (itself included) as a bitset, in id order.
+    static func cones(_ tangle: Tangle) -> [[UInt64]] {
+        let words = (tangle.count + 63) / 64
+        var cones = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: tangle.count)
+        for x in 0..<tangle.count {
+            cones[x][x / 64] |= 1 << UInt64(x % 64)
+            for parent in tangle.parents(of: Int32(x)) {
+                for word in 0..<words { cones[x][word] |= cones[Int(parent)][word] }
+            }
+        }
+        return cones
+    }
+
+    /// The heaviest consistent pairs of `tips` by brute force, without the ledger's
+    /// footprints: a pair is consistent when the union of both cones, with the issuer's own
+    /// spend `own`, holds at most one member of each conflict (a member is in a cone when
+    /// one of its carrying transactions is); no decisions (no coordinator). With no
+    /// consistent pair, score `Int.min` and no pairs.
+    static func bruteForceConsistent(
+        cones: [[UInt64]], tips: [Int32], ledger: ConflictLedger, own: Int32?
+    ) -> (score: Int, pairs: [[Int32]]) {
+        let words = cones.first!.count
+        var best = Int.min
+        var pairs: [[Int32]] = []
+        for i in tips.indices {
+            for j in (i + 1)..<tips.count {
+                var union = cones[Int(tips[i])]
+                for word in 0..<words { union[word] |= cones[Int(tips[j])][word] }
+                var consistent = true
+                for members in ledger.conflictMembers where consistent {
+                    var present = 0
+                    for member in members {
+                        let carried = ledger.memberTransactions[Int(member)].contains { x in
+                            Int(x) < cones.count && union[Int(x) / 64] & (1 << UInt64(Int(x) % 64)) != 0
+                        }
+                        if carried || member == own { present += 1 }
+                    }
+                    consistent = present <= 1
+                }
+                guard consistent else { continue }
+                let score = union.reduce(0) { $0 + $1.nonzeroBitCount }
+                if score > best { (best, pairs) = (score, []) }
+                if score == best { pairs.append([Swift.min(tips[i], tips[j]), Swift.max(tips[i], tips[j])]) }
+            }
+        }
+        return (best, pairs.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+
+    /// A heaviest-pair run with conflicts: accidental double spends, and a splitting attack
+    /// (two conflicting transactions, then issues onto the lighter side).
+    static func conflictScenario(seed: UInt64, doubleSpendRate: Double, splitting: Bool, duration: Double = 50) -> Scenario {
+        var scenario = Scenario(
+            name: "hps-conflicts", seed: seed, duration: duration, devices: [DeviceClass(count: 100, rate: 0.2)],
+            network: .delay(.exponential(mean: 1)))
+        scenario.tipSelection = .heaviestPair
+        scenario.payments.doubleSpendRate = doubleSpendRate
+        if splitting { scenario.adversaries = [AdversaryConfiguration(attack: .splitting, start: 10, rate: 2)] }
+        return scenario
+    }
+
+    @Test("under conflicts the heaviest consistent pairs equal brute force's, for a fresh spend and for spends of members", arguments: [
+        (UInt64(21), 0.03, false), (22, 0.08, false), (23, 0.03, true), (24, 0.0, true),
+    ])
+    func againstBruteForceWithConflicts(seed: UInt64, doubleSpendRate: Double, splitting: Bool) throws {
+        let scenario = Self.conflictScenario(seed: seed, doubleSpendRate: doubleSpendRate, splitting: splitting)
+        var simulation = delaySimulation(scenario, selector: HeaviestPairTipSelector())
+        var engine = Engine<TangleEvent>()
+        simulation.start(&engine)
+        var compared = 0, mismatches = 0
+        var someTiedInconsistent = 0, noTiedConsistent = 0, noneConsistent = 0, pairSearches = 0
+        for moment in stride(from: 4.0, through: scenario.duration!, by: 0.5) {
+            _ = engine.run(until: moment, handler: &simulation)
+            let tangle = simulation.tangle
+            let tips = Array(simulation.visibleTips.members)
+            guard tips.count > 2 else { continue }
+            var ledger = try #require(simulation.conflicts)
+            let cones = Self.cones(tangle)
+            // A fresh spend, and spends of members of the latest conflicts (each rules out
+            // the member's rivals).
+            var owns: [Int32?] = [nil]
+            for members in ledger.conflictMembers.suffix(2) { owns += [members.first, members.last] }
+            for own in owns {
+                ledger.beginSelection(ownMember: own, node: 0, now: moment)
+                let expected = Self.bruteForceConsistent(cones: cones, tips: tips, ledger: ledger, own: own)
+                var selector = simulation.devices.selector
+                let before = selector.exhaustivePairs
+                let found = selector.heaviestConsistentPairs(tangle: tangle, ledger: &ledger)
+                if selector.exhaustivePairs > before { pairSearches += 1 }
+                if found.score != expected.score || found.pairs != expected.pairs {
+                    mismatches += 1
+                    Issue.record("at \(moment), own \(String(describing: own)): \(found) against \(expected)")
+                }
+                compared += 1
+                let unfiltered = selector.heaviestPairs(tangle: tangle)
+                if unfiltered.pairs != expected.pairs { someTiedInconsistent += 1 }
+                if unfiltered.score != expected.score { noTiedConsistent += 1 }
+                if expected.pairs.isEmpty { noneConsistent += 1 }
+            }
+        }
+        #expect(compared > 150)
+        #expect(mismatches == 0)
+        // Not vacuous: consistency often removes heaviest pairs, sometimes all of them.
+        #expect(someTiedInconsistent > 10, "\(someTiedInconsistent) of \(compared)")
+        #expect(noTiedConsistent > 2, "\(noTiedConsistent) of \(compared)")
+        print("hps conflicts seed \(seed): \(compared) compared, \(someTiedInconsistent) lose tied pairs, \(noTiedConsistent) lose them all, \(noneConsistent) none consistent, \(pairSearches) compare B-tip pairs")
+    }
+
+    /// An arbitrary admission rule: a tip is admitted when a hash of it falls in the first
+    /// `tipShare` eighths, a pair when both are and a hash of the pair falls in the first
+    /// `pairShare` eighths (the search may rely on nothing else about consistency).
+    struct HashedRule: _PairRule {
+        var salt: UInt64
+        var tipShare: UInt64
+        var pairShare: UInt64
+        /// Only tips below this id (as a spend rival to a member deep in the Tangle admits
+        /// only tips older than it).
+        var below = Int32.max
+        static var filters: Bool { true }
+        func hash(_ x: UInt64) -> UInt64 {
+            var z = x &+ salt &* 0x9E37_79B9_7F4A_7C15
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        func admits(_ a: Int32) -> Bool { a < below && hash(UInt64(a)) % 8 < tipShare }
+        func admits(_ a: Int32, _ b: Int32) -> Bool {
+            admits(a) && admits(b) && hash(UInt64(Swift.min(a, b)) << 32 | UInt64(Swift.max(a, b))) % 8 < pairShare
+        }
+    }
+
+    @Test("with any admission rule the filtered search finds brute force's heaviest admitted pairs, or the heaviest admitted tip when no pair is admitted", arguments: [
+        (UInt(41), 5.0, 0.05, 0.0), (42, 20.0, 0.0, 1.0), (43, 10.0, 0.1, 0.0),
+    ])
+    func filteredSearchAgainstBruteForce(seed: UInt, lambda: Double, foreign: Double, milestoneEvery: Double) {
+        var compared = 0, mismatches = 0, singles = 0, filteredBelowBest = 0, pairSearches = 0
+        let rules = [(6, 6, 0), (4, 2, 0), (2, 1, 0), (1, 8, 0), (2, 0, 0), (8, 8, 4), (8, 4, 2), (7, 7, 8)].map {
+            HashedRule(salt: 0, tipShare: UInt64($0.0), pairShare: UInt64($0.1), below: Int32($0.2))
+        }
+        _ = Self.run(
+            seed: seed, lambda: lambda, delay: 1, exponential: true, count: 800, foreign: foreign, milestoneEvery: milestoneEvery
+        ) { selector, tangle, tips in
+            let members = Array(tips.members)
+            let all = Self.bruteForce(tangle: tangle, tips: members)
+            let cones = Self.cones(tangle)
+            for (index, template) in rules.enumerated() {
+                var rule = template
+                rule.salt = UInt64(tangle.count * 8 + index)
+                // `below` 4, 2, 8: tips issued before the last quarter, half, eighth of the run.
+                if template.below > 0 { rule.below = Int32(tangle.count - tangle.count / Int(template.below)) } else { rule.below = .max }
+                // Brute force: the admitted pairs, each scored by its cones' union.
+                var best = Int.min
+                var pairs: [[Int32]] = []
+                for i in members.indices {
+                    for j in (i + 1)..<members.count where rule.admits(members[i], members[j]) {
+                        let score = zip(cones[Int(members[i])], cones[Int(members[j])]).reduce(0) { $0 + ($1.0 | $1.1).nonzeroBitCount }
+                        if score > best { (best, pairs) = (score, []) }
+                        if score == best { pairs.append([Swift.min(members[i], members[j]), Swift.max(members[i], members[j])]) }
+                    }
+                }
+                pairs.sort { $0.lexicographicallyPrecedes($1) }
+                var copy = selector
+                let before = copy.exhaustivePairs
+                let score = copy._listConsistentTies(tangle: tangle, rule: &rule)
+                if copy.exhaustivePairs > before { pairSearches += 1 }
+                let found = copy._consistentTies.map { [Swift.min($0.0, $0.1), Swift.max($0.0, $0.1)] }.sorted { $0.lexicographicallyPrecedes($1) }
+                if score != best || found != pairs {
+                    mismatches += 1
+                    Issue.record("rule \(index) at \(tangle.count): \(score) \(found) against \(best) \(pairs)")
+                }
+                if !pairs.isEmpty, best < all.score { filteredBelowBest += 1 }
+                compared += 1
+                if pairs.isEmpty {
+                    // No admitted pair: one parent, the admitted tip with the largest cone.
+                    let sizes = members.filter { rule.admits($0) }.map { ($0, cones[Int($0)].reduce(0) { $0 + $1.nonzeroBitCount }) }
+                    let largest = sizes.map(\.1).max()
+                    let heaviest = Set(sizes.filter { $0.1 == largest }.map(\.0))
+                    var parents: [Int32] = []
+                    copy._selectConsistent(
+                        SelectionRequest(now: tangle.issueTime.last!, parents: 2, repeatedPicks: .distinct), tangle: tangle, view: tips,
+                        rule: &rule, into: &parents, rng: RandomStream(gslSeed: UInt(tangle.count)))
+                    #expect(parents.count == (heaviest.isEmpty ? 0 : 1) && parents.allSatisfy(heaviest.contains), "\(parents) against \(heaviest)")
+                    singles += 1
+                }
+            }
+        }
+        #expect(compared > 1_000)
+        #expect(mismatches == 0)
+        #expect(filteredBelowBest > 100, "rules that remove the heaviest pairs")
+        #expect(singles > 100, "rules that admit no pair")
+        #expect(pairSearches > 50, "searches that score pairs of B-tips")
+        print("filtered searches, seed \(seed): \(compared) compared, \(filteredBelowBest) below the heaviest, \(singles) with no pair, \(pairSearches) scoring B-tip pairs")
+    }
+
+    @Test("under conflicts, ties among the consistent heaviest pairs are broken uniformly (chi-squared, significance 0.001)")
+    func tieLawWithConflicts() throws {
+        // A frozen state where some but not all heaviest pairs are consistent with a spend.
+        let scenario = Self.conflictScenario(seed: 23, doubleSpendRate: 0.03, splitting: true)
+        var simulation = delaySimulation(scenario, selector: HeaviestPairTipSelector())
+        var engine = Engine<TangleEvent>()
+        simulation.start(&engine)
+        var caught: (Double, Int32?, [[Int32]])?
+        for moment in stride(from: 12.0, through: scenario.duration!, by: 0.5) where caught == nil {
+            _ = engine.run(until: moment, handler: &simulation)
+            var ledger = try #require(simulation.conflicts)
+            var owns: [Int32?] = [nil]
+            for members in ledger.conflictMembers { owns += members.map { $0 } }
+            for own in owns where caught == nil {
+                ledger.beginSelection(ownMember: own, node: 0, now: moment)
+                var selector = simulation.devices.selector
+                let all = selector.heaviestPairs(tangle: simulation.tangle).pairs
+                let consistent = selector.heaviestConsistentPairs(tangle: simulation.tangle, ledger: &ledger).pairs
+                if consistent.count >= 4, consistent.count < all.count { caught = (moment, own, consistent) }
+            }
+        }
+        let (moment, own, pairs) = try #require(caught, "a state where consistency removes some of several tied pairs")
+        var ledger = try #require(simulation.conflicts)
+        var selector = simulation.devices.selector
+        let rng = RandomStream(gslSeed: 5)
+        var counts: [[Int32]: Int] = [:]
+        var parents: [Int32] = []
+        let draws = 200 * pairs.count
+        for _ in 0..<draws {
+            parents.removeAll()
+            ledger.beginSelection(ownMember: own, node: 0, now: moment)
+            selector.selectConsistentParents(
+                SelectionRequest(now: moment, parents: 2, repeatedPicks: .distinct), tangle: simulation.tangle,
+                view: simulation.visibleTips, ledger: &ledger, into: &parents, rng: rng)
+            counts[parents, default: 0] += 1
+        }
+        #expect(Set(counts.keys) == Set(pairs))
+        let observed = pairs.map { counts[$0, default: 0] }
+        #expect(chiSquaredPValue(observed: observed, expected: pairs.map { _ in 1 / Double(pairs.count) }) > 0.001)
+    }
+
+    @Test("heaviest pairs run with double spends and every attack that creates conflicts; no honest transaction is invalid")
+    func runsWithConflicts() throws {
+        let attacks: [AdversaryConfiguration.Attack] = [
+            .splitting, .parasiteChain(depth: 5, releaseAfter: 10, tips: 5),
+            .doubleSpend(acceptWeight: 20, releaseAfter: 30, persist: 10),
+        ]
+        for attack in attacks {
+            var scenario = Self.conflictScenario(seed: 31, doubleSpendRate: 0.01, splitting: false, duration: 70)
+            scenario.adversaries = [AdversaryConfiguration(attack: attack, start: 20, rate: 3)]
+            let result = Simulation.run(scenario)
+            #expect(result.summary.transactions > 1_000)
+            #expect(result.selectionCounts.map(\.0) == ["exhaustivePairs", "coreAdvances", "demotions", "consistentSearches"])
+            // Honest transactions are valid: no device transaction's past cone holds two
+            // members of one conflict.
+            var simulation = delaySimulation(scenario, selector: HeaviestPairTipSelector())
+            var engine = Engine<TangleEvent>()
+            simulation.start(&engine)
+            _ = engine.run(until: scenario.duration!, handler: &simulation)
+            let ledger = try #require(simulation.conflicts)
+            #expect(ledger.conflictCount > 0)
+            let tangle = simulation.tangle
+            var holders = [[Int32]](repeating: [], count: tangle.count)
+            for (member, carriers) in ledger.memberTransactions.enumerated() {
+                for x in carriers { holders[Int(x)].append(Int32(member)) }
+            }
+            var conesMembers = [Set<Int32>](repeating: [], count: tangle.count)
+            var invalid = 0
+            for x in 0..<tangle.count {
+                var members = Set(holders[x])
+                for parent in tangle.parents(of: Int32(x)) { members.formUnion(conesMembers[Int(parent)]) }
+                conesMembers[x] = members
+                let conflicts = members.map { ledger.memberConflict[Int($0)] }
+                if tangle.issuerKind[x] == .device, Set(conflicts).count < conflicts.count { invalid += 1 }
+            }
+            #expect(invalid == 0, "\(attack): \(invalid) invalid device transactions")
+        }
+    }
+
     @Test("ties are broken uniformly (chi-squared, significance 0.001)")
     func tieLaw() throws {
         // A selector caught mid-run with many tied pairs, drawn from repeatedly.
@@ -204,7 +469,6 @@ struct HeaviestPairTests {
             (gossip, #"{"strategy": "heaviestPair"}"#, "s.json: tipSelection: heaviestPair compares the cones of the one global tip set of the delay model"),
             (#", "tangle": {"parents": 3}"#, #"{"strategy": "heaviestPair"}"#, "s.json: tipSelection: heaviestPair chooses a pair of parents: it needs tangle.parents = 2 (fixed), got 3"),
             (#", "tangle": {"parents": {"base": 2, "adaptive": true}}"#, #"{"strategy": "heaviestPair"}"#, "got adaptive parents"),
-            (#", "payments": {"doubleSpendRate": 0.01}"#, #"{"strategy": "heaviestPair"}"#, "heaviestPair does not run with conflicts yet"),
             (#", "consensus": {"kind": "coordinator", "interval": 10, "tipSelection": {"strategy": "heaviestPair"}}"#, #"{"strategy": "uniform"}"#,
              "s.json: consensus: a coordinator approves its previous milestone and one tip, not a pair"),
             ("", #"{"strategy": "perParent", "parents": [{"strategy": "heaviestPair"}, {"strategy": "uniform"}]}"#,

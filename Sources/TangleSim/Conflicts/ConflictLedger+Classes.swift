@@ -101,6 +101,14 @@ extension ConflictLedger {
         return true
     }
 
+    /// Whether tips `a` and `b` may both join the parents chosen so far: each is accepted
+    /// (``accepts(_:)``) and their footprints hold no two members of one conflict.
+    ///
+    /// - Complexity: O(1) when either footprint is empty, O(sum of their sizes) otherwise.
+    public mutating func acceptsPair(_ a: Int32, _ b: Int32) -> Bool {
+        accepts(a) && accepts(b) && _setsConsistent(footprint[Int(a)], footprint[Int(b)])
+    }
+
     /// Whether `set` holds a rival of `member`.
     func _holdsRival(of member: Int32, _ set: Int32) -> Bool {
         let conflict = memberConflict[Int(member)]

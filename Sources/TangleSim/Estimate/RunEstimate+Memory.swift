@@ -275,13 +275,15 @@ extension RunEstimate {
         }
         if tipSelection == .heaviestPair {
             // Flags, core epoch, search marks and two tip-set slot columns per transaction
-            // (17 bytes), and the exclusive part of every left-behind tip in the wider pool
+            // (17 bytes), its epochs (the core its cone holds, its joining it) and cone bound
+            // (12 bytes), and the exclusive part of every left-behind tip in the wider pool
             // (about 15% of all transactions at lambda·h = 50; a few ids, a dictionary entry
             // and a bucket slot each, about 110 bytes); the zoo's arrivals at 100k
-            // transactions peaked 66 bytes per transaction above URTS's run.
+            // transactions peaked 66 bytes per transaction above URTS's run before the
+            // epochs and cone bounds were added (12 bytes).
             let key = _ComponentKey(
                 name: "heaviest pairs", field: "\(prefix).strategy", detail: "exclusive past cones of \(_EstimateText.count(q.transactions)) transactions")
-            return [_Allocation(component: key, elementBytes: 72, count: q.transactions, fills: true)]
+            return [_Allocation(component: key, elementBytes: 84, count: q.transactions, fills: true)]
         }
         guard let start = tipSelection.walkStart else { return [] }
         let n = q.transactions

@@ -513,10 +513,6 @@ extension Scenario {
                     throw field.failure(
                         "heaviestPair chooses a pair of parents: it needs tangle.parents = 2 (fixed), got \(scenario.tangle.adaptiveParents ? "adaptive parents" : String(scenario.tangle.parents))")
                 }
-                if scenario.hasConflicts {
-                    throw field.failure(
-                        "heaviestPair does not run with conflicts yet (payments.doubleSpendRate or a conflicting attack): use another strategy")
-                }
             }
             if scenario.consensus.coordinator?.tipSelection == .heaviestPair {
                 throw (consensusPath ?? reader.member("consensus") ?? reader.field).failure(

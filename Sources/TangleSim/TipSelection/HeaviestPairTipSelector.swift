@@ -43,13 +43,19 @@
 /// Delay model only: the selector keeps the one global tip set from ``didBecomeVisible(_:in:)``
 /// (tips = visible transactions without a visible approver, as ``TipSet``).
 ///
+/// With conflicts, the heaviest *consistent* pair (see
+/// ``selectConsistentParents(_:tangle:view:ledger:into:rng:)``): the same search with the
+/// ledger's consistency as a filter on each pair it compares; its bounds stay bounds, and
+/// pairs of B-tips, whose best can then lie far below the unfiltered best, are pruned by
+/// cone bounds and epochs (``_consistentBTipPairs(tangle:best:rule:)``).
+///
 /// - Complexity: per transaction, O(M · |X|) to add a tip (M the matrix tips, |X| about the
 ///   transactions of the last 3·d + a few delays), O(M²) to scan the matrix, O(A · |X|) per
 ///   pool tip whose bound reaches the best; the core advance costs O((M + in flight) · |X|)
 ///   per 32 issues. None depends on the run's length unless B–B pairs reach the best
 ///   (counted). At lambda·h = 50 (constant delay), M ≈ 225, A ≈ 84, max|X| ≈ 55, and the best
-///   pair beats the block by about 16, so no pool tip is visited. Memory: 17 bytes per
-///   transaction (flags, epoch, two tip-set slot columns, search marks), 4 per single B-tip,
+///   pair beats the block by about 16, so no pool tip is visited. Memory: 29 bytes per
+///   transaction (flags, epochs, cone bound, two tip-set slot columns, search marks), 4 per single B-tip,
 ///   the exclusive parts of live and pool tips (a few ids each) and an M × M matrix.
 public struct HeaviestPairTipSelector: TipSelector {
     /// Pair selections that searched two B-tips' whole cones (see the type's design notes).
@@ -58,14 +64,35 @@ public struct HeaviestPairTipSelector: TipSelector {
     public private(set) var coreAdvances = 0
     /// A-tips demoted to B-tips (left behind).
     public private(set) var demotions = 0
+    /// Selections under conflicts none of whose heaviest pairs was consistent, searched
+    /// again with consistency as a filter (see ``selectConsistentParents(_:tangle:view:ledger:into:rng:)``).
+    public private(set) var consistentSearches = 0
+    @usableFromInline var _ranWithConflicts = false
 
     // Per transaction: flag bits, and the core epoch whose K its cone is known to hold.
     @usableFromInline static let _approvedVisibly: UInt8 = 1
     @usableFromInline static let _inCore: UInt8 = 2
-    @usableFromInline var _flags: ContiguousArray<UInt8> = [_inCore]
+    /// The transaction's cone bound is its cone's size.
+    @usableFromInline static let _exactCone: UInt8 = 4
+    @usableFromInline var _flags: ContiguousArray<UInt8> = [_inCore | _exactCone]
     @usableFromInline var _epochOf: ContiguousArray<Int32> = [0]
     @usableFromInline var _epoch: Int32 = 0
     @usableFromInline var _coreSize = 1
+    /// Per transaction: an epoch e whose core K_e its cone holds (the last one it held as an
+    /// A-transaction, or for a B-transaction the latest of its parents'), and an upper bound
+    /// of its cone's size (exact for A-transactions: |K| + |X| at issue). Per epoch: |K_e|.
+    /// Two tips a and b, with K_e ⊆ cone(a) ∩ cone(b) for the smaller e, so score at most
+    /// ĉ(a) + ĉ(b) − |K_e|: the bound that prunes pairs of B-tips under conflicts.
+    @usableFromInline var _refEpoch: ContiguousArray<Int32> = [0]
+    @usableFromInline var _coneBound: ContiguousArray<Int32> = [1]
+    @usableFromInline var _coreSizeAt: ContiguousArray<Int32> = [1]
+    /// Per transaction: the epoch at which it joined the core (`Int32.max`: not in it), so
+    /// that K_e = {y : join(y) ≤ e}.
+    @usableFromInline var _joinEpoch: ContiguousArray<Int32> = [0]
+    /// Scratch for pair scores under conflicts: the cone of the pair's base tip outside
+    /// the core of its epoch, and which tip that is.
+    @usableFromInline var _baseMarks = StampMarks()
+    @usableFromInline var _base: Int32 = -1
     @usableFromInline var _issuedSinceAdvance = 0
     @usableFromInline var _longestDelay = 0.0
 
@@ -98,10 +125,15 @@ public struct HeaviestPairTipSelector: TipSelector {
     @usableFromInline var _heaviestA: [Int32] = []
     @usableFromInline var _blockTies = false
     @usableFromInline var _fresh = false
+    /// The last search's best score, and (under conflicts) the tied pairs it admits.
+    @usableFromInline var _bestScore = Int.min
+    @usableFromInline var _consistentTies: [(Int32, Int32)] = []
 
     /// Scratch: B-tips other than single ones, with their bounds w and whether they are in
     /// the matrix.
     @usableFromInline var _others: [(tip: Int32, bound: Int, inMatrix: Bool)] = []
+    /// Scratch: the slots of the A-tips (those a filtering rule admits).
+    @usableFromInline var _slotScratch: [Int] = []
 
     @usableFromInline var _marks = StampMarks()
     @usableFromInline var _stack: [Int32] = []
@@ -123,24 +155,39 @@ public struct HeaviestPairTipSelector: TipSelector {
             return
         }
         if _issuedSinceAdvance >= 32 { _advanceCore(now: request.now, tangle: tangle) }
-        if !_fresh { _findHeaviestPairs(tangle: tangle) }
-        let block = _blockTies ? _single.count * _heaviestA.count : 0
-        var pick = rng.index(below: _pairs.count + block)
-        let pair: (Int32, Int32)
-        if pick < _pairs.count {
-            pair = _pairs[pick]
-        } else {
-            pick -= _pairs.count
-            pair = (_single[pick / _heaviestA.count], _heaviestA[pick % _heaviestA.count])
-        }
+        _findUnlessFresh(tangle: tangle)
+        let pair = _tiedPair(rng.index(below: _pairs.count + _blockCount))
         parents.append(Swift.min(pair.0, pair.1))
         parents.append(Swift.max(pair.0, pair.1))
+    }
+
+    /// The heaviest pairs, unless the tips have not changed since they were found.
+    @inline(__always)
+    @usableFromInline
+    mutating func _findUnlessFresh(tangle: Tangle) {
+        guard !_fresh else { return }
+        var every = _EveryPair()
+        _findHeaviestPairs(tangle: tangle, rule: &every)
+    }
+
+    /// The number of pairs in the tied block (single B-tips × heaviest A-tips).
+    @usableFromInline
+    var _blockCount: Int { _blockTies ? _single.count * _heaviestA.count : 0 }
+
+    /// Tied pair `pick` of the last search: the listed pairs, then the block.
+    @inline(__always)
+    @usableFromInline
+    func _tiedPair(_ pick: Int) -> (Int32, Int32) {
+        if pick < _pairs.count { return _pairs[pick] }
+        let inBlock = pick - _pairs.count
+        return (_single[inBlock / _heaviestA.count], _heaviestA[inBlock % _heaviestA.count])
     }
 
     /// Every tied heaviest pair, each as (smaller id, larger id), sorted: for tests (lists
     /// the block of single B-tips too).
     public mutating func heaviestPairs(tangle: Tangle) -> (score: Int, pairs: [[Int32]]) {
-        let score = _findHeaviestPairs(tangle: tangle)
+        var every = _EveryPair()
+        let score = _findHeaviestPairs(tangle: tangle, rule: &every)
         var pairs = _pairs.map { [Swift.min($0.0, $0.1), Swift.max($0.0, $0.1)] }
         if _blockTies {
             for position in 0..<_single.count {
@@ -150,10 +197,12 @@ public struct HeaviestPairTipSelector: TipSelector {
         return (score, pairs.sorted { $0.lexicographicallyPrecedes($1) })
     }
 
-    /// Finds the heaviest pairs among the current tips (at least three); returns their score.
+    /// Finds the heaviest pairs among the current tips (at least three) that `rule` admits;
+    /// returns their score (`Int.min` when it admits none). Under a rule that filters, the
+    /// block of single B-tips is listed, not counted.
     @usableFromInline
     @discardableResult
-    mutating func _findHeaviestPairs(tangle: Tangle) -> Int {
+    mutating func _findHeaviestPairs<Rule: _PairRule>(tangle: Tangle, rule: inout Rule) -> Int {
         _pairs.removeAll(keepingCapacity: true)
         _heaviestA.removeAll(keepingCapacity: true)
         _blockTies = false
@@ -171,15 +220,20 @@ public struct HeaviestPairTipSelector: TipSelector {
             let row = i * _capacity
             for j in (i + 1)..<_slotTip.count where _slotTip[j] >= 0 {
                 let score = Int(_score[row + j])
+                guard score >= best, rule.admits(_slotTip[i], _slotTip[j]) else { continue }
                 if score > best {
                     best = score
                     _pairs.removeAll(keepingCapacity: true)
                 }
-                if score == best { _pairs.append((_slotTip[i], _slotTip[j])) }
+                _pairs.append((_slotTip[i], _slotTip[j]))
             }
         }
         if !_heaviestA.isEmpty {
             // Wider B-tips whose bound reaches the best, exactly by (1), widest first.
+            _slotScratch.removeAll(keepingCapacity: true)
+            for i in _slotTip.indices where _slotTip[i] >= 0 && _epochOf[Int(_slotTip[i])] == _epoch {
+                if !Rule.filters || rule.admits(_slotTip[i]) { _slotScratch.append(i) }
+            }
             var w = _widerBuckets.count - 1
             while w >= 0, Int(heaviest) + w >= best {
                 var position = 0
@@ -194,19 +248,23 @@ public struct HeaviestPairTipSelector: TipSelector {
                         continue
                     }
                     position += 1
-                    for i in _slotTip.indices where _slotTip[i] >= 0 && _epochOf[Int(_slotTip[i])] == _epoch {
+                    if Rule.filters, !rule.admits(o) { continue }
+                    for i in _slotScratch {
                         let score = _coreSize + Self._unionCount(xo, _filteredExclusiveKnown(_slotTip[i]))
+                        guard score >= best, rule.admits(o, _slotTip[i]) else { continue }
                         if score > best {
                             best = score
                             _pairs.removeAll(keepingCapacity: true)
                         }
-                        if score == best { _pairs.append((o, _slotTip[i])) }
+                        _pairs.append((o, _slotTip[i]))
                     }
                 }
                 w -= 1
             }
             // The block: every single B-tip with every heaviest A-tip.
-            if _single.count > 0 {
+            if Rule.filters {
+                if _single.count > 0 { best = _consistentBlock(best: best, rule: &rule) }
+            } else if _single.count > 0 {
                 let score = Int(heaviest) + 1
                 if score > best {
                     best = score
@@ -215,15 +273,55 @@ public struct HeaviestPairTipSelector: TipSelector {
                 if score == best { _blockTies = true }
             }
         }
-        best = _bTipPairs(tangle: tangle, best: best)
-        _fresh = true
+        best = _bTipPairs(tangle: tangle, best: best, rule: &rule)
+        _fresh = !Rule.filters
+        _bestScore = best
+        return best
+    }
+
+    /// The block under a rule that filters: the pairs of a single B-tip o and an A-tip a
+    /// score |cone(a)| + 1, so the A-tips are tried by size, heaviest first, and each
+    /// level's admitted pairs are listed; the first level with one is the block's best.
+    /// Returns the best score.
+    ///
+    /// - Complexity: O(single B-tips × A-tips per level tried): a search that runs only
+    ///   when no heaviest pair is consistent (``consistentSearches``).
+    @usableFromInline
+    mutating func _consistentBlock<Rule: _PairRule>(best: Int, rule: inout Rule) -> Int {
+        var best = best
+        var levels: [(size: Int32, tip: Int32)] = []
+        for i in _slotTip.indices where _slotTip[i] >= 0 && _epochOf[Int(_slotTip[i])] == _epoch {
+            if Int(_slotSize[i]) + 1 >= best { levels.append((_slotSize[i], _slotTip[i])) }
+        }
+        levels.sort { $0.size > $1.size || ($0.size == $1.size && $0.tip < $1.tip) }
+        var start = 0
+        while start < levels.count, Int(levels[start].size) + 1 >= best {
+            var end = start
+            while end < levels.count, levels[end].size == levels[start].size { end += 1 }
+            let score = Int(levels[start].size) + 1
+            var found = false
+            for position in 0..<_single.count where rule.admits(_single[position]) {
+                for level in start..<end where rule.admits(_single[position], levels[level].tip) {
+                    if !found, score > best {
+                        best = score
+                        _pairs.removeAll(keepingCapacity: true)
+                    }
+                    found = true
+                    _pairs.append((_single[position], levels[level].tip))
+                }
+            }
+            if found { break }
+            start = end
+        }
         return best
     }
 
     /// Adds the pairs of B-tips not both in the matrix whose bound |K| + w(o₁) + w(o₂)
-    /// reaches `best`, with their exact scores by whole cones; returns the best score.
+    /// reaches `best` and that `rule` admits, with their exact scores by whole cones;
+    /// returns the best score.
     @usableFromInline
-    mutating func _bTipPairs(tangle: Tangle, best: Int) -> Int {
+    mutating func _bTipPairs<Rule: _PairRule>(tangle: Tangle, best: Int, rule: inout Rule) -> Int {
+        if Rule.filters { return _consistentBTipPairs(tangle: tangle, best: best, rule: &rule) }
         // B-tips other than single ones: demoted ones in the matrix, and the wider pool.
         _others.removeAll(keepingCapacity: true)
         var widestDemoted = 0
@@ -242,6 +340,7 @@ public struct HeaviestPairTipSelector: TipSelector {
         var best = best
         var searched = false
         func offer(_ a: Int32, _ b: Int32) {
+            guard rule.admits(a, b) else { return }
             let score = _unionConeSize(a, b, tangle: tangle)
             searched = true
             if score > best {
@@ -279,6 +378,154 @@ public struct HeaviestPairTipSelector: TipSelector {
         return best
     }
 
+    /// ``_bTipPairs(tangle:best:rule:)`` under a rule that filters, where the best score can
+    /// be far below the heaviest pair's (a spend rival to a member in the core admits old
+    /// tips only). Every B-tip b the rule admits is a candidate, with its cone bound ĉ(b),
+    /// an epoch e(b) with K_e(b) ⊆ cone(b), its exclusive part's width w(b) = |cone(b) \ K|
+    /// and L(b), the epoch by which all of cone(b) ∩ K had joined the core. Candidates are
+    /// taken by ĉ, largest first, each paired with the ones after it; for such a pair (a, b):
+    /// - when L(b) ≤ e(a), cone(b) \ cone(a) ⊆ cone(b) \ K_e(a) = cone(b) \ K, so the
+    ///   pair scores at most ĉ(a) + w(b): partners are visited by w, widest first, and old
+    ///   single B-tips (w = 1) only when ĉ(a) + 1 reaches the best;
+    /// - otherwise (b's cone joined the core later: few), at most ĉ(a) + ĉ(b) − |K_e| for
+    ///   the smaller of their epochs e; partners visited by L, latest first;
+    /// - every pair at most ĉ(a) + Ŵ (Ŵ the largest ĉ − |K_e| among them), so the scan
+    ///   stops at the first a whose ĉ(a) + Ŵ falls short of the best.
+    /// A pair whose bounds reach the best is scored exactly (``_pairScore(_:_:tangle:)``).
+    ///
+    /// - Complexity: O(B-tips) to gather them, and per candidate a visited, its partners
+    ///   whose bounds reach the best; runs only when no heaviest pair is consistent
+    ///   (``consistentSearches``). Pairs scored are counted in ``exhaustivePairs`` by search.
+    @usableFromInline
+    mutating func _consistentBTipPairs<Rule: _PairRule>(tangle: Tangle, best: Int, rule: inout Rule) -> Int {
+        // No pair of B-tips can reach the best when |K| + w(a) + w(b) cannot (w from the
+        // buckets, upper bounds): the common case, answered without gathering them.
+        var widestDemoted = 0
+        for slot in _slotTip.indices where _slotTip[slot] >= 0 && _epochOf[Int(_slotTip[slot])] != _epoch {
+            widestDemoted = Swift.max(widestDemoted, _exclusive[_slotTip[slot]]!.count)
+        }
+        let widestB = Swift.max(widestDemoted, _widerBuckets.count - 1, _single.count > 0 ? 1 : 0)
+        guard _coreSize + 2 * widestB >= best else { return best }
+        var candidates: [_Candidate] = []
+        func add(_ tip: Int32, single: Bool, inMatrix: Bool) {
+            var joined: Int32 = 0
+            let width: Int
+            if single {
+                for parent in tangle.parents(of: tip) { joined = Swift.max(joined, _joinEpoch[Int(parent)]) }
+                width = 1
+            } else {
+                let part = _filteredExclusiveKnown(tip)
+                for z in part {
+                    for parent in tangle.parents(of: z) where _flags[Int(parent)] & Self._inCore != 0 {
+                        joined = Swift.max(joined, _joinEpoch[Int(parent)])
+                    }
+                }
+                width = part.count
+            }
+            candidates.append(
+                _Candidate(
+                    tip: tip, bound: Int(_coneBound[Int(tip)]), epoch: _refEpoch[Int(tip)], width: width, joined: joined,
+                    inMatrix: inMatrix, single: single))
+        }
+        for slot in _slotTip.indices where _slotTip[slot] >= 0 && _epochOf[Int(_slotTip[slot])] != _epoch {
+            if rule.admits(_slotTip[slot]) { add(_slotTip[slot], single: false, inMatrix: true) }
+        }
+        for w in _widerBuckets.indices {
+            for tip in _widerBuckets[w] where rule.admits(tip) { add(tip, single: false, inMatrix: false) }
+        }
+        for position in 0..<_single.count where rule.admits(_single[position]) {
+            add(_single[position], single: true, inMatrix: false)
+        }
+        candidates.sort { $0.bound > $1.bound || ($0.bound == $1.bound && $0.tip < $1.tip) }
+        var widest = 0
+        var singles: [Int] = [], wide: [Int] = []
+        for (index, candidate) in candidates.enumerated() {
+            widest = Swift.max(widest, candidate.bound - Int(_coreSizeAt[Int(candidate.epoch)]))
+            if candidate.single { singles.append(index) } else { wide.append(index) }
+        }
+        wide.sort { candidates[$0].width > candidates[$1].width || (candidates[$0].width == candidates[$1].width && $0 < $1) }
+        let late = candidates.indices.sorted { candidates[$0].joined > candidates[$1].joined || (candidates[$0].joined == candidates[$1].joined && $0 < $1) }
+        _base = -1
+        var best = best
+        var searched = false
+        for i in candidates.indices {
+            let a = candidates[i]
+            guard a.bound + widest >= best else { break }
+            func consider(_ j: Int) {
+                let b = candidates[j]
+                guard j > i, !(a.inMatrix && b.inMatrix), _coreSize + a.width + b.width >= best else { return }
+                if b.joined > a.epoch {
+                    let shared = Int(_coreSizeAt[Int(Swift.min(a.epoch, b.epoch))])
+                    guard a.bound + b.bound - shared >= best else { return }
+                } else {
+                    guard a.bound + b.width >= best else { return }
+                }
+                guard rule.admits(a.tip, b.tip) else { return }
+                let score = _pairScore(a.tip, b.tip, tangle: tangle)
+                searched = true
+                guard score >= best else { return }
+                if score > best {
+                    best = score
+                    _pairs.removeAll(keepingCapacity: true)
+                }
+                _pairs.append((a.tip, b.tip))
+            }
+            // Partners whose cones joined the core after a's epoch.
+            for j in late {
+                guard candidates[j].joined > a.epoch else { break }
+                consider(j)
+            }
+            // The others: bounded by ĉ(a) + w(b).
+            for j in wide {
+                guard a.bound + candidates[j].width >= best else { break }
+                if candidates[j].joined <= a.epoch { consider(j) }
+            }
+            if a.bound + 1 >= best {
+                for j in singles where candidates[j].joined <= a.epoch { consider(j) }
+            }
+        }
+        if searched { exhaustivePairs += 1 }
+        return best
+    }
+
+    /// |cone(a) ∪ cone(b)| = |cone(x)| + |cone(y) \ cone(x)| for x the one of them whose
+    /// cone size is known exactly: a search from y that stops at the core of x's epoch
+    /// (K_e ⊆ cone(x)) and at cone(x) \ K_e (marked once per base x), so it visits only
+    /// what y adds — for an old tip, itself and a few. Whole cones when neither size is
+    /// known.
+    @usableFromInline
+    mutating func _pairScore(_ a: Int32, _ b: Int32, tangle: Tangle) -> Int {
+        let aExact = _flags[Int(a)] & Self._exactCone != 0
+        guard aExact || _flags[Int(b)] & Self._exactCone != 0 else { return _unionConeSize(a, b, tangle: tangle) }
+        let (x, y) = aExact ? (a, b) : (b, a)
+        let epoch = _refEpoch[Int(x)]
+        if _base != x {
+            // cone(x) \ K_e, marked.
+            _base = x
+            _baseMarks.clear()
+            _stack.removeAll(keepingCapacity: true)
+            _stack.append(x)
+            _ = _baseMarks.insert(x)
+            while let z = _stack.popLast() {
+                for parent in tangle.parents(of: z) where _joinEpoch[Int(parent)] > epoch && _baseMarks.insert(parent) {
+                    _stack.append(parent)
+                }
+            }
+        }
+        var added = 0
+        _marks.clear()
+        _stack.removeAll(keepingCapacity: true)
+        if _joinEpoch[Int(y)] > epoch, !_baseMarks.contains(y), _marks.insert(y) { _stack.append(y) }
+        while let z = _stack.popLast() {
+            added += 1
+            for parent in tangle.parents(of: z)
+            where _joinEpoch[Int(parent)] > epoch && !_baseMarks.contains(parent) && _marks.insert(parent) {
+                _stack.append(parent)
+            }
+        }
+        return Int(_coneBound[Int(x)]) + added
+    }
+
     // MARK: Keeping up with the Tangle
 
     public mutating func didIssue(_ x: Int32, in tangle: Tangle) {
@@ -292,8 +539,27 @@ public struct HeaviestPairTipSelector: TipSelector {
             }
         }
         part.append(x)
+        if holdsCore {
+            _refEpoch.append(_epoch)
+            _coneBound.append(Int32(_coreSize + part.count))
+        } else {
+            // cone(x) = {x} ∪ the parents' cones, each holding K_e of its epoch e.
+            var latest: Int32 = 0, earliest = Int32.max
+            var sum = 1
+            var parents = 0
+            for parent in tangle.parents(of: x) {
+                latest = Swift.max(latest, _refEpoch[Int(parent)])
+                earliest = Swift.min(earliest, _refEpoch[Int(parent)])
+                sum += Int(_coneBound[Int(parent)])
+                parents += 1
+            }
+            if parents > 1 { sum -= (parents - 1) * Int(_coreSizeAt[Int(earliest)]) }
+            _refEpoch.append(latest)
+            _coneBound.append(Int32(Swift.min(sum, _coreSize + part.count, Int(x) + 1)))
+        }
         _exclusive[x] = part
-        _flags.append(0)
+        _flags.append(holdsCore ? Self._exactCone : 0)
+        _joinEpoch.append(Int32.max)
         _epochOf.append(holdsCore ? _epoch : -1)
         if tangle.visibleTime[Int(x)].isFinite { _inFlight.insert(x) }
         _issuedSinceAdvance += 1
@@ -412,10 +678,17 @@ public struct HeaviestPairTipSelector: TipSelector {
         for y in live.dropFirst() where !common.isEmpty {
             common = Self._intersection(common, _filteredExclusiveKnown(y))
         }
-        for y in common { _flags[Int(y)] |= Self._inCore }
         _coreSize += common.count
         _epoch += 1
-        for y in live { _epochOf[Int(y)] = _epoch }
+        _coreSizeAt.append(Int32(_coreSize))
+        for y in common {
+            _flags[Int(y)] |= Self._inCore
+            _joinEpoch[Int(y)] = _epoch
+        }
+        for y in live {
+            _epochOf[Int(y)] = _epoch
+            _refEpoch[Int(y)] = _epoch
+        }
         // Demoted tips in the matrix whose exclusive part is now themselves join the block;
         // those left behind long ago leave the matrix for the wider pool.
         let evictBefore = Int32(_flags.count - 512)
@@ -544,15 +817,163 @@ public struct HeaviestPairTipSelector: TipSelector {
 
     // MARK: Conflicts and the manifest
 
-    /// Conflicts are refused with this strategy when the scenario is read.
+    /// Selection where conflicts exist (the model's "Payments and conflicts"): the heaviest
+    /// *consistent* pair — both tips accepted by `ledger` (valid for the issuer, consistent
+    /// with its own spend and with the decisions that bind it) and consistent with each
+    /// other — ties broken uniformly at random. When no pair is consistent, the one
+    /// consistent tip with the largest cone (ties uniformly), counted as a short transaction;
+    /// none when no tip is consistent (the transaction is then refused).
+    ///
+    /// res-sim-tangle has no conflicts; this is HPS as its definition reads with the
+    /// validity every honest issuer keeps. Method: the heaviest pairs are found as without
+    /// conflicts (and cached alike); a tied pair drawn uniformly is kept when consistent,
+    /// drawn again otherwise (the law of a uniform draw among the consistent tied pairs), and
+    /// after 64 draws the consistent tied pairs are listed. Only when no tied pair is
+    /// consistent is the search made again with consistency as a filter on every pair it
+    /// compares (``consistentSearches``): its bounds stay bounds, so it stays exact.
     public mutating func selectConsistentParents<View: TangleView>(
         _ request: SelectionRequest, tangle: Tangle, view: View, ledger: inout ConflictLedger, into parents: inout [Int32],
         rng: RandomStream
     ) {
-        preconditionFailure("heaviest pair selection does not run with conflicts (refused when the scenario is read)")
+        precondition(request.parents == 2, "heaviest pair selection chooses two parents")
+        _ranWithConflicts = true
+        withUnsafeMutablePointer(to: &ledger) { ledger in
+            var rule = _ConsistentPair(ledger: ledger)
+            _selectConsistent(request, tangle: tangle, view: view, rule: &rule, into: &parents, rng: rng)
+        }
+        for parent in parents { ledger.didChoose(parent) }
+        if parents.count < Swift.min(2, view.tipCount) { ledger.countShort() }
+    }
+
+    @usableFromInline
+    mutating func _selectConsistent<View: TangleView, Rule: _PairRule>(
+        _ request: SelectionRequest, tangle: Tangle, view: View, rule: inout Rule, into parents: inout [Int32],
+        rng: RandomStream
+    ) {
+        var pair: (Int32, Int32)?
+        if view.tipCount > 2 {
+            if _issuedSinceAdvance >= 32 { _advanceCore(now: request.now, tangle: tangle) }
+            _findUnlessFresh(tangle: tangle)
+            for _ in 0..<(_pairs.count + _blockCount > 0 ? 64 : 0) {
+                let drawn = _tiedPair(rng.index(below: _pairs.count + _blockCount))
+                if rule.admits(drawn.0, drawn.1) {
+                    pair = drawn
+                    break
+                }
+            }
+            if pair == nil {
+                _listConsistentTies(tangle: tangle, rule: &rule)
+                if !_consistentTies.isEmpty { pair = _consistentTies[rng.index(below: _consistentTies.count)] }
+            }
+        } else if view.tipCount == 2 {
+            var tips: [Int32] = []
+            view.forEachTip { tips.append($0) }
+            if rule.admits(tips[0], tips[1]) { pair = (tips[0], tips[1]) }
+        }
+        if let pair {
+            parents.append(Swift.min(pair.0, pair.1))
+            parents.append(Swift.max(pair.0, pair.1))
+            return
+        }
+        // No consistent pair: the heaviest consistent tip.
+        var best = -1
+        var heaviest: [Int32] = []
+        view.forEachTip { tip in
+            guard rule.admits(tip) else { return }
+            let size = _unionConeSize(tip, tip, tangle: tangle)
+            if size > best { (best, heaviest) = (size, []) }
+            if size == best { heaviest.append(tip) }
+        }
+        if heaviest.count == 1 { parents.append(heaviest[0]) }
+        if heaviest.count > 1 {
+            heaviest.sort()
+            parents.append(heaviest[rng.index(below: heaviest.count)])
+        }
+    }
+
+    /// Lists in `_consistentTies` the heaviest pairs `rule` admits, and returns their score
+    /// (`Int.min` when none): the consistent ones among the heaviest pairs when there are
+    /// any, otherwise those of a search with the rule as its filter.
+    @usableFromInline
+    @discardableResult
+    mutating func _listConsistentTies<Rule: _PairRule>(tangle: Tangle, rule: inout Rule) -> Int {
+        _findUnlessFresh(tangle: tangle)
+        _consistentTies.removeAll(keepingCapacity: true)
+        for pair in _pairs where rule.admits(pair.0, pair.1) { _consistentTies.append(pair) }
+        if _blockTies {
+            for position in 0..<_single.count where rule.admits(_single[position]) {
+                for a in _heaviestA where rule.admits(_single[position], a) { _consistentTies.append((_single[position], a)) }
+            }
+        }
+        if !_consistentTies.isEmpty { return _bestScore }
+        consistentSearches += 1
+        let score = _findHeaviestPairs(tangle: tangle, rule: &rule)
+        swap(&_consistentTies, &_pairs)
+        _pairs.removeAll(keepingCapacity: true)
+        return _consistentTies.isEmpty ? Int.min : score
+    }
+
+    /// Every tied heaviest consistent pair (the ledger's selection begun), each as
+    /// (smaller id, larger id), sorted, and their score: for tests. At most two tips: the
+    /// pair of them when consistent.
+    public mutating func heaviestConsistentPairs(tangle: Tangle, ledger: inout ConflictLedger) -> (score: Int, pairs: [[Int32]]) {
+        let score = withUnsafeMutablePointer(to: &ledger) { ledger in
+            var rule = _ConsistentPair(ledger: ledger)
+            return _listConsistentTies(tangle: tangle, rule: &rule)
+        }
+        let pairs = _consistentTies.map { [Swift.min($0.0, $0.1), Swift.max($0.0, $0.1)] }
+        return (score, pairs.sorted { $0.lexicographicallyPrecedes($1) })
     }
 
     public var selectionCounts: [(String, Int)] {
         [("exhaustivePairs", exhaustivePairs), ("coreAdvances", coreAdvances), ("demotions", demotions)]
+            + (_ranWithConflicts ? [("consistentSearches", consistentSearches)] : [])
     }
+}
+
+/// Which pairs of tips heaviest pair selection may choose.
+@usableFromInline
+protocol _PairRule {
+    /// False for the rule that admits every pair (specialised away).
+    static var filters: Bool { get }
+    /// Whether tip `a` may be a parent at all.
+    mutating func admits(_ a: Int32) -> Bool
+    /// Whether tips `a` and `b` may be parents together.
+    mutating func admits(_ a: Int32, _ b: Int32) -> Bool
+}
+
+/// Every pair (no conflicts).
+@usableFromInline
+struct _EveryPair: _PairRule {
+    @usableFromInline init() {}
+    @usableFromInline static var filters: Bool { false }
+    @inline(__always) @usableFromInline func admits(_ a: Int32) -> Bool { true }
+    @inline(__always) @usableFromInline func admits(_ a: Int32, _ b: Int32) -> Bool { true }
+}
+
+/// The pairs the conflict ledger accepts together for the selection it has begun. (A
+/// pointer, not a copy: a copy of the ledger would copy its scratch arrays on first write.)
+@usableFromInline
+struct _ConsistentPair: _PairRule {
+    @usableFromInline let ledger: UnsafeMutablePointer<ConflictLedger>
+    @usableFromInline init(ledger: UnsafeMutablePointer<ConflictLedger>) { self.ledger = ledger }
+    @usableFromInline static var filters: Bool { true }
+    @usableFromInline func admits(_ a: Int32) -> Bool { ledger.pointee.accepts(a) }
+    @usableFromInline func admits(_ a: Int32, _ b: Int32) -> Bool { ledger.pointee.acceptsPair(a, b) }
+}
+
+/// A B-tip considered by ``HeaviestPairTipSelector/_consistentBTipPairs(tangle:best:rule:)``.
+@usableFromInline
+struct _Candidate {
+    var tip: Int32
+    /// ĉ: an upper bound of |cone(tip)| (exact for A-transactions).
+    var bound: Int
+    /// e with K_e ⊆ cone(tip).
+    var epoch: Int32
+    /// |cone(tip) \ K|.
+    var width: Int
+    /// L: every member of cone(tip) ∩ K joined the core by this epoch.
+    var joined: Int32
+    var inMatrix: Bool
+    var single: Bool
 }
