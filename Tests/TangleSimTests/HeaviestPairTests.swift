@@ -265,6 +265,8 @@ struct HeaviestPairTests {
             return z ^ (z >> 31)
         }
         func admits(_ a: Int32) -> Bool { a < below && hash(UInt64(a)) % 8 < tipShare }
+        /// Every tip its own class: the pair rule depends on both ids.
+        func tipClass(_ a: Int32) -> Int32 { a }
         func admits(_ a: Int32, _ b: Int32) -> Bool {
             admits(a) && admits(b) && hash(UInt64(Swift.min(a, b)) << 32 | UInt64(Swift.max(a, b))) % 8 < pairShare
         }

@@ -132,8 +132,10 @@ public struct HeaviestPairTipSelector: TipSelector {
     /// Scratch: B-tips other than single ones, with their bounds w and whether they are in
     /// the matrix.
     @usableFromInline var _others: [(tip: Int32, bound: Int, inMatrix: Bool)] = []
-    /// Scratch: the slots of the A-tips (those a filtering rule admits).
+    /// Scratch: the slots of the A-tips (those a filtering rule admits, by class, each
+    /// class's first position in `_classStarts`).
     @usableFromInline var _slotScratch: [Int] = []
+    @usableFromInline var _classStarts: [Int] = []
 
     @usableFromInline var _marks = StampMarks()
     @usableFromInline var _stack: [Int32] = []
@@ -234,6 +236,17 @@ public struct HeaviestPairTipSelector: TipSelector {
             for i in _slotTip.indices where _slotTip[i] >= 0 && _epochOf[Int(_slotTip[i])] == _epoch {
                 if !Rule.filters || rule.admits(_slotTip[i]) { _slotScratch.append(i) }
             }
+            if Rule.filters {
+                // The A-tips by footprint class (whether a pair is admitted depends on the
+                // classes only): a pool tip is compared with the classes it is admitted with.
+                _slotScratch.sort { (rule.tipClass(_slotTip[$0]), $0) < (rule.tipClass(_slotTip[$1]), $1) }
+                _classStarts.removeAll(keepingCapacity: true)
+                for (position, slot) in _slotScratch.enumerated()
+                where position == 0 || rule.tipClass(_slotTip[slot]) != rule.tipClass(_slotTip[_slotScratch[position - 1]]) {
+                    _classStarts.append(position)
+                }
+                _classStarts.append(_slotScratch.count)
+            }
             var w = _widerBuckets.count - 1
             while w >= 0, Int(heaviest) + w >= best {
                 var position = 0
@@ -249,14 +262,18 @@ public struct HeaviestPairTipSelector: TipSelector {
                     }
                     position += 1
                     if Rule.filters, !rule.admits(o) { continue }
-                    for i in _slotScratch {
-                        let score = _coreSize + Self._unionCount(xo, _filteredExclusiveKnown(_slotTip[i]))
-                        guard score >= best, rule.admits(o, _slotTip[i]) else { continue }
-                        if score > best {
-                            best = score
-                            _pairs.removeAll(keepingCapacity: true)
+                    for group in 0..<(Rule.filters ? _classStarts.count - 1 : 1) {
+                        let slots = Rule.filters ? _classStarts[group]..<_classStarts[group + 1] : _slotScratch.indices
+                        if Rule.filters, !rule.admits(o, _slotTip[_slotScratch[slots.lowerBound]]) { continue }
+                        for i in _slotScratch[slots] {
+                            let score = _coreSize + Self._unionCount(xo, _filteredExclusiveKnown(_slotTip[i]))
+                            guard score >= best else { continue }
+                            if score > best {
+                                best = score
+                                _pairs.removeAll(keepingCapacity: true)
+                            }
+                            _pairs.append((o, _slotTip[i]))
                         }
-                        _pairs.append((o, _slotTip[i]))
                     }
                 }
                 w -= 1
@@ -461,7 +478,15 @@ public struct HeaviestPairTipSelector: TipSelector {
                     guard a.bound + b.width >= best else { return }
                 }
                 guard rule.admits(a.tip, b.tip) else { return }
-                let score = _pairScore(a.tip, b.tip, tangle: tangle)
+                let score: Int
+                if b.single, b.joined <= a.epoch, _flags[Int(a.tip)] & Self._exactCone != 0 {
+                    // cone(b) \ {b} ⊆ K_e(a) ⊆ cone(a): b adds itself unless it is in
+                    // cone(a) \ K_e(a) (b is not in the core).
+                    _markBase(a.tip, tangle: tangle)
+                    score = a.bound + (_baseMarks.contains(b.tip) ? 0 : 1)
+                } else {
+                    score = _pairScore(a.tip, b.tip, tangle: tangle)
+                }
                 searched = true
                 guard score >= best else { return }
                 if score > best {
@@ -495,23 +520,14 @@ public struct HeaviestPairTipSelector: TipSelector {
     /// known.
     @usableFromInline
     mutating func _pairScore(_ a: Int32, _ b: Int32, tangle: Tangle) -> Int {
-        let aExact = _flags[Int(a)] & Self._exactCone != 0
-        guard aExact || _flags[Int(b)] & Self._exactCone != 0 else { return _unionConeSize(a, b, tangle: tangle) }
-        let (x, y) = aExact ? (a, b) : (b, a)
+        let aExact = _flags[Int(a)] & Self._exactCone != 0, bExact = _flags[Int(b)] & Self._exactCone != 0
+        guard aExact || bExact else { return _unionConeSize(a, b, tangle: tangle) }
+        // The base is the one whose core is the larger (the search from the other is then
+        // the shorter), when both sizes are known.
+        let aBase = aExact && (!bExact || _refEpoch[Int(a)] >= _refEpoch[Int(b)])
+        let (x, y) = aBase ? (a, b) : (b, a)
         let epoch = _refEpoch[Int(x)]
-        if _base != x {
-            // cone(x) \ K_e, marked.
-            _base = x
-            _baseMarks.clear()
-            _stack.removeAll(keepingCapacity: true)
-            _stack.append(x)
-            _ = _baseMarks.insert(x)
-            while let z = _stack.popLast() {
-                for parent in tangle.parents(of: z) where _joinEpoch[Int(parent)] > epoch && _baseMarks.insert(parent) {
-                    _stack.append(parent)
-                }
-            }
-        }
+        _markBase(x, tangle: tangle)
         var added = 0
         _marks.clear()
         _stack.removeAll(keepingCapacity: true)
@@ -524,6 +540,42 @@ public struct HeaviestPairTipSelector: TipSelector {
             }
         }
         return Int(_coneBound[Int(x)]) + added
+    }
+
+    /// |cone(x) \ K_epoch| by a search that stops at the core of `epoch` (x, being
+    /// recorded, is not in it), or nil past `limit` transactions.
+    @usableFromInline
+    mutating func _countOutsideCore(of x: Int32, epoch: Int32, tangle: Tangle, limit: Int) -> Int? {
+        _marks.clear()
+        _stack.removeAll(keepingCapacity: true)
+        _stack.append(x)
+        _marks.insert(x)
+        var count = 0
+        while let z = _stack.popLast() {
+            count += 1
+            if count > limit { return nil }
+            for parent in tangle.parents(of: z) where _joinEpoch[Int(parent)] > epoch && _marks.insert(parent) {
+                _stack.append(parent)
+            }
+        }
+        return count
+    }
+
+    /// Marks cone(x) \ K_e(x) in `_baseMarks`, unless x is marked already.
+    @usableFromInline
+    mutating func _markBase(_ x: Int32, tangle: Tangle) {
+        guard _base != x else { return }
+        let epoch = _refEpoch[Int(x)]
+        _base = x
+        _baseMarks.clear()
+        _stack.removeAll(keepingCapacity: true)
+        _stack.append(x)
+        _ = _baseMarks.insert(x)
+        while let z = _stack.popLast() {
+            for parent in tangle.parents(of: z) where _joinEpoch[Int(parent)] > epoch && _baseMarks.insert(parent) {
+                _stack.append(parent)
+            }
+        }
     }
 
     // MARK: Keeping up with the Tangle
@@ -539,6 +591,7 @@ public struct HeaviestPairTipSelector: TipSelector {
             }
         }
         part.append(x)
+        var exact = holdsCore
         if holdsCore {
             _refEpoch.append(_epoch)
             _coneBound.append(Int32(_coreSize + part.count))
@@ -555,10 +608,16 @@ public struct HeaviestPairTipSelector: TipSelector {
             }
             if parents > 1 { sum -= (parents - 1) * Int(_coreSizeAt[Int(earliest)]) }
             _refEpoch.append(latest)
-            _coneBound.append(Int32(Swift.min(sum, _coreSize + part.count, Int(x) + 1)))
+            // Exact when cone(x) \ K_e is small: a search that stops at K_e.
+            if let outside = _countOutsideCore(of: x, epoch: latest, tangle: tangle, limit: 4_096) {
+                _coneBound.append(_coreSizeAt[Int(latest)] + Int32(outside))
+                exact = true
+            } else {
+                _coneBound.append(Int32(Swift.min(sum, _coreSize + part.count, Int(x) + 1)))
+            }
         }
         _exclusive[x] = part
-        _flags.append(holdsCore ? Self._exactCone : 0)
+        _flags.append(exact ? Self._exactCone : 0)
         _joinEpoch.append(Int32.max)
         _epochOf.append(holdsCore ? _epoch : -1)
         if tangle.visibleTime[Int(x)].isFinite { _inFlight.insert(x) }
@@ -940,6 +999,9 @@ protocol _PairRule {
     mutating func admits(_ a: Int32) -> Bool
     /// Whether tips `a` and `b` may be parents together.
     mutating func admits(_ a: Int32, _ b: Int32) -> Bool
+    /// A class of tips such that whether two tips are admitted together depends only on
+    /// their classes.
+    func tipClass(_ a: Int32) -> Int32
 }
 
 /// Every pair (no conflicts).
@@ -949,6 +1011,7 @@ struct _EveryPair: _PairRule {
     @usableFromInline static var filters: Bool { false }
     @inline(__always) @usableFromInline func admits(_ a: Int32) -> Bool { true }
     @inline(__always) @usableFromInline func admits(_ a: Int32, _ b: Int32) -> Bool { true }
+    @inline(__always) @usableFromInline func tipClass(_ a: Int32) -> Int32 { 0 }
 }
 
 /// The pairs the conflict ledger accepts together for the selection it has begun. (A
@@ -956,10 +1019,24 @@ struct _EveryPair: _PairRule {
 @usableFromInline
 struct _ConsistentPair: _PairRule {
     @usableFromInline let ledger: UnsafeMutablePointer<ConflictLedger>
+    /// Within one selection, whether a pair is accepted depends only on the two tips'
+    /// footprint sets: answers for pairs of non-empty sets are kept (their check is a scan
+    /// of both sets, and tips share sets).
+    @usableFromInline var _known: [UInt64: Bool] = [:]
     @usableFromInline init(ledger: UnsafeMutablePointer<ConflictLedger>) { self.ledger = ledger }
     @usableFromInline static var filters: Bool { true }
     @usableFromInline func admits(_ a: Int32) -> Bool { ledger.pointee.accepts(a) }
-    @usableFromInline func admits(_ a: Int32, _ b: Int32) -> Bool { ledger.pointee.acceptsPair(a, b) }
+    /// The footprint set.
+    @usableFromInline func tipClass(_ a: Int32) -> Int32 { ledger.pointee.footprint[Int(a)] }
+    @usableFromInline mutating func admits(_ a: Int32, _ b: Int32) -> Bool {
+        let setA = ledger.pointee.footprint[Int(a)], setB = ledger.pointee.footprint[Int(b)]
+        if setA == 0 || setB == 0 { return ledger.pointee.acceptsPair(a, b) }
+        let key = UInt64(UInt32(Swift.min(setA, setB))) << 32 | UInt64(UInt32(Swift.max(setA, setB)))
+        if let known = _known[key] { return known }
+        let accepted = ledger.pointee.acceptsPair(a, b)
+        _known[key] = accepted
+        return accepted
+    }
 }
 
 /// A B-tip considered by ``HeaviestPairTipSelector/_consistentBTipPairs(tangle:best:rule:)``.
