@@ -115,6 +115,32 @@ struct RunEstimateTests {
         #expect(component(both, "ancestor bits", field: "consensus.tipSelection.start.W")?.residentBytes ?? 0 > ring)
     }
 
+    /// Walks from the genesis at alpha·lambda·h = 1 (mcmc-genesis-1m.json's shape): besides
+    /// the sets of the ~2·lambda·h recent tips and the in-flight ones, the tips left behind
+    /// (taken as 0.5% of n; 0.36% measured at 100k) keep sets of id/8 bytes, 0.005·n²/16 in
+    /// all, up to the 256 MiB cache: at 1M the cache fills (500 MiB peak measured), at 100k
+    /// they add 0.005·10^10/16 bytes.
+    @Test("walks from the genesis count the sets of the tips they leave behind, up to the cache")
+    func genesisLeftBehindSets() {
+        // The component's bytes, less the weights, eviction order and visibility bits, less
+        // the in-flight transactions' sets: the tips' sets.
+        func tipSets(_ transactions: Int) -> Double {
+            var scenario = Scenario(
+                name: "g", duration: nil, devices: [DeviceClass(count: 1000, rate: 0.1)],
+                tipSelection: .mcmc(alpha: 0.01, start: .genesis))
+            scenario.transactions = transactions
+            let q = _RunQuantities(scenario)
+            let n = q.transactions
+            let total = component(RunEstimate(scenario, use: .inMemory), "past-cone weights", field: "tipSelection.start")?.residentBytes ?? 0
+            return total - (4 * n + 4 * n + (n / 64).rounded(.up) * 8) - q.inFlight * n / 8
+        }
+        let cache = Double(PastConeWeights.defaultCacheLimitWords) * 8
+        #expect(abs(tipSets(1_000_000) - cache) < 0.001 * cache, "the cache fills")
+        let n = 100_001.0
+        let expected = (2 * 100 * 1 + 1) * n / 8 + 0.005 * n * n / 16
+        #expect(abs(tipSets(100_000) - expected) < 0.001 * expected, "\(tipSets(100_000)) against \(expected)")
+    }
+
     /// 100 nodes in a full mesh, constant latency and per-link sampling: all shortest paths
     /// are tabled (100² · 8 bytes, written at once); 4,950 links.
     @Test("gossip: the shortest-path table and the topology")
