@@ -80,7 +80,8 @@ public struct HeaviestPairTipSelector: TipSelector {
     @usableFromInline var _coreSize = 1
     /// Per transaction: an epoch e whose core K_e its cone holds (the last one it held as an
     /// A-transaction, or for a B-transaction the latest of its parents'), and an upper bound
-    /// of its cone's size (exact for A-transactions: |K| + |X| at issue). Per epoch: |K_e|.
+    /// of its cone's size (exact, flagged `_exactCone`, for A-transactions: |K| + |X| at
+    /// issue, and for B-transactions whose cone outside K_e is small). Per epoch: |K_e|.
     /// Two tips a and b, with K_e ⊆ cone(a) ∩ cone(b) for the smaller e, so score at most
     /// ĉ(a) + ĉ(b) − |K_e|: the bound that prunes pairs of B-tips under conflicts.
     @usableFromInline var _refEpoch: ContiguousArray<Int32> = [0]
