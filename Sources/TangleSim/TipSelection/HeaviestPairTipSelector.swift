@@ -131,6 +131,9 @@ public struct HeaviestPairTipSelector: TipSelector {
     /// The last search's best score, and (under conflicts) the tied pairs it admits.
     @usableFromInline var _bestScore = Int.min
     @usableFromInline var _consistentTies: [(Int32, Int32)] = []
+    /// The heaviest pairs, set aside while a search with a filter runs.
+    @usableFromInline var _setAsidePairs: [(Int32, Int32)] = []
+    @usableFromInline var _setAsideHeaviestA: [Int32] = []
 
     /// Scratch: B-tips other than single ones, with their bounds w and whether they are in
     /// the matrix.
@@ -294,8 +297,10 @@ public struct HeaviestPairTipSelector: TipSelector {
             }
         }
         best = _bTipPairs(tangle: tangle, best: best, rule: &rule)
-        _fresh = !Rule.filters
-        _bestScore = best
+        if !Rule.filters {
+            _fresh = true
+            _bestScore = best
+        }
         return best
     }
 
@@ -970,9 +975,20 @@ public struct HeaviestPairTipSelector: TipSelector {
         }
         if !_consistentTies.isEmpty { return _bestScore }
         consistentSearches += 1
+        // The heaviest pairs are set aside and restored after the search, unless it changed
+        // the tips' arrangement (a pool tip moved: `_fresh` falls).
+        swap(&_pairs, &_setAsidePairs)
+        swap(&_heaviestA, &_setAsideHeaviestA)
+        let blockTies = _blockTies
         let score = _findHeaviestPairs(tangle: tangle, rule: &rule)
         swap(&_consistentTies, &_pairs)
-        _pairs.removeAll(keepingCapacity: true)
+        if _fresh {
+            swap(&_pairs, &_setAsidePairs)
+            swap(&_heaviestA, &_setAsideHeaviestA)
+            _blockTies = blockTies
+        } else {
+            _pairs.removeAll(keepingCapacity: true)
+        }
         return _consistentTies.isEmpty ? Int.min : score
     }
 
