@@ -299,11 +299,7 @@ struct GenesisWalkShortcutTests {
 
     @Test("`exactSteps` decodes, resolves to JSON only when set, and refuses a non-boolean")
     func exactStepsKey() throws {
-        func decode(_ tipSelection: String) throws -> TipSelectionConfiguration {
-            let json = #"{"duration": 10, "devices": [{"count": 1, "rate": 1}], "network": {"delay": 1}, "tipSelection": "#
-                + tipSelection + "}"
-            return try Scenario.decode(Array(json.utf8), file: "s.json").tipSelection
-        }
+        let decode = decodeTipSelection
         let exact = try decode(#"{"strategy": "mcmc", "start": {"kind": "genesis"}, "exactSteps": true}"#)
         #expect(exact == .mcmc(alpha: 0.01, start: .genesis, exactSteps: true))
         #expect(try decode(#"{"strategy": "mcmc", "start": {"kind": "genesis"}}"#) == .mcmc(alpha: 0.01, start: .genesis))

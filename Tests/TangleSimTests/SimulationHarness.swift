@@ -18,3 +18,11 @@ func gossipSimulation<S: TipSelector>(
     let network = try! GossipNetworkModel(configuration, scenario: scenario, replication: 0)
     return TangleSimulation(scenario: scenario, replication: 0, selector: selector, network: network)
 }
+
+/// The tip selection of a one-device delay-model scenario whose `tipSelection` is the JSON
+/// fragment `tipSelection`, decoded as from `s.json`.
+func decodeTipSelection(_ tipSelection: String) throws -> TipSelectionConfiguration {
+    let json = #"{"duration": 10, "devices": [{"count": 1, "rate": 1}], "network": {"delay": 1}, "tipSelection": "#
+        + tipSelection + "}"
+    return try Scenario.decode(Array(json.utf8), file: "s.json").tipSelection
+}

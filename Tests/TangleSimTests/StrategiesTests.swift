@@ -207,11 +207,7 @@ struct StrategiesTests {
 
     @Test("strategies decode with their defaults, resolve to JSON and back, and refuse bad values")
     func decoding() throws {
-        func decode(_ tipSelection: String) throws -> TipSelectionConfiguration {
-            let json = #"{"duration": 10, "devices": [{"count": 1, "rate": 1}], "network": {"delay": 1}, "tipSelection": "#
-                + tipSelection + "}"
-            return try Scenario.decode(Array(json.utf8), file: "s.json").tipSelection
-        }
+        let decode = decodeTipSelection
         #expect(try decode(#"{"strategy": "restrictedUniform", "maxAge": 10}"#) == .restrictedUniform(maxAge: 10))
         #expect(try decode(#"{"strategy": "mcmc", "alpha": "infinity"}"#) == .mcmc(alpha: .infinity, start: .window(W: 10)))
         #expect(try decode(#"{"strategy": "eiota"}"#) == .eiota(AlphaMixture(), start: .window(W: 10)))

@@ -550,20 +550,24 @@ public struct HeaviestPairTipSelector: TipSelector {
         return Int(_coneBound[Int(x)]) + added
     }
 
-    /// |cone(x) \ K_epoch| by a search that stops at the core of `epoch` (x, being
-    /// recorded, is not in it), or nil past `limit` transactions.
+    /// Marks cone(x) \ K_epoch in `marks` (cleared first) by a search that stops at the core
+    /// of `epoch` (x, a tip or being recorded, is not in it), and returns how many it
+    /// marked, or nil past `limit` (the marks then hold part of it).
     @usableFromInline
-    mutating func _countOutsideCore(of x: Int32, epoch: Int32, tangle: Tangle, limit: Int) -> Int? {
-        _marks.clear()
-        _stack.removeAll(keepingCapacity: true)
-        _stack.append(x)
-        _marks.insert(x)
+    static func _markOutsideCore(
+        of x: Int32, epoch: Int32, joinEpoch: ContiguousArray<Int32>, tangle: Tangle, limit: Int, marks: inout StampMarks,
+        stack: inout [Int32]
+    ) -> Int? {
+        marks.clear()
+        stack.removeAll(keepingCapacity: true)
+        stack.append(x)
+        marks.insert(x)
         var count = 0
-        while let z = _stack.popLast() {
+        while let z = stack.popLast() {
             count += 1
             if count > limit { return nil }
-            for parent in tangle.parents(of: z) where _joinEpoch[Int(parent)] > epoch && _marks.insert(parent) {
-                _stack.append(parent)
+            for parent in tangle.parents(of: z) where joinEpoch[Int(parent)] > epoch && marks.insert(parent) {
+                stack.append(parent)
             }
         }
         return count
@@ -573,17 +577,9 @@ public struct HeaviestPairTipSelector: TipSelector {
     @usableFromInline
     mutating func _markBase(_ x: Int32, tangle: Tangle) {
         guard _base != x else { return }
-        let epoch = _refEpoch[Int(x)]
         _base = x
-        _baseMarks.clear()
-        _stack.removeAll(keepingCapacity: true)
-        _stack.append(x)
-        _ = _baseMarks.insert(x)
-        while let z = _stack.popLast() {
-            for parent in tangle.parents(of: z) where _joinEpoch[Int(parent)] > epoch && _baseMarks.insert(parent) {
-                _stack.append(parent)
-            }
-        }
+        _ = Self._markOutsideCore(
+            of: x, epoch: _refEpoch[Int(x)], joinEpoch: _joinEpoch, tangle: tangle, limit: .max, marks: &_baseMarks, stack: &_stack)
     }
 
     // MARK: Keeping up with the Tangle
@@ -617,7 +613,9 @@ public struct HeaviestPairTipSelector: TipSelector {
             if parents > 1 { sum -= (parents - 1) * Int(_coreSizeAt[Int(earliest)]) }
             _refEpoch.append(latest)
             // Exact when cone(x) \ K_e is small: a search that stops at K_e.
-            if let outside = _countOutsideCore(of: x, epoch: latest, tangle: tangle, limit: 4_096) {
+            if let outside = Self._markOutsideCore(
+                of: x, epoch: latest, joinEpoch: _joinEpoch, tangle: tangle, limit: 4_096, marks: &_marks, stack: &_stack)
+            {
                 _coneBound.append(_coreSizeAt[Int(latest)] + Int32(outside))
                 exact = true
             } else {
