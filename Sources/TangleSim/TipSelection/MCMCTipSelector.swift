@@ -49,6 +49,10 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
 
     /// The alpha of the walk under way.
     @usableFromInline var _walkAlpha: Double
+    /// exp(alpha·(−d)) for d = 0 ..< 4096 (empty with a mixture): a step's terms for
+    /// approvers lighter than the heaviest by d, the same values `exp` returns (d is exact as
+    /// a Double), without its cost (about a tenth of a genesis walk's run).
+    @usableFromInline var _terms: ContiguousArray<Double> = []
     /// The genesis shortcut, when walks use it.
     public private(set) var shortcut: GenesisWalkShortcut?
 
@@ -62,6 +66,7 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         self.start = start
         self.weights = weights
         self.warmup = warmup
+        if alpha > 0, alpha.isFinite { _terms = ContiguousArray((0..<4096).lazy.map { Foundation.exp(alpha * -Double($0)) }) }
         if shortcut, start == .genesis, alpha > 0, alpha.isFinite { self.shortcut = GenesisWalkShortcut(alpha: alpha) }
     }
 
@@ -296,8 +301,10 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
             heaviest = Swift.max(heaviest, weight)
         }
         var total = 0.0
+        let tabled = alpha == self.alpha ? _terms.count : 0
         for index in _probabilities.indices {
-            let term = Foundation.exp(alpha * (_probabilities[index] - Double(heaviest)))
+            let lighter = Double(heaviest) - _probabilities[index]
+            let term = lighter < Double(tabled) ? _terms[Int(lighter)] : Foundation.exp(alpha * -lighter)
             _probabilities[index] = term
             total += term
         }

@@ -3,9 +3,9 @@ import DequeModule
 /// Exact cumulative weights of every transaction, for walks that start at the genesis.
 ///
 /// When y becomes visible, every transaction in y's past cone gains 1. The past cone is kept
-/// as a dense bitset over ids, computed once when y is issued as the union of its parents'
-/// sets plus the parents themselves; the update then scans the set's words (O(n/64) words
-/// and one increment per ancestor) instead of searching the graph.
+/// as a bitset over ids, computed once when y is issued as the union of its parents' sets
+/// plus the parents themselves; the update then scans the set's words (one increment per
+/// ancestor) instead of searching the graph.
 ///
 /// Sets are kept only while they can still be needed: a transaction's set is read when it
 /// becomes visible and when it is chosen as a parent, which can happen only while it has no
@@ -14,22 +14,50 @@ import DequeModule
 /// `cacheLimitWords`; then the oldest are evicted, and an evicted set is recomputed by a
 /// breadth-first search over parents if it is ever needed again (O(size of the past cone)).
 ///
-/// Settled transactions (``settle(_:)``: every later visible transaction descends from them,
-/// as the genesis walk shortcut establishes for the transactions it finalizes) are not
+/// **Settled transactions** (``settle(_:)``: every later visible transaction descends from
+/// them, as the genesis walk shortcut establishes for the transactions it finalizes) are not
 /// counted one by one: their weight is held as an offset from G, the number of visible
 /// transactions, H(x) = G − offset(x), so a visibility increments only the unsettled part
 /// of the past cone (the last tens of seconds of the Tangle, and side branches).
 ///
-/// - Complexity: O(n/64 + |past cone|) per transaction, so O(n²) for a run of n
-///   transactions, with a small constant (one bit scan and increment per ancestor); with
-///   settled transactions, O(n/64 + |unsettled past cone|).
-///   Memory: 4 bytes per transaction for the weights, plus n/8 bytes for each live set (the
-///   visible tips and the transactions not yet visible), at most `cacheLimitWords` · 8 bytes.
+/// **Sets over the unsettled window.** Nor are settled transactions stored in the sets. A
+/// set built while s is the latest settled transaction starts at word b = ⌊s/64⌋: below 64·b
+/// it holds only a list of the *exceptions*, the ancestors that are not settled (side
+/// branches that a live tip joined, rare), and every other ancestor below 64·b is settled.
+/// Conversely every transaction settled below 64·b is an ancestor: the shortcut settles in
+/// id order, so those were settled when the set was built, and a transaction issued then
+/// descends from every settled one (or the shortcut resets and ``unsettleAll()`` drops the
+/// set). So cone(y) ∩ [0, 64·b) = settled ∩ [0, 64·b) ∪ exceptions, exactly, and a set's
+/// size — and the cost of building and scanning it — no longer grows with the run. Sets
+/// that relied on settled transactions are dropped when those are unsettled (or when a
+/// transaction is settled out of id order below a set's start), and rebuilt in full on
+/// demand.
+///
+/// - Complexity: O(n/64 + |past cone|) per transaction without settled transactions, so
+///   O(n²) for a run of n transactions, with a small constant (one bit scan and increment
+///   per ancestor); with them, O(w/64 + |unsettled past cone|), w the ids from the latest
+///   settled transaction on.
+///   Memory: 4 bytes per transaction for the weights and a bit for settled, plus a set for
+///   each transaction that can still be chosen (the visible tips and the transactions not
+///   yet visible), x/8 bytes for transaction x (w/8 with settled ones), at most
+///   `cacheLimitWords` · 8 bytes in all.
 public struct PastConeWeights: CumulativeWeights {
+    /// A past cone: the words of ids from 64·`base` on, and below them the settled
+    /// transactions plus `exceptions` (ascending).
+    @usableFromInline
+    struct _Cone {
+        @usableFromInline var base: Int
+        @usableFromInline var exceptions: ContiguousArray<Int32>
+        @usableFromInline var words: ContiguousArray<UInt64>
+
+        /// Words and exceptions together, in 64-bit words (for the cache limit).
+        var footprint: Int { words.count + (exceptions.count + 1) >> 1 }
+    }
+
     @usableFromInline var _weights: ContiguousArray<Int32> = [1]
     /// Which transactions have become visible.
     public private(set) var visible = VisibilityBits()
-    @usableFromInline var _sets: [Int32: ContiguousArray<UInt64>] = [:]
+    @usableFromInline var _sets: [Int32: _Cone] = [:]
     @usableFromInline var _cachedWords = 0
     /// The most 64-bit words of ancestor sets kept at once.
     public let cacheLimitWords: Int
@@ -41,6 +69,10 @@ public struct PastConeWeights: CumulativeWeights {
     @usableFromInline var _settled: ContiguousArray<UInt64> = []
     /// How many transactions are settled (0: the counting of old).
     @usableFromInline var _settledCount = 0
+    /// The latest settled transaction (-1: none since the last ``unsettleAll()``).
+    @usableFromInline var _lastSettled: Int32 = -1
+    /// The highest `base` of a kept set: settling below 64 times it out of order drops sets.
+    @usableFromInline var _highestBase = 0
     /// G: how many transactions are visible, the genesis included.
     @usableFromInline var _visibleCount: Int32 = 1
     @usableFromInline var _visited = StampMarks()
@@ -53,52 +85,91 @@ public struct PastConeWeights: CumulativeWeights {
     ///   256 MiB).
     public init(cacheLimitWords: Int = PastConeWeights.defaultCacheLimitWords) {
         self.cacheLimitWords = cacheLimitWords
-        _sets[0] = []
+        _sets[0] = _Cone(base: 0, exceptions: [], words: [])
     }
 
     public mutating func didIssue(_ x: Int32, in tangle: Tangle) {
         precondition(Int(x) == _weights.count, "transactions are reported in issue order")
         _weights.append(1)
-        var set = ContiguousArray<UInt64>(repeating: 0, count: (Int(x) + 63) >> 6)
+        let base = _lastSettled >= 0 ? Int(_lastSettled) >> 6 : 0
+        var words = ContiguousArray<UInt64>(repeating: 0, count: Swift.max(0, (Int(x) + 63) >> 6 - base))
+        var exceptions: ContiguousArray<Int32> = []
         tangle.forEachParent(of: x) { parent in
-            set[Int(parent) >> 6] |= 1 << UInt64(Int(parent) & 63)
-            let parentSet = _set(of: parent, in: tangle)
-            set.withUnsafeMutableBufferPointer { target in
-                parentSet.withUnsafeBufferPointer { source in
-                    for word in source.indices { target[word] |= source[word] }
+            _include(parent, base: base, words: &words, exceptions: &exceptions)
+            let parentCone = _set(of: parent, in: tangle)
+            for exception in parentCone.exceptions { _include(exception, base: base, words: &words, exceptions: &exceptions) }
+            // Settled ids that the parent's set implies but that lie in words (not met while
+            // settling goes in id order: starts only grow).
+            if parentCone.base > base {
+                for word in base..<Swift.min(parentCone.base, _settled.count) { words[word - base] |= _settled[word] }
+            }
+            var index = 0
+            // The parent's words below the start: their unsettled bits become exceptions.
+            while index < parentCone.words.count, parentCone.base + index < base {
+                let word = parentCone.base + index
+                var bits = parentCone.words[index] & ~(word < _settled.count ? _settled[word] : 0)
+                while bits != 0 {
+                    exceptions.append(Int32(word << 6 | bits.trailingZeroBitCount))
+                    bits &= bits &- 1
+                }
+                index += 1
+            }
+            guard index < parentCone.words.count else { return }
+            let offset = parentCone.base - base
+            words.withUnsafeMutableBufferPointer { target in
+                parentCone.words.withUnsafeBufferPointer { source in
+                    for word in index..<source.count { target[offset + word] |= source[word] }
                 }
             }
         }
-        _store(set, for: x)
+        if exceptions.count > 1 {
+            exceptions.sort()
+            var kept = 1
+            for position in 1..<exceptions.count where exceptions[position] != exceptions[kept - 1] {
+                exceptions[kept] = exceptions[position]
+                kept += 1
+            }
+            exceptions.removeLast(exceptions.count - kept)
+        }
+        _store(_Cone(base: base, exceptions: exceptions, words: words), for: x)
+    }
+
+    /// Adds ancestor `a` to a set starting at word `base`: a bit of its words, an exception,
+    /// or nothing (settled below the start).
+    @inline(__always)
+    func _include(_ a: Int32, base: Int, words: inout ContiguousArray<UInt64>, exceptions: inout ContiguousArray<Int32>) {
+        let word = Int(a) >> 6
+        if word >= base {
+            words[word - base] |= 1 << UInt64(Int(a) & 63)
+        } else if !_isSettled(a) {
+            exceptions.append(a)
+        }
     }
 
     public mutating func didBecomeVisible(_ x: Int32, in tangle: Tangle) {
         visible.insert(x)
         _visibleCount += 1
-        let set = _set(of: x, in: tangle)
-        if _settledCount == 0 {
-            _weights.withUnsafeMutableBufferPointer { weights in
-                set.withUnsafeBufferPointer { words in
-                    for index in words.indices {
-                        var word = words[index]
+        let cone = _set(of: x, in: tangle)
+        // Settled ancestors gain through G.
+        for exception in cone.exceptions where !_isSettled(exception) { _weights[Int(exception)] &+= 1 }
+        _weights.withUnsafeMutableBufferPointer { weights in
+            cone.words.withUnsafeBufferPointer { words in
+                _settled.withUnsafeBufferPointer { settled in
+                    let base = cone.base
+                    // Words past the settled ones need no mask.
+                    let masked = Swift.min(words.count, Swift.max(0, settled.count - base))
+                    for index in 0..<masked {
+                        var word = words[index] & ~settled[base + index]
                         while word != 0 {
-                            weights[index << 6 | word.trailingZeroBitCount] &+= 1
+                            weights[(base + index) << 6 | word.trailingZeroBitCount] &+= 1
                             word &= word &- 1
                         }
                     }
-                }
-            }
-        } else {
-            // Settled ancestors gain through G.
-            _weights.withUnsafeMutableBufferPointer { weights in
-                set.withUnsafeBufferPointer { words in
-                    _settled.withUnsafeBufferPointer { settled in
-                        for index in words.indices {
-                            var word = words[index] & ~(index < settled.count ? settled[index] : 0)
-                            while word != 0 {
-                                weights[index << 6 | word.trailingZeroBitCount] &+= 1
-                                word &= word &- 1
-                            }
+                    for index in masked..<words.count {
+                        var word = words[index]
+                        while word != 0 {
+                            weights[(base + index) << 6 | word.trailingZeroBitCount] &+= 1
+                            word &= word &- 1
                         }
                     }
                 }
@@ -107,7 +178,7 @@ public struct PastConeWeights: CumulativeWeights {
         _evictionOrder.append(x)
         // x's parents now have a visible approver: they can never be chosen again.
         tangle.forEachParent(of: x) { parent in
-            if let dropped = _sets.removeValue(forKey: parent) { _cachedWords -= dropped.count }
+            if let dropped = _sets.removeValue(forKey: parent) { _cachedWords -= dropped.footprint }
         }
     }
 
@@ -128,21 +199,27 @@ public struct PastConeWeights: CumulativeWeights {
 
     /// Holds H(x) as G − H(x) from now on (see ``CumulativeWeights/settle(_:)``).
     ///
-    /// - Complexity: O(1) amortised.
+    /// - Complexity: O(1) amortised (in id order, as the genesis walk shortcut settles).
     public mutating func settle(_ x: Int32) {
         guard !_isSettled(x) else { return }
+        // Sets starting above x hold "settled below the start" as ancestors: x would join
+        // them without being one.
+        if Int(x) >> 6 < _highestBase { _dropWindowedSets() }
         let word = Int(x) >> 6
         while word >= _settled.count { _settled.append(0) }
         _weights[Int(x)] = _visibleCount &- _weights[Int(x)]
         _settled[word] |= 1 << UInt64(Int(x) & 63)
         _settledCount += 1
+        _lastSettled = Swift.max(_lastSettled, x)
     }
 
-    /// Turns every settled weight back into a count.
+    /// Turns every settled weight back into a count, and drops the sets that held settled
+    /// transactions implicitly (rebuilt in full when needed).
     ///
-    /// - Complexity: O(n/64 + settled transactions).
+    /// - Complexity: O(n/64 + settled transactions + kept sets).
     public mutating func unsettleAll() {
         guard _settledCount > 0 else { return }
+        _dropWindowedSets()
         for index in _settled.indices {
             var word = _settled[index]
             while word != 0 {
@@ -153,13 +230,37 @@ public struct PastConeWeights: CumulativeWeights {
         }
         _settled.removeAll()
         _settledCount = 0
+        _lastSettled = -1
+    }
+
+    /// Drops every kept set that starts above word 0.
+    mutating func _dropWindowedSets() {
+        guard _highestBase > 0 else { return }
+        for (x, cone) in _sets where cone.base > 0 {
+            _sets.removeValue(forKey: x)
+            _cachedWords -= cone.footprint
+        }
+        _highestBase = 0
     }
 
     /// Whether `a` is an ancestor of `z`: a bit of z's ancestor set.
     public mutating func isAncestor(_ a: Int32, of z: Int32, in tangle: Tangle) -> Bool {
         guard a < z else { return false }
-        let set = _set(of: z, in: tangle)
-        return set[Int(a) >> 6] & (1 << UInt64(Int(a) & 63)) != 0
+        let cone = _set(of: z, in: tangle)
+        let word = Int(a) >> 6
+        if word >= cone.base { return cone.words[word - cone.base] & (1 << UInt64(Int(a) & 63)) != 0 }
+        return _isSettled(a) || _contains(cone.exceptions, a)
+    }
+
+    /// Whether ascending `ids` holds `a` (binary search).
+    func _contains(_ ids: ContiguousArray<Int32>, _ a: Int32) -> Bool {
+        var low = 0
+        var high = ids.count
+        while low < high {
+            let middle = (low + high) >> 1
+            if ids[middle] < a { low = middle + 1 } else { high = middle }
+        }
+        return low < ids.count && ids[low] == a
     }
 
     /// ANDs each member's past cone, with the member itself, into `common` from word `base`.
@@ -170,14 +271,25 @@ public struct PastConeWeights: CumulativeWeights {
         of members: ContiguousArray<Int32>, fromWord base: Int, into common: inout ContiguousArray<UInt64>, in tangle: Tangle
     ) -> Bool {
         for member in members {
-            let set = _set(of: member, in: tangle)
+            let cone = _set(of: member, in: tangle)
             let ownWord = Int(member) >> 6 - base
             let ownBit = UInt64(1) << UInt64(Int(member) & 63)
+            // Words below the cone's start (not met while the shortcut's frontier is at or
+            // above every set's start): settled ids and exceptions.
+            let below = Swift.max(0, Swift.min(common.count, cone.base - base))
+            for index in 0..<below {
+                let word = base + index
+                var bits = word < _settled.count ? _settled[word] : 0
+                for exception in cone.exceptions where Int(exception) >> 6 == word { bits |= 1 << UInt64(Int(exception) & 63) }
+                common[index] &= bits | (index == ownWord ? ownBit : 0)
+            }
             common.withUnsafeMutableBufferPointer { target in
-                set.withUnsafeBufferPointer { source in
-                    let overlap = Swift.max(0, Swift.min(target.count, source.count - base))
-                    for index in 0..<overlap {
-                        target[index] &= source[base + index] | (index == ownWord ? ownBit : 0)
+                cone.words.withUnsafeBufferPointer { source in
+                    // target[index] is absolute word base + index, source word base + index − cone.base.
+                    let shift = base - cone.base
+                    let overlap = Swift.max(below, Swift.min(target.count, source.count - shift))
+                    for index in below..<overlap {
+                        target[index] &= source[index + shift] | (index == ownWord ? ownBit : 0)
                     }
                     for index in overlap..<target.count {
                         target[index] &= index == ownWord ? ownBit : 0
@@ -189,19 +301,20 @@ public struct PastConeWeights: CumulativeWeights {
     }
 
     /// The ancestor set of `x`, from the cache or recomputed.
-    mutating func _set(of x: Int32, in tangle: Tangle) -> ContiguousArray<UInt64> {
-        if let set = _sets[x] { return set }
+    mutating func _set(of x: Int32, in tangle: Tangle) -> _Cone {
+        if let cone = _sets[x] { return cone }
         recomputations += 1
-        let set = _searchPastCone(of: x, in: tangle)
-        _store(set, for: x)
-        return set
+        let cone = _Cone(base: 0, exceptions: [], words: _searchPastCone(of: x, in: tangle))
+        _store(cone, for: x)
+        return cone
     }
 
-    mutating func _store(_ set: ContiguousArray<UInt64>, for x: Int32) {
-        _sets[x] = set
-        _cachedWords += set.count
+    mutating func _store(_ cone: _Cone, for x: Int32) {
+        _highestBase = Swift.max(_highestBase, cone.base)
+        _sets[x] = cone
+        _cachedWords += cone.footprint
         while _cachedWords > cacheLimitWords, let oldest = _evictionOrder.popFirst() {
-            if oldest != x, let evicted = _sets.removeValue(forKey: oldest) { _cachedWords -= evicted.count }
+            if oldest != x, let evicted = _sets.removeValue(forKey: oldest) { _cachedWords -= evicted.footprint }
         }
     }
 
