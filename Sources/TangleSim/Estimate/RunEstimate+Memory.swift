@@ -267,7 +267,8 @@ extension RunEstimate {
     ///   recent tips, n/8 bytes each; a biased one leaves transactions behind as tips for
     ///   good (half of them at alpha·lambda·h = 50), so the estimate takes them all: sets of
     ///   0 to n/8 bytes, n²/16 in all. With the ``GenesisWalkShortcut`` (MCMC, finite alpha > 0,
-    ///   no `exactSteps`), 28 bytes per transaction more.
+    ///   no `exactSteps`), 28 bytes per transaction more, and (without conflicts) sets of w/8
+    ///   bytes, w the transactions settling lags behind (see the code).
     static func _weights(_ q: _RunQuantities, _ tipSelection: TipSelectionConfiguration, prefix: String) -> [_Allocation] {
         if case .perParent(let parts) = tipSelection {
             // Each parent's strategy keeps weights of its own.
@@ -296,24 +297,39 @@ extension RunEstimate {
                 detail: "walks from the genesis over \(_EstimateText.count(n)) transactions")
             let alpha = tipSelection.largestAlpha
             let recentTips = 2 * q.lambda * q.propagation + 1
-            // A biased walk leaves a few tips behind for good, and each keeps its set (id/8
-            // bytes) until the cache is full: a share p of n tips, p·n²/16 bytes. Measured
-            // p = 0.36% at alpha·lambda·h = 1 (mcmc-genesis-100k.json); the estimate takes
-            // 0.5% (at 1M transactions the cache fills: 500 MiB peak measured, 159 MiB
-            // estimated without these sets).
-            let leftBehindSets = alpha > 0 ? 0.005 * n * n / 16 : 0
-            let tipSets = alpha * q.lambda * q.propagation <= 1 ? recentTips * n / 8 + leftBehindSets : n * n / 16
-            let cache = Double(PastConeWeights.defaultCacheLimitWords) * 8
-            let liveSets = Swift.min(cache, tipSets) + q.inFlight * n / 8
             var shortcut: [_Allocation] = []
+            // A set is x/8 bytes for transaction x; with the shortcut, w/8 bytes, w the ids
+            // from the latest settled transaction on.
+            var setIDs = n
             if case .mcmc(let alpha, _, false) = tipSelection, alpha > 0, alpha.isFinite {
                 // GenesisWalkShortcut: mass and expected depth (16 bytes), the visible count
                 // at visibility (4), the slot columns of its in-flight and tip sets (8).
                 let shortcutKey = _ComponentKey(
                     name: "genesis walk shortcut", field: "\(prefix).start", detail: "visit probabilities of \(_EstimateText.count(n)) transactions")
                 shortcut = [_Allocation(component: shortcutKey, elementBytes: 28, count: n, fills: true)]
+                // Settling lags the tips by a dead branch's drop (alpha·ΔH = ln(1/δ_J), J
+                // drops, about one per left-behind tip) or its pruning (pruneExponent),
+                // whichever is later, in weight, that is in transactions: mcmc-genesis-1m.json
+                // (alpha 0.01) settles about 7,000 behind; this gives 6,800 plus the in-flight.
+                // Walks under conflicts step from the genesis and settle nothing.
+                if !q.scenario.hasConflicts {
+                    let drops = Swift.max(1, 0.005 * n)
+                    let dropExponent = -Foundation.log(GenesisWalkShortcut.dropBound(Int(drops)))
+                    setIDs = Swift.min(n, (dropExponent + GenesisWalkShortcut.pruneExponent) / alpha + recentTips)
+                }
             }
-            return shortcut + [
+            // A biased walk leaves a few tips behind for good, and each keeps its set until
+            // the cache is full: a share p of n tips. Measured p = 0.36% at
+            // alpha·lambda·h = 1 (mcmc-genesis-100k.json); the estimate takes 0.5%. Without
+            // the shortcut their sets are 0 to n/8 bytes, p·n²/16 in all.
+            let averageSet = setIDs < n ? setIDs / 8 : n / 16
+            let leftBehindSets = alpha > 0 ? 0.005 * n * averageSet : 0
+            let tipSets = alpha * q.lambda * q.propagation <= 1 ? recentTips * setIDs / 8 + leftBehindSets : n * averageSet
+            let cache = Double(PastConeWeights.defaultCacheLimitWords) * 8
+            let liveSets = Swift.min(cache, tipSets) + q.inFlight * setIDs / 8
+            // The settled bits, with the shortcut.
+            let settledBits = shortcut.isEmpty ? [] : [visibleBits(key)]
+            return shortcut + settledBits + [
                 _Allocation(component: key, elementBytes: 4, count: n, fills: true),  // weights
                 _Allocation(component: key, elementBytes: 4, count: n, fills: true),  // eviction order
                 visibleBits(key),
