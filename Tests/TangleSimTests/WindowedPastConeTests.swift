@@ -1,12 +1,13 @@
 import Testing
 @testable import TangleSim
 
-/// ``PastConeWeights`` with settled transactions: sets start at the latest settled one's word
-/// and keep only exceptions below it. Random DAGs with a chain of heads, side branches, tips
-/// left behind and old transactions approved again; transactions settled in id order as the
-/// contract allows (some skipped for good, as the genesis shortcut skips dead branches, and
-/// approved again later: exceptions), now and then one out of order, and now and then all
-/// unsettled. Weights, ancestry and common ancestors are checked against brute force.
+/// ``PastConeWeights`` with settled transactions: sets start at the word of the id below
+/// which settling is final, and keep only exceptions below it. Random DAGs with a chain of
+/// heads, side branches, tips left behind and old transactions approved again. Transactions
+/// are settled as the contract allows: in id order up to a frontier, some skipped for good
+/// (as the genesis shortcut skips dead branches) and approved again later (exceptions), some
+/// above the frontier, now and then one below it after all, and now and then all unsettled.
+/// Weights, ancestry and common ancestors are checked against brute force.
 @Suite("Past-cone sets over the unsettled window")
 struct WindowedPastConeTests {
     @Test("weights, ancestry and common ancestors equal brute force with settled transactions", arguments: 1...10)
@@ -60,6 +61,14 @@ struct WindowedPastConeTests {
                         break
                     }
                     frontier += 1
+                }
+                weights.settledStatusIsFinal(below: frontier)
+                // Some settleable ones above the frontier too, out of id order (as the
+                // shortcut settles kept transactions it has not finalized yet).
+                for x in Swift.max(frontier, Int32(tangle.count) - 64)..<Int32(tangle.count)
+                where !settled.contains(x) && rng.uniform() < 0.3 && settleable(x) {
+                    weights.settle(x)
+                    settled.insert(x)
                 }
             } else if rng.uniform() < 0.5 {
                 weights.unsettleAll()

@@ -39,6 +39,10 @@ public protocol CumulativeWeights {
     /// visible count. A tracker may then stop counting x one by one.
     mutating func settle(_ x: Int32)
 
+    /// Promises that no transaction below `id` will be settled from now on (until
+    /// ``unsettleAll()``).
+    mutating func settledStatusIsFinal(below id: Int32)
+
     /// Withdraws every ``settle(_:)``, keeping the weights exact.
     mutating func unsettleAll()
 }
@@ -51,6 +55,8 @@ extension CumulativeWeights {
 
     /// Nothing to gain: weights are counted one by one.
     public mutating func settle(_ x: Int32) {}
+
+    public mutating func settledStatusIsFinal(below id: Int32) {}
 
     public mutating func unsettleAll() {}
 }

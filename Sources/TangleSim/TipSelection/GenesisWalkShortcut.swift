@@ -49,10 +49,12 @@ import Foundation
 /// Σ_j δ_j ≤ 1e-9. Floating-point rounding of the masses (relative 1e-16 per addition) is
 /// not counted in the bound.
 ///
-/// **Weights.** Each finalized transaction with mass is settled in the weight tracker
+/// **Weights.** Each finalized transaction with mass, and at each finalization attempt every
+/// kept visible transaction not finalized yet, is settled in the weight tracker
 /// (``CumulativeWeights/settle(_:)``): by the check above every later visible transaction
 /// descends from it, so its weight is G minus a fixed offset; a reset unsettles them all
-/// before the offending transaction becomes visible.
+/// before the offending transaction becomes visible. Nothing below f is settled after f
+/// passes it (``CumulativeWeights/settledStatusIsFinal(below:)``).
 ///
 /// **Where it is not used.** Walks with an ``ApproverFilter`` other than ``AllApprovers``
 /// (conflicts: the filter changes transitions at closed transactions), alpha = 0 or infinity,
@@ -327,6 +329,18 @@ public struct GenesisWalkShortcut: Sendable {
         }
         let f = finalized
         _entries.removeAll { $0 < f }
+        // Kept visible transactions not finalized yet precede every later visible one too.
+        if Int(f) < count {
+            for index in (Int(f) - base * 64) >> 6..<_common.count {
+                var word = _common[index]
+                while word != 0 {
+                    let y = Int32(truncatingIfNeeded: (base + index) << 6 | word.trailingZeroBitCount)
+                    if y >= f, weights.visible.contains(y) { weights.settle(y) }
+                    word &= word &- 1
+                }
+            }
+        }
+        weights.settledStatusIsFinal(below: f)
     }
 
     /// Whether tip `x` is left behind: every path to it from the genesis passes a dropped

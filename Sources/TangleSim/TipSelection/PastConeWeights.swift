@@ -21,22 +21,20 @@ import DequeModule
 /// of the past cone (the last tens of seconds of the Tangle, and side branches).
 ///
 /// **Sets over the unsettled window.** Nor are settled transactions stored in the sets. A
-/// set built while s is the latest settled transaction starts at word b = ⌊s/64⌋: below 64·b
-/// it holds only a list of the *exceptions*, the ancestors that are not settled (side
-/// branches that a live tip joined, rare), and every other ancestor below 64·b is settled.
-/// Conversely every transaction settled below 64·b is an ancestor: the shortcut settles in
-/// id order, so those were settled when the set was built, and a transaction issued then
-/// descends from every settled one (or the shortcut resets and ``unsettleAll()`` drops the
-/// set). So cone(y) ∩ [0, 64·b) = settled ∩ [0, 64·b) ∪ exceptions, exactly, and a set's
+/// set built while f is the id below which no transaction will be settled any more
+/// (``settledStatusIsFinal(below:)``: the genesis shortcut's finalized frontier) starts at
+/// word b = ⌊f/64⌋: below 64·b it holds only a list of the *exceptions*, the ancestors that
+/// are not settled (side branches that a live tip joined, rare), and every other ancestor
+/// below 64·b is settled. Conversely every transaction settled below 64·b is an ancestor:
+/// those were settled when the set was built, and a transaction issued then descends from
+/// every settled one (or the shortcut resets and ``unsettleAll()`` drops the set). So cone(y) ∩ [0, 64·b) = settled ∩ [0, 64·b) ∪ exceptions, exactly, and a set's
 /// size — and the cost of building and scanning it — no longer grows with the run. Sets
 /// that relied on settled transactions are dropped when those are unsettled (or when a
-/// transaction is settled out of id order below a set's start), and rebuilt in full on
-/// demand.
+/// transaction is settled below a set's start after all), and rebuilt in full on demand.
 ///
 /// - Complexity: O(n/64 + |past cone|) per transaction without settled transactions, so
 ///   O(n²) for a run of n transactions, with a small constant (one bit scan and increment
-///   per ancestor); with them, O(w/64 + |unsettled past cone|), w the ids from the latest
-///   settled transaction on.
+///   per ancestor); with them, O(w/64 + |unsettled past cone|), w the ids from f on.
 ///   Memory: 4 bytes per transaction for the weights and a bit for settled, plus a set for
 ///   each transaction that can still be chosen (the visible tips and the transactions not
 ///   yet visible), x/8 bytes for transaction x (w/8 with settled ones), at most
@@ -69,8 +67,9 @@ public struct PastConeWeights: CumulativeWeights {
     @usableFromInline var _settled: ContiguousArray<UInt64> = []
     /// How many transactions are settled (0: the counting of old).
     @usableFromInline var _settledCount = 0
-    /// The latest settled transaction (-1: none since the last ``unsettleAll()``).
-    @usableFromInline var _lastSettled: Int32 = -1
+    /// Below this id no transaction will be settled any more (see
+    /// ``settledStatusIsFinal(below:)``; 0 since the last ``unsettleAll()``).
+    @usableFromInline var _finalBelow: Int32 = 0
     /// The highest `base` of a kept set: settling below 64 times it out of order drops sets.
     @usableFromInline var _highestBase = 0
     /// G: how many transactions are visible, the genesis included.
@@ -91,7 +90,7 @@ public struct PastConeWeights: CumulativeWeights {
     public mutating func didIssue(_ x: Int32, in tangle: Tangle) {
         precondition(Int(x) == _weights.count, "transactions are reported in issue order")
         _weights.append(1)
-        let base = _lastSettled >= 0 ? Int(_lastSettled) >> 6 : 0
+        let base = _settledCount > 0 ? Int(_finalBelow) >> 6 : 0
         var words = ContiguousArray<UInt64>(repeating: 0, count: Swift.max(0, (Int(x) + 63) >> 6 - base))
         var exceptions: ContiguousArray<Int32> = []
         tangle.forEachParent(of: x) { parent in
@@ -199,7 +198,7 @@ public struct PastConeWeights: CumulativeWeights {
 
     /// Holds H(x) as G − H(x) from now on (see ``CumulativeWeights/settle(_:)``).
     ///
-    /// - Complexity: O(1) amortised (in id order, as the genesis walk shortcut settles).
+    /// - Complexity: O(1) amortised.
     public mutating func settle(_ x: Int32) {
         guard !_isSettled(x) else { return }
         // Sets starting above x hold "settled below the start" as ancestors: x would join
@@ -210,7 +209,12 @@ public struct PastConeWeights: CumulativeWeights {
         _weights[Int(x)] = _visibleCount &- _weights[Int(x)]
         _settled[word] |= 1 << UInt64(Int(x) & 63)
         _settledCount += 1
-        _lastSettled = Swift.max(_lastSettled, x)
+    }
+
+    /// Records that no transaction below `id` will be settled from now on (until
+    /// ``unsettleAll()``): sets built from now on start at its word.
+    public mutating func settledStatusIsFinal(below id: Int32) {
+        _finalBelow = Swift.max(_finalBelow, id)
     }
 
     /// Turns every settled weight back into a count, and drops the sets that held settled
@@ -230,7 +234,7 @@ public struct PastConeWeights: CumulativeWeights {
         }
         _settled.removeAll()
         _settledCount = 0
-        _lastSettled = -1
+        _finalBelow = 0
     }
 
     /// Drops every kept set that starts above word 0.
