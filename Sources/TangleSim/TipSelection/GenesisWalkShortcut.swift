@@ -75,6 +75,8 @@ public struct GenesisWalkShortcut: Sendable {
     public private(set) var isOff = false
     /// Edges dropped so far (j of the next drop's δ_j).
     public private(set) var drops = 0
+    /// Wall time spent in finalization attempts made for walks, every one timed, in seconds.
+    public private(set) var finalizationSeconds = 0.0
     /// f: transactions below this id are finalized.
     public private(set) var finalized: Int32 = 0
 
@@ -173,13 +175,18 @@ public struct GenesisWalkShortcut: Sendable {
         return true
     }
 
-    /// Moves `x` from in flight to the visible tips; its parents leave the tips.
+    /// Moves `x` from in flight to the visible tips (unless an approver is visible already);
+    /// its parents leave the tips.
     ///
-    /// - Complexity: O(k).
+    /// - Complexity: O(k + approvers of x).
     public mutating func didBecomeVisible(_ x: Int32, in tangle: Tangle) {
         guard !isOff else { return }
         _inFlight.remove(x)
-        _tips.insert(x)
+        // Under gossip an approver can become visible everywhere before x does: then x is no
+        // tip (kept as one, never pruned, it held every kept set to its cone for good).
+        var approved = false
+        tangle.forEachApprover(of: x) { if _visibleAt[Int($0)] > 0 { approved = true } }
+        if !approved { _tips.insert(x) }
         _visibleCount += 1
         _visibleAt[Int(x)] = _visibleCount
         tangle.forEachParent(of: x) { _tips.remove($0) }
@@ -218,7 +225,9 @@ public struct GenesisWalkShortcut: Sendable {
     ) -> (entry: Int32, expectedSteps: Double) {
         if _sinceAttempt >= Self.attemptEvery {
             _sinceAttempt = 0
+            let began = _monotonicSeconds()
             finalize(weights: &weights, tangle: tangle)
+            finalizationSeconds += _monotonicSeconds() - began
             if isOff { return (0, 0) }
         }
         guard !_entries.isEmpty else { return (0, 0) }  // not reached: finalized mass flows on

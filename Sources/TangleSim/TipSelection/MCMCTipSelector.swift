@@ -94,6 +94,7 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     ) {
         let timed = statistics.selections % WalkStatistics.sampleEvery == 0
         let began = timed ? _monotonicSeconds() : 0
+        let finalizing = shortcut?.finalizationSeconds ?? 0
         let measured = request.now >= warmup
         let k = request.parents
         _beginSelection(rng: rng)
@@ -114,8 +115,11 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
             if parents.count < target { statistics.shortTransactions += 1 }
         }
         statistics.selections += 1
+        // Finalization is timed on its own (see WalkStatistics.finalizationSeconds).
+        let finalized = (shortcut?.finalizationSeconds ?? 0) - finalizing
+        statistics.finalizationSeconds += finalized
         if timed {
-            statistics.sampledSelectionSeconds += _monotonicSeconds() - began
+            statistics.sampledSelectionSeconds += _monotonicSeconds() - began - finalized
             statistics.sampledSelections += 1
         }
     }

@@ -31,6 +31,10 @@ public struct WalkStatistics: Sendable, Equatable {
     public var selections = 0
     public var sampledSelectionSeconds = 0.0
     public var sampledSelections = 0
+    /// Wall time of the genesis walk shortcut's finalization attempts (every one timed, and
+    /// left out of the sampled selections: one runs every 32 issues, so sampling one
+    /// selection in 16 would time every one of them and scale it up 16 times), in seconds.
+    public var finalizationSeconds = 0.0
     /// Weight updates (visibility events) and their sampled wall time, in seconds.
     public var weightUpdates = 0
     public var sampledWeightUpdateSeconds = 0.0
@@ -45,7 +49,8 @@ public struct WalkStatistics: Sendable, Equatable {
 
     /// Estimated total wall time spent choosing parents (walks), in seconds.
     public var estimatedWalkSeconds: Double {
-        sampledSelections > 0 ? sampledSelectionSeconds * Double(selections) / Double(sampledSelections) : 0
+        (sampledSelections > 0 ? sampledSelectionSeconds * Double(selections) / Double(sampledSelections) : 0)
+            + finalizationSeconds
     }
 
     /// Estimated total wall time spent updating weights, in seconds.
@@ -72,6 +77,7 @@ public struct WalkStatistics: Sendable, Equatable {
         sum.selections += other.selections
         sum.sampledSelectionSeconds += other.sampledSelectionSeconds
         sum.sampledSelections += other.sampledSelections
+        sum.finalizationSeconds += other.finalizationSeconds
         sum.weightUpdates += other.weightUpdates
         sum.sampledWeightUpdateSeconds += other.sampledWeightUpdateSeconds
         sum.sampledWeightUpdates += other.sampledWeightUpdates
