@@ -311,8 +311,11 @@ extension RunEstimate {
                 // drops, about one per left-behind tip) or its pruning (pruneExponent),
                 // whichever is later, in weight, that is in transactions: mcmc-genesis-1m.json
                 // (alpha 0.01) settles about 7,000 behind; this gives 6,800 plus the in-flight.
-                // Walks under conflicts step from the genesis and settle nothing.
-                if !q.scenario.hasConflicts {
+                // Walks under conflicts step from the genesis and settle nothing; strongly
+                // biased ones (alpha·lambda·h > 1) leave so many side branches that join the
+                // heaviest path after their finalization that their sets are built in full
+                // (PastConeWeights.defaultMaximumExceptions).
+                if !q.scenario.hasConflicts, alpha * q.lambda * q.propagation <= 1 {
                     let drops = Swift.max(1, 0.005 * n)
                     let dropExponent = -Foundation.log(GenesisWalkShortcut.dropBound(Int(drops)))
                     setIDs = Swift.min(n, (dropExponent + GenesisWalkShortcut.pruneExponent) / alpha + recentTips)

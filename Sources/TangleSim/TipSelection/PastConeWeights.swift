@@ -24,13 +24,17 @@ import DequeModule
 /// set built while f is the id below which no transaction will be settled any more
 /// (``settledStatusIsFinal(below:)``: the genesis shortcut's finalized frontier) starts at
 /// word b = ⌊f/64⌋: below 64·b it holds only a list of the *exceptions*, the ancestors that
-/// are not settled (side branches that a live tip joined, rare), and every other ancestor
-/// below 64·b is settled. Conversely every transaction settled below 64·b is an ancestor:
-/// those were settled when the set was built, and a transaction issued then descends from
-/// every settled one (or the shortcut resets and ``unsettleAll()`` drops the set). So cone(y) ∩ [0, 64·b) = settled ∩ [0, 64·b) ∪ exceptions, exactly, and a set's
-/// size — and the cost of building and scanning it — no longer grows with the run. Sets
-/// that relied on settled transactions are dropped when those are unsettled (or when a
-/// transaction is settled below a set's start after all), and rebuilt in full on demand.
+/// are not settled (side branches that joined the main line after their finalization, rare
+/// at small alpha), and every other ancestor below 64·b is settled. Conversely every
+/// transaction settled below 64·b is an ancestor: those were settled when the set was
+/// built, and a transaction issued then descends from every settled one (or the shortcut
+/// resets and ``unsettleAll()`` drops the set). So cone(y) ∩ [0, 64·b) = settled ∩
+/// [0, 64·b) ∪ exceptions, exactly, and a set's size — and the cost of building and
+/// scanning it — no longer grows with the run. A set that would list more than
+/// ``maximumExceptions`` exceptions is built over every id instead (strongly biased walks:
+/// at alpha 1 side branches join the heaviest path after they were dropped all the time).
+/// Sets that relied on settled transactions are dropped when those are unsettled (or when
+/// a transaction is settled below a set's start after all), and rebuilt in full on demand.
 ///
 /// - Complexity: O(n/64 + |past cone|) per transaction without settled transactions, so
 ///   O(n²) for a run of n transactions, with a small constant (one bit scan and increment
@@ -61,6 +65,9 @@ public struct PastConeWeights: CumulativeWeights {
     public let cacheLimitWords: Int
     /// Visible transactions whose sets are kept, oldest first, for eviction (lazily pruned).
     @usableFromInline var _evictionOrder: Deque<Int32> = []
+    /// Sets built in full because they would have listed more than ``maximumExceptions``
+    /// exceptions, for diagnostics.
+    public private(set) var fullSetsPastLimit = 0
     /// Sets recomputed after eviction, for diagnostics.
     public private(set) var recomputations = 0
     /// Settled transactions, whose `_weights` entry is G − H (see ``settle(_:)``).
@@ -80,10 +87,15 @@ public struct PastConeWeights: CumulativeWeights {
     /// The default ``cacheLimitWords``: 2^25 words, 256 MiB of ancestor sets.
     public static let defaultCacheLimitWords = 1 << 25
 
-    /// - Parameter cacheLimitWords: the most words of ancestor sets to keep (default 2^25,
-    ///   256 MiB).
-    public init(cacheLimitWords: Int = PastConeWeights.defaultCacheLimitWords) {
+    /// - Parameters:
+    ///   - cacheLimitWords: the most words of ancestor sets to keep (default 2^25, 256 MiB).
+    ///   - maximumExceptions: the most exceptions a set lists (default 256).
+    public init(
+        cacheLimitWords: Int = PastConeWeights.defaultCacheLimitWords,
+        maximumExceptions: Int = PastConeWeights.defaultMaximumExceptions
+    ) {
         self.cacheLimitWords = cacheLimitWords
+        self.maximumExceptions = maximumExceptions
         _sets[0] = _Cone(base: 0, exceptions: [], words: [])
     }
 
@@ -91,9 +103,30 @@ public struct PastConeWeights: CumulativeWeights {
         precondition(Int(x) == _weights.count, "transactions are reported in issue order")
         _weights.append(1)
         let base = _settledCount > 0 ? Int(_finalBelow) >> 6 : 0
+        if base > 0, let cone = _windowedCone(of: x, base: base, in: tangle) {
+            _store(cone, for: x)
+        } else {
+            if base > 0 { fullSetsPastLimit += 1 }
+            _store(_fullCone(of: x, in: tangle), for: x)
+        }
+    }
+
+    /// The most exceptions a set lists; a set that would list more is built in full.
+    /// Strongly biased walks (alpha 1) settle little of what later joins every past cone,
+    /// and listing hundreds of exceptions per set cost ten times the full sets' time.
+    public let maximumExceptions: Int
+
+    /// The default ``maximumExceptions``.
+    public static let defaultMaximumExceptions = 256
+
+    /// x's set starting at word `base`, from its parents' sets; nil when it would list more
+    /// than ``maximumExceptions`` exceptions.
+    mutating func _windowedCone(of x: Int32, base: Int, in tangle: Tangle) -> _Cone? {
         var words = ContiguousArray<UInt64>(repeating: 0, count: Swift.max(0, (Int(x) + 63) >> 6 - base))
         var exceptions: ContiguousArray<Int32> = []
+        var overflow = false
         tangle.forEachParent(of: x) { parent in
+            guard !overflow else { return }
             _include(parent, base: base, words: &words, exceptions: &exceptions)
             let parentCone = _set(of: parent, in: tangle)
             for exception in parentCone.exceptions { _include(exception, base: base, words: &words, exceptions: &exceptions) }
@@ -111,6 +144,10 @@ public struct PastConeWeights: CumulativeWeights {
                     exceptions.append(Int32(word << 6 | bits.trailingZeroBitCount))
                     bits &= bits &- 1
                 }
+                if exceptions.count > maximumExceptions {
+                    overflow = true
+                    return
+                }
                 index += 1
             }
             guard index < parentCone.words.count else { return }
@@ -121,6 +158,7 @@ public struct PastConeWeights: CumulativeWeights {
                 }
             }
         }
+        if overflow || exceptions.count > maximumExceptions { return nil }
         if exceptions.count > 1 {
             exceptions.sort()
             var kept = 1
@@ -130,7 +168,25 @@ public struct PastConeWeights: CumulativeWeights {
             }
             exceptions.removeLast(exceptions.count - kept)
         }
-        _store(_Cone(base: base, exceptions: exceptions, words: words), for: x)
+        return _Cone(base: base, exceptions: exceptions, words: words)
+    }
+
+    /// x's set over every id below it, from its parents' sets (with the settled ids those
+    /// imply below their starts).
+    mutating func _fullCone(of x: Int32, in tangle: Tangle) -> _Cone {
+        var words = ContiguousArray<UInt64>(repeating: 0, count: (Int(x) + 63) >> 6)
+        tangle.forEachParent(of: x) { parent in
+            words[Int(parent) >> 6] |= 1 << UInt64(Int(parent) & 63)
+            let parentCone = _set(of: parent, in: tangle)
+            for word in 0..<Swift.min(parentCone.base, _settled.count) { words[word] |= _settled[word] }
+            for exception in parentCone.exceptions { words[Int(exception) >> 6] |= 1 << UInt64(Int(exception) & 63) }
+            words.withUnsafeMutableBufferPointer { target in
+                parentCone.words.withUnsafeBufferPointer { source in
+                    for word in source.indices { target[parentCone.base + word] |= source[word] }
+                }
+            }
+        }
+        return _Cone(base: 0, exceptions: [], words: words)
     }
 
     /// Adds ancestor `a` to a set starting at word `base`: a bit of its words, an exception,
