@@ -340,11 +340,12 @@ public struct GenesisWalkShortcut: Sendable {
         _entries.removeAll { $0 < f }
         // Kept visible transactions not finalized yet precede every later visible one too.
         if Int(f) < count {
+            let visible = weights.visible
             for index in (Int(f) - base * 64) >> 6..<_common.count {
                 var word = _common[index]
                 while word != 0 {
                     let y = Int32(truncatingIfNeeded: (base + index) << 6 | word.trailingZeroBitCount)
-                    if y >= f, weights.visible.contains(y) { weights.settle(y) }
+                    if y >= f, visible.contains(y) { weights.settle(y) }
                     word &= word &- 1
                 }
             }

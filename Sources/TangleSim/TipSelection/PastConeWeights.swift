@@ -103,11 +103,11 @@ public struct PastConeWeights: CumulativeWeights {
         precondition(Int(x) == _weights.count, "transactions are reported in issue order")
         _weights.append(1)
         let base = _settledCount > 0 ? Int(_finalBelow) >> 6 : 0
-        if base > 0, let cone = _windowedCone(of: x, base: base, in: tangle) {
+        if base > 0, let cone = _cone(of: x, base: base, in: tangle) {
             _store(cone, for: x)
         } else {
             if base > 0 { fullSetsPastLimit += 1 }
-            _store(_fullCone(of: x, in: tangle), for: x)
+            _store(_cone(of: x, base: 0, in: tangle)!, for: x)  // no exceptions below word 0
         }
     }
 
@@ -119,9 +119,9 @@ public struct PastConeWeights: CumulativeWeights {
     /// The default ``maximumExceptions``.
     public static let defaultMaximumExceptions = 256
 
-    /// x's set starting at word `base`, from its parents' sets; nil when it would list more
-    /// than ``maximumExceptions`` exceptions.
-    mutating func _windowedCone(of x: Int32, base: Int, in tangle: Tangle) -> _Cone? {
+    /// x's set starting at word `base` (0: over every id), from its parents' sets; nil when
+    /// it would list more than ``maximumExceptions`` exceptions.
+    mutating func _cone(of x: Int32, base: Int, in tangle: Tangle) -> _Cone? {
         var words = ContiguousArray<UInt64>(repeating: 0, count: Swift.max(0, (Int(x) + 63) >> 6 - base))
         var exceptions: ContiguousArray<Int32> = []
         var overflow = false
@@ -130,8 +130,8 @@ public struct PastConeWeights: CumulativeWeights {
             _include(parent, base: base, words: &words, exceptions: &exceptions)
             let parentCone = _set(of: parent, in: tangle)
             for exception in parentCone.exceptions { _include(exception, base: base, words: &words, exceptions: &exceptions) }
-            // Settled ids that the parent's set implies but that lie in words (not met while
-            // settling goes in id order: starts only grow).
+            // Settled ids that the parent's set implies but that lie in words (a set built
+            // over every id; otherwise not met, starts only grow).
             if parentCone.base > base {
                 for word in base..<Swift.min(parentCone.base, _settled.count) { words[word - base] |= _settled[word] }
             }
@@ -171,24 +171,6 @@ public struct PastConeWeights: CumulativeWeights {
         return _Cone(base: base, exceptions: exceptions, words: words)
     }
 
-    /// x's set over every id below it, from its parents' sets (with the settled ids those
-    /// imply below their starts).
-    mutating func _fullCone(of x: Int32, in tangle: Tangle) -> _Cone {
-        var words = ContiguousArray<UInt64>(repeating: 0, count: (Int(x) + 63) >> 6)
-        tangle.forEachParent(of: x) { parent in
-            words[Int(parent) >> 6] |= 1 << UInt64(Int(parent) & 63)
-            let parentCone = _set(of: parent, in: tangle)
-            for word in 0..<Swift.min(parentCone.base, _settled.count) { words[word] |= _settled[word] }
-            for exception in parentCone.exceptions { words[Int(exception) >> 6] |= 1 << UInt64(Int(exception) & 63) }
-            words.withUnsafeMutableBufferPointer { target in
-                parentCone.words.withUnsafeBufferPointer { source in
-                    for word in source.indices { target[parentCone.base + word] |= source[word] }
-                }
-            }
-        }
-        return _Cone(base: 0, exceptions: [], words: words)
-    }
-
     /// Adds ancestor `a` to a set starting at word `base`: a bit of its words, an exception,
     /// or nothing (settled below the start).
     @inline(__always)
@@ -211,17 +193,8 @@ public struct PastConeWeights: CumulativeWeights {
             cone.words.withUnsafeBufferPointer { words in
                 _settled.withUnsafeBufferPointer { settled in
                     let base = cone.base
-                    // Words past the settled ones need no mask.
-                    let masked = Swift.min(words.count, Swift.max(0, settled.count - base))
-                    for index in 0..<masked {
-                        var word = words[index] & ~settled[base + index]
-                        while word != 0 {
-                            weights[(base + index) << 6 | word.trailingZeroBitCount] &+= 1
-                            word &= word &- 1
-                        }
-                    }
-                    for index in masked..<words.count {
-                        var word = words[index]
+                    for index in words.indices {
+                        var word = words[index] & ~(base + index < settled.count ? settled[base + index] : 0)
                         while word != 0 {
                             weights[(base + index) << 6 | word.trailingZeroBitCount] &+= 1
                             word &= word &- 1
