@@ -50,7 +50,7 @@ struct LimitsCLITests {
         ("milestones.json", #"{"duration":600,"devices":[{"count":1000,"rate":1}],"consensus":{"kind":"coordinator","interval":1e-300}}"#, "run", nil,
          "milestones.json: consensus.interval: expected a number of seconds, at least 1e-6, got 1e-300"),
         ("fast-milestones.json", #"{"duration":600,"devices":[{"count":1000,"rate":1}],"consensus":{"kind":"coordinator","interval":1e-6}}"#, "run", 2_097_152,
-         "fast-milestones.json: consensus.interval: a Tangle of 600600001 transactions (2 parent slots) needs about 23.1 GiB of tangle columns (the run about 44.1 GiB of address space in all); this process may use 2.0 GiB of address space (ulimit -v)"),
+         "fast-milestones.json: consensus.interval: a Tangle of 600600001 transactions (2 parent slots) needs about 25.4 GiB of tangle columns (the run about 37.1 GiB of address space in all); this process may use 2.0 GiB of address space (ulimit -v)"),
         ("duration.json", #"{"duration":1e18,"devices":[{"count":1000,"rate":1}]}"#, "run", nil,
          "duration.json: duration: 1e+21 arrivals at lambda 1000/s means about 2e+21 events (the run about 2e+21 in all); runs are limited to 1e+12 events"),
         ("mesh.json", #"{"duration":60,"devices":[{"count":1000,"rate":1}],"network":{"model":"gossip","nodes":100000,"topology":{"kind":"fullMesh"},"linkLatency":0.1}}"#,

@@ -224,6 +224,13 @@ struct RunEstimateTests {
         #expect(
             WorkloadEstimate.single(scenario, file: "t.json").refusal(limits: [])?.description
                 == "t.json: transactions: a Tangle of 3000000001 transactions is more than the 2147483647 a Tangle can number (its ids are 32-bit)")
+        // Within 32-bit ids, but not within 32-bit edge slots (id · k + j) at k = 2; fine at k = 1.
+        var edges = Scenario(name: "e", transactions: 1_500_000_000, devices: [DeviceClass(count: 1, rate: 1e7)])
+        #expect(
+            WorkloadEstimate.single(edges, file: "e.json").refusal(limits: [])?.description
+                == "e.json: transactions: a Tangle of 1500000001 transactions with 2 parent slots each has more edge slots than the 2147483647 a Tangle can number (32-bit); at most 1073741823 transactions with 2 slots")
+        edges.tangle.parents = 1
+        #expect(WorkloadEstimate.single(edges, file: "e.json").refusal(limits: []) == nil)
     }
 
     @Test("compare keeps every run's summary and latencies beside its runs at once; a sweep adds its runs at once and names the point")

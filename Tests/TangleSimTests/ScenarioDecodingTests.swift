@@ -173,7 +173,8 @@ struct ScenarioDecodingTests {
               "metrics": {
                 "orphanTimeout": 60.0,
                 "sampleInterval": 1.0,
-                "transactionLog": false
+                "transactionLog": false,
+                "exactQuantiles": 16777216
               },
               "consensus": {
                 "kind": "none"

@@ -35,13 +35,37 @@ extension RunEstimate {
             Double(2 * MemoryLayout<Double>.stride + 2 * MemoryLayout<Int32>.stride) + 8 * q.slots
             + (scenario.hasWork ? Double(MemoryLayout<Double>.stride) : 0)
             + (scenario.recordsWantedTimes ? Double(MemoryLayout<Double>.stride) : 0)
+        // A run that forgets its settled past keeps a window of ids (``SettledPast``): an
+        // advance's interval, the frontier's lag (about 60 delays and work times, generously:
+        // about 50 s at lambda 1,000 and h = 1 s) and orphanTimeout plus a sample interval
+        // of transactions not yet judged; storage is moved down once the forgotten part is
+        // as long as the kept part, so it holds up to twice that.
+        let forgets = SettledPast.isUsed(by: scenario, expectedTransactions: Int(Swift.min(n, Double(Int.max / 2))))
+        let work = scenario.devices.map { ($0.work?.mean ?? 0) * $0.rate * Double($0.count) }.reduce(0, +) / Swift.max(q.lambda, 1e-9)
+        let lag = q.lambda * 60 * (q.propagation + work)
+        let window =
+            Double(SettledPast.interval) + lag
+            + q.lambda * (scenario.metrics.orphanTimeout + scenario.metrics.sampleInterval)
+        let keptIDs = forgets ? Swift.min(n, 2 * window) : n
+        let reserve = forgets ? Swift.min(q.reserved, Double(1 << 20)) : q.reserved
+        let windowKey = _ComponentKey(
+            name: "tangle columns", field: q.transactionsField,
+            detail: "a window of \(_EstimateText.count(keptIDs)) of \(_EstimateText.count(n)) transactions (\(Int(q.slots)) parent slots; the settled past is forgotten)")
         let tangle = _Allocation(
-            component: transactionsKey, elementBytes: tangleBytes, count: n, reserved: q.reserved, fills: true,
-            copyElementBytes: Swift.max(8, 4 * q.slots))
+            component: forgets ? windowKey : transactionsKey, elementBytes: tangleBytes, count: keptIDs, reserved: reserve,
+            fills: true, copyElementBytes: Swift.max(8, 4 * q.slots))
         // The visible tip set: a slot per id (reserved like the Tangle) and its members.
         let tipSlots = _Allocation(
-            component: perTransaction("visible tip set"), elementBytes: 4, count: n, reserved: q.reserved, fills: true)
+            component: perTransaction("visible tip set"), elementBytes: 4, count: keptIDs, reserved: reserve, fills: true)
         var simulation: [_Allocation] = [tangle, tipSlots]
+        if forgets {
+            // The sweep's rows (16 words) and flags for the ids after the frontier.
+            let sweepKey = _ComponentKey(
+                name: "settled-past sweep", field: q.transactionsField,
+                detail: "the transactions after the settled frontier, about \(_EstimateText.count(Double(SettledPast.interval) + lag))")
+            simulation.append(
+                _Allocation(component: sweepKey, elementBytes: 129, count: Double(SettledPast.interval) + lag, fills: true))
+        }
         var retainedWithLog: [_Allocation] = [tangle]
 
         // The confirmation rule: confirmation times (reserved); weights and search marks for
@@ -147,11 +171,18 @@ extension RunEstimate {
         let statisticsKey = _ComponentKey(
             name: "end-of-run statistics", field: q.transactionsField,
             detail: "the statistics of \(_EstimateText.count(q.measured)) measured transactions")
+        // Each statistic keeps at most metrics.exactQuantiles values (then a histogram of
+        // about 200 KiB); a forgetting run fills them as it goes.
+        let exactLimit = Double(scenario.metrics.exactQuantiles)
         var statistics = [
-            _Allocation(component: statisticsKey, elementBytes: 8, count: q.judged, reserved: n, fills: true),
-            _Allocation(component: statisticsKey, elementBytes: 8, count: q.measured, reserved: n, fills: true),
-            // orphan_rate: a bit per transaction.
-            _Allocation(component: statisticsKey, elementBytes: 1.0 / 8, count: n, fills: true),
+            _Allocation(
+                component: statisticsKey, elementBytes: 8, count: Swift.min(q.judged, exactLimit),
+                reserved: Swift.min(n, exactLimit), fills: true),
+            _Allocation(
+                component: statisticsKey, elementBytes: 8, count: Swift.min(q.measured, exactLimit),
+                reserved: Swift.min(n, exactLimit), fills: true),
+            // orphan_rate: a bit per transaction kept.
+            _Allocation(component: statisticsKey, elementBytes: 1.0 / 8, count: keptIDs, fills: true),
         ]
         let confirming = scenario.consensus != .none
         let latencies = _Allocation(

@@ -35,6 +35,15 @@ extension WorkloadEstimate {
                     "a Tangle of \(_EstimateText.count(estimate.transactions)) transactions is more than the "
                         + "\(Int32.max) a Tangle can number (its ids are 32-bit)")
             }
+            // Edge slots (id · k + j) are 32-bit too.
+            let k = Double(estimate.scenario.parentSlots)
+            if estimate.transactions * k > Double(Int32.max) {
+                return failure(
+                    run, field: estimate.transactionsField,
+                    "a Tangle of \(_EstimateText.count(estimate.transactions)) transactions with \(Int(k)) parent slots each "
+                        + "has more edge slots than the \(Int32.max) a Tangle can number (32-bit); at most "
+                        + "\(_EstimateText.count((Double(Int32.max) / k).rounded(.down))) transactions with \(Int(k)) slots")
+            }
         }
         if let kept, let peak = keptPeak(workers: 1),
             let (limit, resident) = Self.exceeded(resident: peak.resident, virtual: peak.virtual, limits: limits)

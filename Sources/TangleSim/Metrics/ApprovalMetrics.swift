@@ -5,7 +5,7 @@ extension SummaryColumn {
     public static let firstApprovalMean = SummaryColumn(
         "first_approval_mean",
         "time from a transaction's issue to its first approver's issue (s), over measured, uncensored transactions approved within `orphan_timeout`")
-    public static let firstApprovalP50 = SummaryColumn("first_approval_p50", "its median (exact; type 7)")
+    public static let firstApprovalP50 = SummaryColumn("first_approval_p50", "its median (exact, type 7, up to `metrics.exactQuantiles` values; the manifest says)")
     public static let firstApprovalP90 = SummaryColumn("first_approval_p90", "its 90th percentile")
     public static let firstApprovalP99 = SummaryColumn("first_approval_p99", "its 99th percentile")
     public static let leftBehind = SummaryColumn(
@@ -26,17 +26,22 @@ public struct ApprovalMetrics: Sendable {
     /// Cumulative left-behind count of `timeseries.csv` (warm-up included).
     public private(set) var leftBehindSoFar = 0
     var _nextToJudge: Int32 = 1
+    /// The first transaction the time series has not judged yet.
+    var nextToJudge: Int32 { _nextToJudge }
     // The end-of-run judgement.
     var measured = 0
     var censored = 0
     var leftBehind = 0
-    var firstApproval: [Double] = []
+    var firstApproval: QuantileSample
     /// Whether the end-of-run judgement keeps first-approval times (for their quantiles).
     let _keepsFirstApprovals: Bool
 
     /// - Parameter keepsFirstApprovals: false for a judge that needs only the left-behind
     ///   counts (a row of `classes.csv`): its first-approval columns are then undefined.
-    public init(orphanTimeout: Double, keepsFirstApprovals: Bool = true) {
+    public init(
+        orphanTimeout: Double, keepsFirstApprovals: Bool = true, exactQuantiles: Int = MetricsConfiguration.defaultExactQuantiles
+    ) {
+        firstApproval = QuantileSample(exactLimit: exactQuantiles)
         _orphanTimeout = orphanTimeout
         _keepsFirstApprovals = keepsFirstApprovals
     }
@@ -44,14 +49,14 @@ public struct ApprovalMetrics: Sendable {
     /// Whether `x`'s first approver was issued within `orphanTimeout` of `x`.
     public func isApprovedWithinTimeout(_ x: Int32, in tangle: Tangle) -> Bool {
         guard let approver = tangle.firstApprover(of: x) else { return false }
-        return tangle.issueTime[Int(approver)] - tangle.issueTime[Int(x)] <= _orphanTimeout
+        return tangle.issueTime(of: approver) - tangle.issueTime(of: x) <= _orphanTimeout
     }
 
     /// Judges every device transaction issued at or before `time − orphanTimeout` not judged
     /// yet.
     mutating func judge(upTo time: Double, in tangle: Tangle) {
         let judgedBefore = time - _orphanTimeout
-        while Int(_nextToJudge) < tangle.count, tangle.issueTime[Int(_nextToJudge)] <= judgedBefore {
+        while Int(_nextToJudge) < tangle.count, tangle.issueTime(of: _nextToJudge) <= judgedBefore {
             if tangle.isDeviceTransaction(_nextToJudge), !isApprovedWithinTimeout(_nextToJudge, in: tangle) {
                 leftBehindSoFar += 1
             }
@@ -70,13 +75,13 @@ public struct ApprovalMetrics: Sendable {
     /// behind.
     mutating func judge(_ x: Int32, in tangle: Tangle, end: Double, rejected: Bool = false) -> Bool {
         measured += 1
-        let issue = tangle.issueTime[Int(x)]
+        let issue = tangle.issueTime(of: x)
         if issue > end - _orphanTimeout {
             censored += 1
             return false
         }
         if isApprovedWithinTimeout(x, in: tangle) {
-            if _keepsFirstApprovals { firstApproval.append(tangle.issueTime[Int(tangle.firstApprover(of: x)!)] - issue) }
+            if _keepsFirstApprovals { firstApproval.append(tangle.issueTime(of: tangle.firstApprover(of: x)!) - issue) }
         } else if !rejected {
             leftBehind += 1
         }
@@ -89,14 +94,14 @@ public struct ApprovalMetrics: Sendable {
     mutating func summarize(into summary: inout RunSummary) {
         let judged = measured - censored
         summary[.measuredTransactions] = .integer(measured)
-        summary[.firstApprovalMean] = .real(SampleStatistics.mean(firstApproval))
-        let quantiles = SampleStatistics.quantiles(selecting: &firstApproval, at: [0.5, 0.9, 0.99])
+        summary[.firstApprovalMean] = .real(firstApproval.mean)
+        let quantiles = firstApproval.quantiles(at: [0.5, 0.9, 0.99])
         summary[.firstApprovalP50] = .real(quantiles[0])
         summary[.firstApprovalP90] = .real(quantiles[1])
         summary[.firstApprovalP99] = .real(quantiles[2])
         summary[.leftBehind] = .integer(leftBehind)
         summary[.leftBehindRate] = .real(judged > 0 ? Double(leftBehind) / Double(judged) : .nan)
         summary[.censored] = .integer(censored)
-        firstApproval = []
+        firstApproval.removeAll()
     }
 }

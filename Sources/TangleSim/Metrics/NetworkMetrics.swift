@@ -29,21 +29,25 @@ extension SummaryColumn {
 
 /// How long measured transactions take to become visible to every issuer.
 struct PropagationMetrics {
-    var times: [Double] = []
+    var times: QuantileSample
+
+    init(exactQuantiles: Int) {
+        times = QuantileSample(exactLimit: exactQuantiles)
+    }
 
     /// Measured transaction `x`, if visible everywhere by `end`: the time from its broadcast
     /// (after its issuer's work, if any) to its visibility.
     mutating func add(_ x: Int32, in tangle: Tangle, end: Double) {
-        let visible = tangle.visibleTime[Int(x)]
+        let visible = tangle.visibleTime(of: x)
         if visible <= end { times.append(visible - tangle.broadcastTime(of: x)) }
     }
 
     mutating func summarize(into summary: inout RunSummary) {
-        let quantiles = SampleStatistics.quantiles(selecting: &times, at: [0.5, 0.9, 1])
+        let quantiles = times.quantiles(at: [0.5, 0.9, 1])
         summary[.propagationP50] = .real(quantiles[0])
         summary[.propagationP90] = .real(quantiles[1])
         summary[.propagationMax] = .real(quantiles[2])
-        times = []
+        times.removeAll()
     }
 }
 

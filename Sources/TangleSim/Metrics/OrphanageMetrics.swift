@@ -31,27 +31,33 @@ public enum OrphanageMetrics {
     public static func orphaned(
         in tangle: Tangle, end: Double, orphanTimeout: Double, warmup: Double, rejected: [Bool]
     ) -> Int {
+        // Ids from `first` on are judged here (a run that forgot its settled past judged the
+        // rest as it forgot them); the columns start at `base`.
+        let base = tangle._base
+        let first = Int(tangle.firstRetained)
         let count = tangle.count
-        var referenced = ContiguousArray<UInt64>(repeating: 0, count: (count + 63) / 64)
+        var referenced = ContiguousArray<UInt64>(repeating: 0, count: (count - base + 63) / 64)
         // Issue times grow with ids: the recent transactions are the last ones.
         let issueTime = tangle.issueTime
         var firstRecent = count
-        while firstRecent > 0, issueTime[firstRecent - 1] > end - orphanTimeout { firstRecent -= 1 }
+        while firstRecent > first, issueTime[firstRecent - 1 - base] > end - orphanTimeout { firstRecent -= 1 }
         let k = tangle.parentSlotsPerTransaction
         var orphaned = 0
         referenced.withUnsafeMutableBufferPointer { bits in
             tangle._parentSlots.withUnsafeBufferPointer { slots in
-                for index in stride(from: count - 1, through: 1, by: -1) {
-                    if index < firstRecent, bits[index &>> 6] & (1 &<< UInt64(index & 63)) == 0 {
+                for index in stride(from: count - 1, through: Swift.max(first, 1), by: -1) {
+                    let offset = index &- base
+                    if index < firstRecent, bits[offset &>> 6] & (1 &<< UInt64(offset & 63)) == 0 {
                         let x = Int32(truncatingIfNeeded: index)
-                        if issueTime[index] >= warmup, tangle.isDeviceTransaction(x), rejected.isEmpty || !rejected[index] {
+                        if issueTime[offset] >= warmup, tangle.isDeviceTransaction(x), rejected.isEmpty || !rejected[index] {
                             orphaned += 1
                         }
                         continue
                     }
-                    for slot in (index &* k)..<(index &* k &+ k) {
-                        let parent = Int(slots[slot])
-                        if parent < 0 { break }
+                    for slot in (offset &* k)..<(offset &* k &+ k) {
+                        // A forgotten parent was judged when it was forgotten.
+                        let parent = Int(slots[slot]) &- base
+                        if parent < 0 { if slots[slot] < 0 { break } else { continue } }
                         bits[parent &>> 6] |= 1 &<< UInt64(parent & 63)
                     }
                 }

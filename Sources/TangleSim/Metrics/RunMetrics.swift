@@ -16,12 +16,19 @@ public struct RunMetrics {
     public private(set) var classes: [ClassRow] = []
     let _warmup: Double
     let _devices: [DeviceClass]
+    let _exactQuantiles: Int
+    /// The judgement begun on forgotten transactions (a ``Judgement`` of `NoWork` or of
+    /// `WorkMetrics`), nil until the run forgets some.
+    var _judgement: Any?
+    /// How each statistic's quantiles were computed, for the manifest: set at the end.
+    public private(set) var quantileMethods: [(String, String)] = []
 
     public init(scenario: Scenario) {
         _warmup = scenario.warmup
         _devices = scenario.devices
+        _exactQuantiles = scenario.metrics.exactQuantiles
         tips = TipMetrics(warmup: scenario.warmup)
-        approval = ApprovalMetrics(orphanTimeout: scenario.metrics.orphanTimeout)
+        approval = ApprovalMetrics(orphanTimeout: scenario.metrics.orphanTimeout, exactQuantiles: scenario.metrics.exactQuantiles)
         nodeTips = NodeTipMetrics(warmup: scenario.warmup)
     }
 
@@ -93,32 +100,152 @@ public struct RunMetrics {
         issuerNodeTime: ((Int32, Double) -> Double)?, conflicts: ConflictOutcome?, refused: [RefusedTransaction],
         adversaryBehaviours: [String], into summary: inout RunSummary
     ) -> [Double] {
-        var work = Work()
-        var conflictMetrics = ConflictMetrics()
-        var propagation = PropagationMetrics()
-        propagation.times.reserveCapacity(tangle.count)
-        var confirmations = confirmation.map { _ in
-            ConfirmationMetrics(orphanTimeout: approval._orphanTimeout, nodeAverage: nodeAverage)
-        }
-        var classMetrics = ClassMetrics<Work>(
-            devices: _devices, adversaryBehaviours: adversaryBehaviours, orphanTimeout: approval._orphanTimeout,
-            confirmation: confirmation != nil, nodeAverage: nodeAverage)
-        approval.beginJudging(count: tangle.count)
-        let issueTime = tangle.issueTime
+        var judgement =
+            _takeJudgement(Work.self)
+            ?? Judgement<Work>(
+                metrics: self, adversaryBehaviours: adversaryBehaviours, confirmation: confirmation != nil,
+                nodeAverage: nodeAverage, expectedTransactions: tangle.count)
         let rejectedMarks = conflicts?.rejected ?? []
+        judgement.judge(
+            below: Int32(truncatingIfNeeded: tangle.count), in: tangle, end: end, approval: &approval,
+            confirmation: confirmation, issuerNodeTime: issuerNodeTime, rejected: rejectedMarks)
+        tips.summarize(into: &summary, end: end)
+        let judged = approval.measured - approval.censored
+        let orphaned =
+            OrphanageMetrics.orphaned(
+                in: tangle, end: end, orphanTimeout: approval._orphanTimeout, warmup: _warmup, rejected: rejectedMarks)
+            + judgement.forgottenOrphans(end: end, lastIssue: tangle.issueTime(of: Int32(truncatingIfNeeded: tangle.count - 1)))
+        summary[.orphanRate] = .real(judged > 0 ? Double(orphaned) / Double(judged) : .nan)
+        quantileMethods = [
+            ("first_approval", approval.firstApproval.method), ("propagation", judgement.propagation.times.method),
+        ]
+        approval.summarize(into: &summary)
+        var latencies: [Double] = []
+        if judgement.confirmations != nil {
+            latencies = judgement.confirmations!.summarize(into: &summary)
+        } else {
+            ConfirmationMetrics.summarizeWithoutRule(into: &summary)
+        }
+        judgement.work.summarize(confirmedPayloads: judgement.confirmations != nil ? latencies.count : nil, into: &summary)
+        judgement.propagation.summarize(into: &summary)
+        nodeTips.summarize(into: &summary)
+        judgement.conflictMetrics.summarize(
+            outcome: conflicts, refusedDeviceTimes: refused.filter { $0.issuer.kind == .device }.map(\.time),
+            warmup: _warmup, end: end,
+            orphanTimeout: approval._orphanTimeout, into: &summary)
+        if !judgement.classMetrics.judgesRows { judgement.classMetrics.countIssued(row: 0, judgement.deviceTransactions) }
+        classes = judgement.classMetrics.rows(summary: summary, refused: refused, warmup: _warmup, end: end)
+        return latencies
+    }
+
+    /// Judges, before they are forgotten, the transactions below `id` not judged yet: each
+    /// issued at least `orphanTimeout` before `now` (so never censored, whenever the run
+    /// ends) and settled, an ancestor of every transaction issued from now on (so orphaned
+    /// only if nothing at all is issued in the run's final `orphanTimeout`). Only runs
+    /// without a confirmation rule and without conflicts forget their past.
+    ///
+    /// - Parameters:
+    ///   - adversaryBehaviours: as for the end of the run.
+    ///   - expectedTransactions: the transactions the run is expected to issue, for storage.
+    mutating func judgeForgotten(
+        below id: Int32, in tangle: Tangle, now: Double, adversaryBehaviours: [String], expectedTransactions: Int
+    ) {
+        if _devices.contains(where: { $0.work != nil }) {
+            _judgeForgotten(
+                WorkMetrics.self, below: id, in: tangle, now: now, adversaryBehaviours: adversaryBehaviours,
+                expectedTransactions: expectedTransactions)
+        } else {
+            _judgeForgotten(
+                NoWork.self, below: id, in: tangle, now: now, adversaryBehaviours: adversaryBehaviours,
+                expectedTransactions: expectedTransactions)
+        }
+    }
+
+    mutating func _judgeForgotten<Work: WorkTally>(
+        _: Work.Type, below id: Int32, in tangle: Tangle, now: Double, adversaryBehaviours: [String], expectedTransactions: Int
+    ) {
+        var judgement =
+            _takeJudgement(Work.self)
+            ?? Judgement<Work>(
+                metrics: self, adversaryBehaviours: adversaryBehaviours, confirmation: false, nodeAverage: nil,
+                expectedTransactions: expectedTransactions)
+        if judgement.next == 1 { approval.beginJudging(count: expectedTransactions) }
+        judgement.judge(
+            below: id, in: tangle, end: now, approval: &approval, confirmation: nil, issuerNodeTime: nil, rejected: [],
+            countingForgotten: true)
+        _judgement = judgement
+    }
+
+    /// The judgement begun on forgotten transactions, if any (taken out, so that it is
+    /// mutated uniquely).
+    mutating func _takeJudgement<Work: WorkTally>(_: Work.Type) -> Judgement<Work>? {
+        defer { _judgement = nil }
+        return _judgement.map { $0 as! Judgement<Work> }
+    }
+}
+
+/// The end-of-run judgement of device transactions, in id order: approval, propagation,
+/// confirmation, work and conflicts, overall and by class. A run that forgets its past
+/// judges each transaction before it is forgotten (``RunMetrics/judgeForgotten(below:in:now:adversaryBehaviours:expectedTransactions:)``)
+/// and the rest at the end, with the same judges in the same order, so that every figure
+/// is the one a run that kept everything computes.
+struct Judgement<Work: WorkTally> {
+    var work = Work()
+    var conflictMetrics = ConflictMetrics()
+    var propagation: PropagationMetrics
+    var confirmations: ConfirmationMetrics?
+    var classMetrics: ClassMetrics<Work>
+    var deviceTransactions = 0
+    /// The next transaction to judge.
+    var next: Int32 = 1
+    /// Forgotten device transactions judged (measured, not censored, not rejected): orphans
+    /// exactly when nothing is issued in the final `orphanTimeout`.
+    var forgottenJudged = 0
+    let _warmup: Double
+    let _devices: [DeviceClass]
+    let _orphanTimeout: Double
+
+    init(
+        metrics: RunMetrics, adversaryBehaviours: [String], confirmation: Bool, nodeAverage: NodeAverage?,
+        expectedTransactions: Int
+    ) {
+        _warmup = metrics._warmup
+        _devices = metrics._devices
+        _orphanTimeout = metrics.approval._orphanTimeout
+        propagation = PropagationMetrics(exactQuantiles: metrics._exactQuantiles)
+        propagation.times.reserveCapacity(expectedTransactions)
+        confirmations =
+            confirmation ? ConfirmationMetrics(orphanTimeout: metrics.approval._orphanTimeout, nodeAverage: nodeAverage) : nil
+        classMetrics = ClassMetrics<Work>(
+            devices: metrics._devices, adversaryBehaviours: adversaryBehaviours,
+            orphanTimeout: metrics.approval._orphanTimeout, confirmation: confirmation, nodeAverage: nodeAverage)
+    }
+
+    /// Judges the transactions from ``next`` to `id` (excluded) at `end`.
+    ///
+    /// - Parameter countingForgotten: whether these transactions are being forgotten (their
+    ///   orphanage is then counted in ``forgottenJudged``).
+    mutating func judge(
+        below id: Int32, in tangle: Tangle, end: Double, approval: inout ApprovalMetrics,
+        confirmation: ConfirmationTracker?, issuerNodeTime: ((Int32, Double) -> Double)?, rejected rejectedMarks: [Bool],
+        countingForgotten: Bool = false
+    ) {
+        if next == 1 { approval.beginJudging(count: Int(id)) }
         let judgesClasses = classMetrics.judgesRows
-        var deviceTransactions = 0
-        for index in 1..<tangle.count {
-            let x = Int32(truncatingIfNeeded: index)
+        while next < id {
+            let x = next
+            next &+= 1
+            let index = Int(x)
             let isDevice = tangle.isDeviceTransaction(x)
             if isDevice { deviceTransactions += 1 }
-            guard issueTime[index] >= _warmup || judgesClasses else { continue }
+            let issueTime = tangle.issueTime(of: x)
+            guard issueTime >= _warmup || judgesClasses else { continue }
             let isRejected = !rejectedMarks.isEmpty && rejectedMarks[index]
             if judgesClasses {
                 let row = classMetrics.row(of: tangle.issuer(of: x))
                 guard row >= 0 else { continue }
                 classMetrics.countIssued(row: row)
-                guard issueTime[index] >= _warmup else { continue }
+                guard issueTime >= _warmup else { continue }
                 classMetrics.judge(
                     x, row: row, in: tangle, end: end, rejected: isRejected, confirmation: confirmation,
                     issuerNodeTime: issuerNodeTime)
@@ -126,35 +253,23 @@ public struct RunMetrics {
             guard isDevice else { continue }
             propagation.add(x, in: tangle, end: end)
             guard approval.judge(x, in: tangle, end: end, rejected: isRejected) else { continue }
+            if countingForgotten, !isRejected { forgottenJudged += 1 }
             conflictMetrics.judge(rejected: isRejected)
             if Work.isTallying {
-                work.add(x, in: tangle, power: { _devices[classMetrics.row(of: tangle.issuer(of: x))].power })
+                let power = _devices[classMetrics.row(of: tangle.issuer(of: x))].power
+                work.add(x, in: tangle, power: { power })
             }
             if let confirmation {
                 confirmations!.judge(x, in: tangle, confirmation: confirmation, issuerNodeTime: issuerNodeTime)
             }
         }
-        tips.summarize(into: &summary, end: end)
-        let judged = approval.measured - approval.censored
-        let orphaned = OrphanageMetrics.orphaned(
-            in: tangle, end: end, orphanTimeout: approval._orphanTimeout, warmup: _warmup, rejected: rejectedMarks)
-        summary[.orphanRate] = .real(judged > 0 ? Double(orphaned) / Double(judged) : .nan)
-        approval.summarize(into: &summary)
-        var latencies: [Double] = []
-        if confirmations != nil {
-            latencies = confirmations!.summarize(into: &summary)
-        } else {
-            ConfirmationMetrics.summarizeWithoutRule(into: &summary)
-        }
-        work.summarize(confirmedPayloads: confirmations != nil ? latencies.count : nil, into: &summary)
-        propagation.summarize(into: &summary)
-        nodeTips.summarize(into: &summary)
-        conflictMetrics.summarize(
-            outcome: conflicts, refusedDeviceTimes: refused.filter { $0.issuer.kind == .device }.map(\.time),
-            warmup: _warmup, end: end,
-            orphanTimeout: approval._orphanTimeout, into: &summary)
-        if !judgesClasses { classMetrics.countIssued(row: 0, deviceTransactions) }
-        classes = classMetrics.rows(summary: summary, refused: refused, warmup: _warmup, end: end)
-        return latencies
+    }
+
+    /// How many of the forgotten transactions are orphans in a run that ended at `end`,
+    /// its last transaction issued at `lastIssue`: all of them when that is not within the
+    /// final `orphanTimeout` (then nothing is), none otherwise (the last transaction, issued
+    /// after they were settled or a tip when they were, descends from each).
+    func forgottenOrphans(end: Double, lastIssue: Double) -> Int {
+        lastIssue > end - _orphanTimeout ? 0 : forgottenJudged
     }
 }

@@ -40,7 +40,7 @@ struct WorkMetrics: Sendable, WorkTally {
 
     @inline(__always)
     mutating func add(_ x: Int32, in tangle: Tangle, power: () -> Double?) {
-        add(work: tangle.workTime[Int(x)], power: power())
+        add(work: tangle.workTime(of: x), power: power())
     }
 
     func summarize(confirmedPayloads: Int?, into summary: inout RunSummary) {

@@ -20,7 +20,7 @@ public struct DelayNetworkModel: NetworkModel {
     public static var nodesSeeDifferently: Bool { false }
 
     public func visibilityTime(of x: Int32, at v: Int, tangle: Tangle) -> Double {
-        tangle.visibleTime[Int(x)]
+        tangle.visibleTime(of: x)
     }
 
     /// Everyone sees a milestone at once, and the confirmation with it.

@@ -64,6 +64,14 @@ public enum RunOutput {
                         ? .null : .object(JSONObject(result.selectionCounts.map { ($0.0, .integer(Int64($0.1))) }))
                 ),
                 ("payments", paymentCounts(result)),
+                (
+                    "quantiles",
+                    .object(
+                        JSONObject(
+                            [("exact_limit", .integer(Int64(result.scenario.metrics.exactQuantiles)))]
+                                + result.quantileMethods.map { ($0.0, .string($0.1)) }))
+                ),
+                ("forgotten_transactions", .integer(Int64(result.forgottenTransactions))),
                 ("scenario", result.scenario.resolvedJSON),
             ]))
     }

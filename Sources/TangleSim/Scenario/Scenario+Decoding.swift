@@ -411,7 +411,11 @@ extension _Expectation where Value == MetricsConfiguration {
                 orphanTimeout: try reader.optional("orphanTimeout", .interval) ?? 60,
                 sampleInterval: try reader.optional("sampleInterval", .interval) ?? 1,
                 transactionLog: try reader.optional("transactionLog", .bool) ?? false,
-                walkAnalysis: try reader.optional("walkAnalysis", .walkAnalysis))
+                walkAnalysis: try reader.optional("walkAnalysis", .walkAnalysis),
+                exactQuantiles: Int(
+                    try reader.optional(
+                        "exactQuantiles", .integer(in: 0...Int64(Int32.max), "a count of values from 0 to 2147483647"))
+                        ?? Int64(MetricsConfiguration.defaultExactQuantiles)))
         }
     }
 }

@@ -63,6 +63,7 @@ extension Scenario {
             "orphanTimeout": .number(metrics.orphanTimeout),
             "sampleInterval": .number(metrics.sampleInterval),
             "transactionLog": .bool(metrics.transactionLog),
+            "exactQuantiles": .integer(Int64(metrics.exactQuantiles)),
         ]
         if let analysis = metrics.walkAnalysis {
             metricsObject["walkAnalysis"] = ["every": .number(analysis.every), "walks": .integer(Int64(analysis.walks))]

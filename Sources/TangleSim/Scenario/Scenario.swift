@@ -402,15 +402,25 @@ public struct MetricsConfiguration: Sendable, Equatable {
     /// Walk analyses (`walks.csv`): every `every` seconds, `walks` walks from one start
     /// (nil: none).
     public var walkAnalysis: WalkAnalysisConfiguration?
+    /// How many values of each summary statistic (first-approval and propagation times)
+    /// are kept for exact quantiles (8 bytes each); beyond, the statistic's quantiles come
+    /// from an HdrHistogram with 3 significant digits (``QuantileSample``), and the
+    /// manifest says so. Default ``defaultExactQuantiles``.
+    public var exactQuantiles: Int
+
+    /// 2^24 values (128 MiB) per statistic: a run of up to 16.7 million measured
+    /// transactions has exact quantiles.
+    public static let defaultExactQuantiles = 1 << 24
 
     public init(
         orphanTimeout: Double = 60, sampleInterval: Double = 1, transactionLog: Bool = false,
-        walkAnalysis: WalkAnalysisConfiguration? = nil
+        walkAnalysis: WalkAnalysisConfiguration? = nil, exactQuantiles: Int = defaultExactQuantiles
     ) {
         self.orphanTimeout = orphanTimeout
         self.sampleInterval = sampleInterval
         self.transactionLog = transactionLog
         self.walkAnalysis = walkAnalysis
+        self.exactQuantiles = exactQuantiles
     }
 }
 

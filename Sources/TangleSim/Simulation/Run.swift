@@ -38,6 +38,12 @@ public struct RunResult: Sendable {
     public var selectionCounts: [(String, Int)] = []
     /// The rows of `walks.csv` (with `metrics.walkAnalysis`).
     public var walkAnalyses: [WalkAnalysisRow] = []
+    /// How each summary statistic's quantiles were computed (`exact`, or from a histogram
+    /// beyond `metrics.exactQuantiles` values), for the manifest.
+    public var quantileMethods: [(String, String)] = []
+    /// How many transactions' records the run forgot as it went, judged and settled
+    /// (``Scenario/forgetsSettledPast``; 0 for a run that kept everything).
+    public var forgottenTransactions = 0
 }
 
 /// Runs scenarios. The entry point of the simulation library.
@@ -61,12 +67,16 @@ public enum Simulation {
 
     /// Runs replication `replication` of `scenario` to its stop condition.
     ///
-    /// - Parameter progress: called now and then with the fraction of the run done (0...1).
+    /// - Parameters:
+    ///   - progress: called now and then with the fraction of the run done (0...1).
+    ///   - forgetEvery: as for ``TangleSimulation/init(scenario:replication:devices:network:expectedTransactions:coordinatorSelector:issuers:forgetEvery:)``
+    ///     (tests: outputs do not depend on it).
     public static func run(
-        _ scenario: Scenario, replication: Int = 0, progress: ((Double) -> Void)? = nil
+        _ scenario: Scenario, replication: Int = 0, progress: ((Double) -> Void)? = nil, forgetEvery: Int? = nil
     ) -> RunResult {
         scenario.tipSelection.withDeviceSelector(
-            scenario: scenario, _RunWithSelector(scenario: scenario, replication: replication, progress: progress))
+            scenario: scenario,
+            _RunWithSelector(scenario: scenario, replication: replication, progress: progress, forgetEvery: forgetEvery))
     }
 
     /// Runs a scenario with the devices' selector ``TipSelectionConfiguration/withDeviceSelector(scenario:_:)``
@@ -75,9 +85,10 @@ public enum Simulation {
         let scenario: Scenario
         let replication: Int
         let progress: ((Double) -> Void)?
+        let forgetEvery: Int?
 
         func consume<Selector: TipSelector>(_ selector: consuming Selector) -> RunResult {
-            Simulation.run(scenario, replication: replication, selector: selector, progress: progress)
+            Simulation.run(scenario, replication: replication, selector: selector, progress: progress, forgetEvery: forgetEvery)
         }
     }
 
@@ -85,7 +96,8 @@ public enum Simulation {
     /// run takes the selector over (`consuming`, down to the simulation), so that its weights
     /// are not shared with a caller's copy and copied on the first update.
     public static func run<Selector: TipSelector>(
-        _ scenario: Scenario, replication: Int, selector: consuming Selector, progress: ((Double) -> Void)? = nil
+        _ scenario: Scenario, replication: Int, selector: consuming Selector, progress: ((Double) -> Void)? = nil,
+        forgetEvery: Int? = nil
     ) -> RunResult {
         let arrivals = DeviceArrivals(scenario: scenario, replication: replication)
         let devices = DeviceFleet(scenario: scenario, replication: replication, selector: consume selector, arrivals: arrivals)
@@ -93,7 +105,7 @@ public enum Simulation {
         case .delay(let delay):
             return run(
                 scenario, replication: replication, devices: consume devices, network: DelayNetworkModel(delay: delay),
-                progress: progress)
+                progress: progress, forgetEvery: forgetEvery)
         case .gossip(let configuration):
             let network: GossipNetworkModel
             do {
@@ -101,21 +113,26 @@ public enum Simulation {
             } catch {
                 preconditionFailure("\(error) (check scenarios with Simulation.checkRunnable first)")
             }
-            return run(scenario, replication: replication, devices: consume devices, network: consume network, progress: progress)
+            return run(
+                scenario, replication: replication, devices: consume devices, network: consume network, progress: progress,
+                forgetEvery: forgetEvery)
         }
     }
 
     /// Runs `scenario` with the given devices on the given network model (both taken over).
+    ///
+    /// - Parameter forgetEvery: as for ``TangleSimulation/init(scenario:replication:devices:network:expectedTransactions:coordinatorSelector:issuers:forgetEvery:)``.
     public static func run<Selector: TipSelector, Arrivals: ArrivalProcess, Network: NetworkModel>(
         _ scenario: Scenario, replication: Int, devices: consuming DeviceFleet<Selector, Arrivals>, network: consuming Network,
-        progress: ((Double) -> Void)? = nil
+        progress: ((Double) -> Void)? = nil, forgetEvery: Int? = nil
     ) -> RunResult {
         let expectedEnd = expectedEndTime(of: scenario)
         var simulation = TangleSimulation(
             scenario: scenario, replication: replication, devices: consume devices, network: consume network,
             expectedTransactions: expectedTransactions(of: scenario),
             coordinatorSelector: scenario.consensus.coordinator.map { $0.tipSelection.coordinatorSelector(scenario: scenario) },
-            issuers: scenario.adversaries.indices.map { Adversary(scenario: scenario, replication: replication, number: $0) })
+            issuers: scenario.adversaries.indices.map { Adversary(scenario: scenario, replication: replication, number: $0) },
+            forgetEvery: forgetEvery)
         var engine = Engine<TangleEvent>()
         simulation.start(&engine)
         let reason = engine.run(
@@ -135,7 +152,8 @@ public enum Simulation {
             payloads: scenario.metrics.transactionLog ? simulation.confirmation?.payload : nil,
             conflicts: outcome, ledger: scenario.metrics.transactionLog ? simulation.conflicts?.snapshot : nil,
             paymentCounts: simulation.conflicts.map { ($0.redraws, $0.shortTransactions, $0.refused) }, attacks: attacks,
-            selectionCounts: simulation.devices.selector.selectionCounts, walkAnalyses: simulation.walkAnalyses)
+            selectionCounts: simulation.devices.selector.selectionCounts, walkAnalyses: simulation.walkAnalyses,
+            quantileMethods: simulation.metrics.quantileMethods, forgottenTransactions: Int(simulation.tangle.firstRetained))
     }
 
     /// The initial ring size of ``WindowedWeights``: the transactions expected within the

@@ -66,6 +66,14 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// longer a tip, whose footprint must still be there), nor with lazy devices (they
     /// approve transactions that are no longer tips).
     let _releasesFootprints: Bool
+    /// The settled past, in a run that forgets it (``Scenario/forgetsSettledPast``).
+    var _settledPast: SettledPast?
+    /// The transaction count at which the settled past is next advanced and forgotten
+    /// (`Int.max` when the run keeps everything: one comparison per transaction).
+    var _nextForgetCheck = Int.max
+    let _expectedTransactions: Int
+    /// Transactions between two advances of the settled past (0: never).
+    let _forgetInterval: Int
 
     /// The scenario being run and the replication number.
     public let scenario: Scenario
@@ -85,20 +93,40 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// Creates a simulation holding only the genesis; call ``start(_:)`` to schedule the
     /// first events.
     ///
-    /// - Parameter coordinatorSelector: the coordinator's tip selector, required when the
-    ///   scenario has a coordinator.
+    /// - Parameters:
+    ///   - coordinatorSelector: the coordinator's tip selector, required when the scenario
+    ///     has a coordinator.
     ///   - issuers: further issuers, indices 2, 3, ... in this order.
+    ///   - forgetEvery: how often the run advances and forgets its settled past, in
+    ///     transactions: nil for the default (``SettledPast/isUsed(by:expectedTransactions:)``,
+    ///     every ``SettledPast/interval``), 0 for never; any other value needs
+    ///     ``Scenario/forgetsSettledPast``. Outputs do not depend on it.
     public init(
         scenario: Scenario, replication: Int, devices: DeviceFleet<Selector, Arrivals>, network: Network,
-        expectedTransactions: Int, coordinatorSelector: (any TipSelector)? = nil, issuers: [any Issuer] = []
+        expectedTransactions: Int, coordinatorSelector: (any TipSelector)? = nil, issuers: [any Issuer] = [],
+        forgetEvery: Int? = nil
     ) {
         self.issuers = issuers
         self.scenario = scenario
         self.replication = replication
         self.devices = devices
         self.network = network
-        tangle = Tangle(parents: scenario.parentSlots, expectedTransactions: expectedTransactions)
-        visibleTips.reserveCapacity(ids: expectedTransactions)
+        // A run that forgets its settled past keeps about an advance's interval and
+        // orphanTimeout's worth of transactions; storage grows if more are needed.
+        let interval =
+            forgetEvery
+            ?? (SettledPast.isUsed(by: scenario, expectedTransactions: expectedTransactions) ? SettledPast.interval : 0)
+        let forgets = interval > 0
+        precondition(!forgets || scenario.forgetsSettledPast, "only a run that can forget its settled past forgets it")
+        _forgetInterval = interval
+        _expectedTransactions = expectedTransactions
+        let retained = forgets ? Swift.min(expectedTransactions, 1 << 20) : expectedTransactions
+        tangle = Tangle(parents: scenario.parentSlots, expectedTransactions: retained)
+        visibleTips.reserveCapacity(ids: retained)
+        if forgets {
+            _settledPast = SettledPast()
+            _nextForgetCheck = interval
+        }
         visibleTips.insert(0)
         if devices.hasWork {
             precondition(Network.viewIsGlobal, "work times under the delay model")
@@ -288,6 +316,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     ///   (O(1) under the delay model); see ``ConflictLedger`` for what conflicts add.
     mutating func issue(_ order: IssueOrder, by issuer: Int32, engine: inout Engine<TangleEvent>) -> Int32 {
         let now = engine.now
+        if tangle.count >= _nextForgetCheck { forgetSettledPast(now: now) }
         let node = network.node(of: order.issuer)
         let x = Int32(truncatingIfNeeded: tangle.count)
         _parentScratch.removeAll(keepingCapacity: true)
@@ -580,6 +609,20 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     }
 
     /// Closes the run at `end` and computes its summary.
+    /// Advances the settled past and forgets what it can: the settled transactions already
+    /// judged for the time series (so issued at least `orphanTimeout` ago), judged now for
+    /// the summary, then dropped from the Tangle and the tip set's slots.
+    mutating func forgetSettledPast(now: Double) {
+        _nextForgetCheck = tangle.count + _forgetInterval
+        let settled = _settledPast!.advance(tangle: tangle, tips: visibleTips)
+        let below = Swift.min(settled, metrics.approval.nextToJudge)
+        guard below > tangle.firstRetained else { return }
+        metrics.judgeForgotten(
+            below: below, in: tangle, now: now, adversaryBehaviours: [], expectedTransactions: _expectedTransactions)
+        tangle.forget(below: below)
+        visibleTips.forget(below: below)
+    }
+
     public mutating func finish(at end: Double) -> RunSummary {
         finishWithLatencies(at: end).summary
     }

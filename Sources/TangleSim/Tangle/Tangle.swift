@@ -9,6 +9,11 @@
 ///   first, so the list head never moves) and `nextApproverEdge[e]` links the others. The
 ///   approver of edge slot `e` is `e / k`.
 ///
+/// A run that forgets its settled past (``forget(below:)``) keeps only the records of ids
+/// from ``firstRetained`` on: the columns then hold ids `firstRetained..<count`, and a column
+/// read directly is indexed by `id − firstRetained` (the accessors, ``issueTime(of:)`` and
+/// the rest, take ids). Every other run has `firstRetained` 0.
+///
 /// Memory per transaction: 8 (issue time) + 8 (visible time) + 4 + 1 (issuer id and kind) +
 /// 4 (first approver) + 8k (parent and next-approver slots) bytes: 41 bytes for k = 2; 8 more
 /// (the work time) when some device class does work, 8 more (the wanted time) when a
@@ -16,6 +21,12 @@
 public struct Tangle: Sendable {
     /// k: the number of parent slots per transaction (1...8).
     public let parentSlotsPerTransaction: Int
+    /// The lowest id whose record may be read (0 unless the past was forgotten:
+    /// ``forget(below:)``).
+    public private(set) var firstRetained: Int32 = 0
+    /// The id of the columns' first element: at most ``firstRetained`` (records are moved
+    /// down only now and then).
+    @usableFromInline var _base = 0
 
     /// Issue time of each transaction, in seconds: when its parents were chosen (the model's
     /// `created`), which is also its broadcast time (`issued`) unless its issuer does work
@@ -90,19 +101,19 @@ public struct Tangle: Sendable {
     /// or an offline node held it back, otherwise its issue time. Confirmation latencies count from it.
     @inlinable
     public func wantedTime(of x: Int32) -> Double {
-        _wantedTimes.isEmpty ? issueTime[Int(x)] : _wantedTimes[Int(x)]
+        _wantedTimes.isEmpty ? issueTime[Int(x) &- _base] : _wantedTimes[Int(x) &- _base]
     }
 
     /// When `x` was broadcast (the model's `issued`): its issue time plus its work time, or
     /// its issue time when no work is recorded.
     @inlinable
     public func broadcastTime(of x: Int32) -> Double {
-        workTime.isEmpty ? issueTime[Int(x)] : issueTime[Int(x)] + workTime[Int(x)]
+        workTime.isEmpty ? issueTime[Int(x) &- _base] : issueTime[Int(x) &- _base] + workTime[Int(x) &- _base]
     }
 
     /// Sets when withheld transaction `x`, released, becomes visible everywhere.
     public mutating func setVisibleTime(of x: Int32, to time: Double) {
-        visibleTime[Int(x)] = time
+        visibleTime[Int(x) &- _base] = time
     }
 
     /// Reserves storage for `capacity` transactions in every column.
@@ -120,7 +131,41 @@ public struct Tangle: Sendable {
 
     /// The number of transactions, genesis included.
     @inlinable
-    public var count: Int { issueTime.count }
+    public var count: Int { _base &+ issueTime.count }
+
+    /// When `x` was issued (``issueTime``).
+    @inlinable
+    public func issueTime(of x: Int32) -> Double { issueTime[Int(x) &- _base] }
+
+    /// `x`'s work time (``workTime``; recorded only when some device class does work).
+    @inlinable
+    public func workTime(of x: Int32) -> Double { workTime[Int(x) &- _base] }
+
+    /// When `x` became visible everywhere (``visibleTime``).
+    @inlinable
+    public func visibleTime(of x: Int32) -> Double { visibleTime[Int(x) &- _base] }
+
+    /// Forgets the records of every transaction below `id`, which nothing may read, approve
+    /// or walk through again: the caller guarantees it (``SettledPast``). Storage is moved
+    /// down only once the forgotten part is as long as the kept part, so that forgetting costs
+    /// O(1) per transaction, amortized.
+    public mutating func forget(below id: Int32) {
+        precondition(Int(id) <= count, "only recorded transactions can be forgotten")
+        firstRetained = Swift.max(firstRetained, id)
+        let forgotten = Int(id) &- _base
+        guard forgotten > 0, forgotten >= issueTime.count &- forgotten else { return }
+        let k = parentSlotsPerTransaction
+        issueTime.removeFirst(forgotten)
+        visibleTime.removeFirst(forgotten)
+        issuerKind.removeFirst(forgotten)
+        issuerID.removeFirst(forgotten)
+        _firstApproverEdge.removeFirst(forgotten)
+        _parentSlots.removeFirst(forgotten &* k)
+        _nextApproverEdge.removeFirst(forgotten &* k)
+        if !workTime.isEmpty { workTime.removeFirst(forgotten) }
+        if !_wantedTimes.isEmpty { _wantedTimes.removeFirst(forgotten) }
+        _base = Int(id)
+    }
 
     /// Appends a transaction approving `parents` and returns its id.
     ///
@@ -137,16 +182,18 @@ public struct Tangle: Sendable {
         precondition(parents.count <= k, "a transaction has at most k parents")
         let id = Int32(truncatingIfNeeded: count)
         _appendRecord(issueTime: time, visibleTime: visible, issuer: issuer)
+        // Edge slots are stored as ids times k plus j; `edgeBase` turns them into offsets.
+        let edgeBase = _base &* k
         var slot = Int(id) &* k
         for parent in parents {
-            _parentSlots[slot] = parent
-            let head = _firstApproverEdge[Int(parent)]
+            _parentSlots[slot &- edgeBase] = parent
+            let head = _firstApproverEdge[Int(parent) &- _base]
             if head < 0 {
-                _firstApproverEdge[Int(parent)] = Int32(truncatingIfNeeded: slot)
+                _firstApproverEdge[Int(parent) &- _base] = Int32(truncatingIfNeeded: slot)
             } else {
                 // Insert after the head, so the head stays the first approver.
-                _nextApproverEdge[slot] = _nextApproverEdge[Int(head)]
-                _nextApproverEdge[Int(head)] = Int32(truncatingIfNeeded: slot)
+                _nextApproverEdge[slot &- edgeBase] = _nextApproverEdge[Int(head) &- edgeBase]
+                _nextApproverEdge[Int(head) &- edgeBase] = Int32(truncatingIfNeeded: slot)
             }
             slot &+= 1
         }
@@ -169,19 +216,19 @@ public struct Tangle: Sendable {
     /// Who issued `x`.
     @inlinable
     public func issuer(of x: Int32) -> IssuerIdentity {
-        IssuerIdentity(issuerKind[Int(x)], issuerID[Int(x)])
+        IssuerIdentity(issuerKind[Int(x) &- _base], issuerID[Int(x) &- _base])
     }
 
     /// Whether `x` was issued by a device (not the genesis, not a milestone).
     @inlinable
     public func isDeviceTransaction(_ x: Int32) -> Bool {
-        issuerKind[Int(x)] == .device
+        issuerKind[Int(x) &- _base] == .device
     }
 
     /// Whether `x` is a milestone (issued by the coordinator).
     @inlinable
     public func isMilestone(_ x: Int32) -> Bool {
-        issuerKind[Int(x)] == .coordinator
+        issuerKind[Int(x) &- _base] == .coordinator
     }
 
     /// The parents of `x`, in the order they were chosen.
@@ -189,7 +236,7 @@ public struct Tangle: Sendable {
     /// - Complexity: O(k).
     @inlinable
     public func parents(of x: Int32) -> ParentSequence {
-        let start = Int(x) * parentSlotsPerTransaction
+        let start = (Int(x) - _base) * parentSlotsPerTransaction
         return ParentSequence(slots: _parentSlots[start..<(start + parentSlotsPerTransaction)])
     }
 
@@ -200,7 +247,7 @@ public struct Tangle: Sendable {
     @inlinable
     public func forEachParent(of x: Int32, _ body: (Int32) throws -> Void) rethrows {
         let k = parentSlotsPerTransaction
-        let start = Int(x) &* k
+        let start = (Int(x) &- _base) &* k
         for slot in start..<(start &+ k) {
             let parent = _parentSlots[slot]
             if parent < 0 { return }
@@ -215,10 +262,11 @@ public struct Tangle: Sendable {
     @inlinable
     public func forEachApprover(of x: Int32, _ body: (Int32) throws -> Void) rethrows {
         let k = parentSlotsPerTransaction
-        var edge = _firstApproverEdge[Int(x)]
+        let edgeBase = _base &* k
+        var edge = _firstApproverEdge[Int(x) &- _base]
         while edge >= 0 {
             try body(Int32(truncatingIfNeeded: Int(edge) / k))
-            edge = _nextApproverEdge[Int(edge)]
+            edge = _nextApproverEdge[Int(edge) &- edgeBase]
         }
     }
 
@@ -227,14 +275,14 @@ public struct Tangle: Sendable {
     /// - Complexity: O(1).
     @inlinable
     public func firstApprover(of x: Int32) -> Int32? {
-        let edge = _firstApproverEdge[Int(x)]
+        let edge = _firstApproverEdge[Int(x) &- _base]
         return edge < 0 ? nil : Int32(truncatingIfNeeded: Int(edge) / parentSlotsPerTransaction)
     }
 
     /// Whether `x` has an approver (visible or not).
     @inlinable
     public func isApproved(_ x: Int32) -> Bool {
-        _firstApproverEdge[Int(x)] >= 0
+        _firstApproverEdge[Int(x) &- _base] >= 0
     }
 
     /// Every approver of `x`: the first one first, the others in no particular order.
@@ -243,7 +291,8 @@ public struct Tangle: Sendable {
     @inlinable
     public func approvers(of x: Int32) -> ApproverSequence {
         ApproverSequence(
-            first: _firstApproverEdge[Int(x)], next: _nextApproverEdge, k: parentSlotsPerTransaction)
+            first: _firstApproverEdge[Int(x) &- _base], next: _nextApproverEdge, k: parentSlotsPerTransaction,
+            edgeBase: _base &* parentSlotsPerTransaction)
     }
 }
 
@@ -276,19 +325,21 @@ public struct ApproverSequence: Sequence, IteratorProtocol {
     @usableFromInline var edge: Int32
     @usableFromInline let _next: ContiguousArray<Int32>
     @usableFromInline let k: Int
+    @usableFromInline let edgeBase: Int
 
     @inlinable
-    init(first: Int32, next: ContiguousArray<Int32>, k: Int) {
+    init(first: Int32, next: ContiguousArray<Int32>, k: Int, edgeBase: Int) {
         self.edge = first
         self._next = next
         self.k = k
+        self.edgeBase = edgeBase
     }
 
     @inlinable
     public mutating func next() -> Int32? {
         guard edge >= 0 else { return nil }
         let approver = Int32(truncatingIfNeeded: Int(edge) / k)
-        edge = _next[Int(edge)]
+        edge = _next[Int(edge) &- edgeBase]
         return approver
     }
 }
