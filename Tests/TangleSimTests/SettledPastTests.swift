@@ -8,56 +8,91 @@ import Testing
 /// everything; quantiles beyond `metrics.exactQuantiles`.
 @Suite("Settled past and bounded memory")
 struct SettledPastTests {
-    /// Every id below the frontier is an ancestor of every leaf and every visible tip, and
-    /// the frontier stops at the first id that is one or misses one: checked by brute force
-    /// on random tangles grown like URTS under a random delay (transactions in flight are
-    /// leaves; a visible tip can have approvers in flight), with the targets taken in passes
-    /// of several sizes.
-    @Test("the settled frontier equals brute force", arguments: 0..<8)
+    /// Every id below the frontier is decided: settled, an ancestor of every live target
+    /// (leaf or visible tip), or — where targets below `liveFrom` are dead, as under walks
+    /// from a window — dead, no live target descending from it and its newest descendant
+    /// issued at or before `orphanedBefore`; and the frontier stops at the first live
+    /// target or undecided id. Checked by brute force on random tangles grown like URTS
+    /// under a random delay (transactions in flight are leaves; a visible tip can have
+    /// approvers in flight; with dead targets, only live tips are approved, mostly the
+    /// newest), with the targets taken in passes of several sizes.
+    @Test("the settled frontier equals brute force", arguments: 0..<12)
     func frontierAgainstBruteForce(seed: Int) {
         let rng = RandomStream(seed: UInt64(seed), replication: 0, stream: .arrivals)
         let k = 2 + seed % 3
+        let deadTargets = seed >= 6
         var tangle = Tangle(parents: k)
         var tips = TipSet()
         tips.insert(0)
         var inFlight: [Int32] = []
         // Passes of 7 and 64 targets as well as the default 1,024 (one pass here).
         var past = SettledPast(targetsPerPass: [7, 64, 1 << 10][seed % 3])
-        var advances = 0, moved = 0
+        var advances = 0, moved = 0, dead = 0
+        var liveFrom: Int32 = 0
         for step in 1...1_500 {
-            // Issue onto visible tips, or let a transaction in flight become visible.
-            if inFlight.isEmpty || rng.uniform() < 0.5 {
+            // Issue onto live visible tips, or let a transaction in flight become visible.
+            let live = tips.members.filter { $0 >= liveFrom }.sorted()
+            if !live.isEmpty, inFlight.isEmpty || rng.uniform() < 0.5 {
                 var parents: [Int32] = []
                 for _ in 0..<k {
-                    let tip = tips[rng.index(below: tips.count)]
+                    // With dead targets, mostly the newest tips, as a biased walk would:
+                    // older ones are left behind, and die.
+                    let newest = deadTargets && rng.uniform() < 0.8
+                    let tip = newest ? live[live.count - 1 - rng.index(below: Swift.min(4, live.count))] : live[rng.index(below: live.count)]
                     if !parents.contains(tip) { parents.append(tip) }
                 }
                 let x = tangle.append(issueTime: Double(step), visibleTime: .infinity, issuer: .device(0), parents: parents)
                 inFlight.append(x)
-            } else {
+            } else if !inFlight.isEmpty {
                 // Mostly in the order issued, as under a random delay.
                 let x = inFlight.remove(at: rng.index(below: Swift.min(3, inFlight.count)))
                 tips.insert(x)
                 tangle.forEachParent(of: x) { tips.remove($0) }
             }
             guard step % 37 == 0 else { continue }
+            // With dead targets: what a walk from a window 150 transactions back reaches.
+            if deadTargets { liveFrom = Swift.max(liveFrom, Int32(Swift.max(0, tangle.count - 150))) }
+            let orphanedBefore = Double(step - 60)
             let before = past.frontier
-            let frontier = past.advance(tangle: tangle, tips: tips)
+            let frontier = past.advance(
+                tangle: tangle, tips: tips, liveFrom: liveFrom, orphanedBefore: deadTargets ? orphanedBefore : -.infinity)
             advances += 1
             if frontier > before { moved += 1 }
             #expect(frontier >= before)
-            let targets = (0..<Int32(tangle.count)).filter { !tangle.isApproved($0) || tips.contains($0) }
+            let targets = (0..<Int32(tangle.count)).filter { (!tangle.isApproved($0) || tips.contains($0)) && $0 >= liveFrom }
             let cones = targets.map { cone(of: $0, in: tangle) }
             func isSettled(_ x: Int32) -> Bool { cones.allSatisfy { $0.contains(x) } }
-            for x in 0..<frontier {
-                #expect(isSettled(x) && tangle.isApproved(x) && !tips.contains(x), "id \(x) below frontier \(frontier)")
+            func isDead(_ x: Int32) -> Bool {
+                deadTargets && !cones.contains { $0.contains(x) } && newestDescendant(of: x, in: tangle) <= orphanedBefore
+            }
+            for x in before..<frontier {
+                #expect(!targets.contains(x), "id \(x) below frontier \(frontier) is a live target")
+                if past.isDead(x) {
+                    dead += 1
+                    #expect(isDead(x), "id \(x) said dead")
+                } else {
+                    #expect(isSettled(x) && tangle.isApproved(x) && !tips.contains(x), "id \(x) said settled")
+                }
             }
             if Int(frontier) < tangle.count {
-                #expect(!tangle.isApproved(frontier) || tips.contains(frontier) || !isSettled(frontier))
+                #expect(targets.contains(frontier) || !(isSettled(frontier) || isDead(frontier)))
             }
         }
-        // Not vacuous: ids were found settled, time and again.
+        // Not vacuous: ids were decided, time and again, and some dead where tips die (with
+        // four parents, tips are seldom left behind for long).
         #expect(moved >= 5 && past.frontier >= 50, "the frontier moved at \(moved) of \(advances) advances, to \(past.frontier)")
+        if deadTargets, k < 4 { #expect(dead > 0) }
+    }
+
+    func newestDescendant(of x: Int32, in tangle: Tangle) -> Double {
+        var seen: Set<Int32> = [x]
+        var stack = [x]
+        var newest = tangle.issueTime(of: x)
+        while let node = stack.popLast() {
+            newest = Swift.max(newest, tangle.issueTime(of: node))
+            tangle.forEachApprover(of: node) { if seen.insert($0).inserted { stack.append($0) } }
+        }
+        return newest
     }
 
     func cone(of x: Int32, in tangle: Tangle) -> Set<Int32> {
@@ -69,8 +104,10 @@ struct SettledPastTests {
         return seen
     }
 
-    /// Scenarios a run forgets its past in: arrival processes, work, duty cycles, two to
-    /// four parents (with one, a tree, only the chain common to every branch is settled), random delays, warm-up, stops by count and by duration. The last one
+    /// Scenarios a run forgets its past in: URTS and walks from a window (with a bias that
+    /// leaves tips behind; with duty cycles that empty the window, so that walks start at
+    /// the newest visible transaction before it), arrival processes, work, duty cycles, two
+    /// to four parents (with one, a tree, only the chain common to every branch is settled), random delays, warm-up, stops by count and by duration. The last one
     /// issues nothing in its final orphanTimeout (its devices sleep), so that every judged
     /// transaction is an orphan, the forgotten ones included.
     static let scenarios: [String] = [
@@ -79,6 +116,9 @@ struct SettledPastTests {
         #"{"seed": 5, "duration": 150, "warmup": 10, "devices": [{"count": 20, "rate": 1, "work": 0.3, "label": "pow"}, {"count": 20, "rate": 1, "arrivals": {"kind": "periodic", "jitter": 0.2}}, {"count": 20, "rate": 0.5, "arrivals": {"kind": "onOff", "alarmRate": 5, "meanRegular": 20, "meanAlarm": 3}}, {"count": 20, "rate": 2, "dutyCycle": {"on": 10, "period": 30, "phase": "random"}}], "network": {"delay": {"distribution": "uniform", "min": 0.2, "max": 1.5}}, "metrics": {"orphanTimeout": 6, "sampleInterval": 0.5}}"#,
         #"{"seed": 6, "transactions": 5000, "devices": [{"count": 30, "rate": 1}], "network": {"delay": 2}, "tangle": {"parents": 4}, "metrics": {"orphanTimeout": 10}}"#,
         #"{"seed": 7, "duration": 95, "devices": [{"count": 100, "rate": 2, "dutyCycle": {"on": 40, "period": 100}}], "network": {"delay": 0.5}, "metrics": {"orphanTimeout": 5}}"#,
+        #"{"seed": 8, "duration": 300, "devices": [{"count": 50, "rate": 1}], "network": {"delay": 1}, "tipSelection": {"strategy": "mcmc", "alpha": 0.5, "start": {"kind": "window", "W": 4}}, "metrics": {"orphanTimeout": 6}}"#,
+        #"{"seed": 9, "transactions": 8000, "devices": [{"count": 40, "rate": 1}], "network": {"delay": {"distribution": "exponential", "mean": 0.8}}, "tipSelection": {"strategy": "mcmc", "alpha": 0.01, "start": {"kind": "window", "W": 10}}, "tangle": {"parents": 3}}"#,
+        #"{"seed": 10, "duration": 400, "devices": [{"count": 60, "rate": 1, "dutyCycle": {"on": 30, "period": 60}}], "network": {"delay": 0.5}, "tipSelection": {"strategy": "mcmc", "alpha": 0.2, "start": {"kind": "window", "W": 3}}, "metrics": {"orphanTimeout": 4}}"#,
     ]
 
     /// Every output — summary, time series, classes, latencies — of a run that forgets its
@@ -98,10 +138,14 @@ struct SettledPastTests {
         #expect(forgot.timeseries == kept.timeseries)
         #expect("\(forgot.classes)" == "\(kept.classes)")
         #expect(forgot.latencies == kept.latencies)
-        if index == Self.scenarios.count - 1 {
+        switch index {
+        case 4:
             // Nothing issued in the final orphanTimeout: every judged transaction is an orphan.
             #expect(forgot.summary.number(.orphanRate) == 1)
-        } else {
+        case 5, 7:
+            // Walks with a bias leave tips behind: dead, forgotten as orphans.
+            #expect(forgot.summary.number(.orphanRate) > 0.01)
+        default:
             #expect(forgot.summary.number(.orphanRate) < 0.05)
         }
     }
@@ -114,10 +158,12 @@ struct SettledPastTests {
                 file: "s.json")
         }
         #expect(try scenario("").forgetsSettledPast)
-        #expect(try !scenario(#", "tipSelection": {"strategy": "mcmc", "alpha": 0.1}"#).forgetsSettledPast)
+        #expect(try !scenario(#", "tipSelection": {"strategy": "mcmc", "alpha": 0.1, "start": {"kind": "genesis"}}"#).forgetsSettledPast)
+        #expect(try scenario(#", "tipSelection": {"strategy": "mcmc", "alpha": 0.1, "start": {"kind": "window", "W": 10}}"#).forgetsSettledPast)
         #expect(try !scenario(#", "consensus": {"kind": "coordinator", "interval": 10}"#).forgetsSettledPast)
         #expect(try !scenario(#", "metrics": {"transactionLog": true}"#).forgetsSettledPast)
         #expect(try !scenario(#", "payments": {"doubleSpendRate": 0.01}"#).forgetsSettledPast)
+        #expect(try !scenario(#", "tangle": {"parents": 1}"#).forgetsSettledPast)
         // Only long runs forget by default.
         let long = try scenario("")
         #expect(!SettledPast.isUsed(by: long, expectedTransactions: 1_000_000))

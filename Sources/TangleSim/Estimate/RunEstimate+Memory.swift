@@ -37,15 +37,18 @@ extension RunEstimate {
             + (scenario.recordsWantedTimes ? Double(MemoryLayout<Double>.stride) : 0)
         // A run that forgets its settled past keeps a window of ids (``SettledPast``): an
         // advance's interval, the frontier's lag (about 60 delays and work times, generously:
-        // about 50 s at lambda 1,000 and h = 1 s) and orphanTimeout plus a sample interval
-        // of transactions not yet judged; storage is moved down once the forgotten part is
+        // about 50 s at lambda 1,000 and h = 1 s) and orphanTimeout (or a walk's reach)
+        // plus a sample interval of transactions not yet judged or reachable; storage is moved down once the forgotten part is
         // as long as the kept part, so it holds up to twice that.
         let forgets = SettledPast.isUsed(by: scenario, expectedTransactions: Int(Swift.min(n, Double(Int.max / 2))))
         let work = scenario.devices.map { ($0.work?.mean ?? 0) * $0.rate * Double($0.count) }.reduce(0, +) / Swift.max(q.lambda, 1e-9)
         let lag = q.lambda * 60 * (q.propagation + work)
+        // Walks from a window keep what their starts can reach: 2W back.
+        var reach = 0.0
+        if case .mcmc(_, start: .window(let w), _) = scenario.tipSelection { reach = 2 * w }
         let window =
             Double(SettledPast.interval) + lag
-            + q.lambda * (scenario.metrics.orphanTimeout + scenario.metrics.sampleInterval)
+            + q.lambda * (Swift.max(scenario.metrics.orphanTimeout, reach) + scenario.metrics.sampleInterval)
         let keptIDs = forgets ? Swift.min(n, 2 * window) : n
         let reserve = forgets ? Swift.min(q.reserved, Double(1 << 20)) : q.reserved
         let windowKey = _ComponentKey(

@@ -147,22 +147,27 @@ public struct RunMetrics {
     /// - Parameters:
     ///   - adversaryBehaviours: as for the end of the run.
     ///   - expectedTransactions: the transactions the run is expected to issue, for storage.
+    ///   - isDead: whether a transaction is dead rather than settled: no selection can reach
+    ///     anything descending from it, and its newest descendant is `orphanTimeout` old, so
+    ///     it is an orphan.
     mutating func judgeForgotten(
-        below id: Int32, in tangle: Tangle, now: Double, adversaryBehaviours: [String], expectedTransactions: Int
+        below id: Int32, in tangle: Tangle, now: Double, adversaryBehaviours: [String], expectedTransactions: Int,
+        isDead: (Int32) -> Bool
     ) {
         if _devices.contains(where: { $0.work != nil }) {
             _judgeForgotten(
                 WorkMetrics.self, below: id, in: tangle, now: now, adversaryBehaviours: adversaryBehaviours,
-                expectedTransactions: expectedTransactions)
+                expectedTransactions: expectedTransactions, isDead: isDead)
         } else {
             _judgeForgotten(
                 NoWork.self, below: id, in: tangle, now: now, adversaryBehaviours: adversaryBehaviours,
-                expectedTransactions: expectedTransactions)
+                expectedTransactions: expectedTransactions, isDead: isDead)
         }
     }
 
     mutating func _judgeForgotten<Work: WorkTally>(
-        _: Work.Type, below id: Int32, in tangle: Tangle, now: Double, adversaryBehaviours: [String], expectedTransactions: Int
+        _: Work.Type, below id: Int32, in tangle: Tangle, now: Double, adversaryBehaviours: [String], expectedTransactions: Int,
+        isDead: (Int32) -> Bool
     ) {
         var judgement =
             _takeJudgement(Work.self)
@@ -170,9 +175,11 @@ public struct RunMetrics {
                 metrics: self, adversaryBehaviours: adversaryBehaviours, confirmation: false, nodeAverage: nil,
                 expectedTransactions: expectedTransactions)
         if judgement.next == 1 { approval.beginJudging(count: expectedTransactions) }
-        judgement.judge(
-            below: id, in: tangle, end: now, approval: &approval, confirmation: nil, issuerNodeTime: nil, rejected: [],
-            countingForgotten: true)
+        withoutActuallyEscaping(isDead) { isDead in
+            judgement.judge(
+                below: id, in: tangle, end: now, approval: &approval, confirmation: nil, issuerNodeTime: nil, rejected: [],
+                forgotten: isDead)
+        }
         _judgement = judgement
     }
 
@@ -198,9 +205,11 @@ struct Judgement<Work: WorkTally> {
     var deviceTransactions = 0
     /// The next transaction to judge.
     var next: Int32 = 1
-    /// Forgotten device transactions judged (measured, not censored, not rejected): orphans
-    /// exactly when nothing is issued in the final `orphanTimeout`.
+    /// Forgotten settled device transactions judged (measured, not censored, not rejected):
+    /// orphans exactly when nothing is issued in the final `orphanTimeout`.
     var forgottenJudged = 0
+    /// Forgotten dead ones: orphans.
+    var forgottenDead = 0
     let _warmup: Double
     let _devices: [DeviceClass]
     let _orphanTimeout: Double
@@ -223,12 +232,12 @@ struct Judgement<Work: WorkTally> {
 
     /// Judges the transactions from ``next`` to `id` (excluded) at `end`.
     ///
-    /// - Parameter countingForgotten: whether these transactions are being forgotten (their
-    ///   orphanage is then counted in ``forgottenJudged``).
+    /// - Parameter forgotten: for transactions being forgotten, whether each is dead (an
+    ///   orphan, ``forgottenDead``) rather than settled (``forgottenJudged``); nil at the end.
     mutating func judge(
         below id: Int32, in tangle: Tangle, end: Double, approval: inout ApprovalMetrics,
         confirmation: ConfirmationTracker?, issuerNodeTime: ((Int32, Double) -> Double)?, rejected rejectedMarks: [Bool],
-        countingForgotten: Bool = false
+        forgotten isDead: ((Int32) -> Bool)? = nil
     ) {
         if next == 1 { approval.beginJudging(count: Int(id)) }
         let judgesClasses = classMetrics.judgesRows
@@ -253,7 +262,9 @@ struct Judgement<Work: WorkTally> {
             guard isDevice else { continue }
             propagation.add(x, in: tangle, end: end)
             guard approval.judge(x, in: tangle, end: end, rejected: isRejected) else { continue }
-            if countingForgotten, !isRejected { forgottenJudged += 1 }
+            if let isDead, !isRejected {
+                if isDead(x) { forgottenDead += 1 } else { forgottenJudged += 1 }
+            }
             conflictMetrics.judge(rejected: isRejected)
             if Work.isTallying {
                 let power = _devices[classMetrics.row(of: tangle.issuer(of: x))].power
@@ -266,10 +277,10 @@ struct Judgement<Work: WorkTally> {
     }
 
     /// How many of the forgotten transactions are orphans in a run that ended at `end`,
-    /// its last transaction issued at `lastIssue`: all of them when that is not within the
-    /// final `orphanTimeout` (then nothing is), none otherwise (the last transaction, issued
-    /// after they were settled or a tip when they were, descends from each).
+    /// its last transaction issued at `lastIssue`: the dead ones, and the settled ones too
+    /// when that is not within the final `orphanTimeout` (then nothing is; otherwise the last
+    /// transaction, issued after they were settled or a tip when they were, descends from each).
     func forgottenOrphans(end: Double, lastIssue: Double) -> Int {
-        lastIssue > end - _orphanTimeout ? 0 : forgottenJudged
+        forgottenDead + (lastIssue > end - _orphanTimeout ? 0 : forgottenJudged)
     }
 }

@@ -612,15 +612,31 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// Advances the settled past and forgets what it can: the settled transactions already
     /// judged for the time series (so issued at least `orphanTimeout` ago), judged now for
     /// the summary, then dropped from the Tangle and the tip set's slots.
+    ///
+    /// A frontier that stops moving (a tip never approved for a long time) would make every
+    /// advance sweep more: once it trails the newest transaction by more than
+    /// ``SettledPast/maximumWindow``, the run stops forgetting and keeps everything from
+    /// then on, as a run that never forgot does.
     mutating func forgetSettledPast(now: Double) {
+        guard tangle.count - Int(_settledPast!.frontier) <= SettledPast.maximumWindow else {
+            _nextForgetCheck = .max
+            return
+        }
         _nextForgetCheck = tangle.count + _forgetInterval
-        let settled = _settledPast!.advance(tangle: tangle, tips: visibleTips)
-        let below = Swift.min(settled, metrics.approval.nextToJudge)
+        // Walks from a window reach only what their starts do: the tips below are dead.
+        let reach = devices.selector.earliestReachable(now: now, tangle: tangle)
+        let settled = _settledPast!.advance(
+            tangle: tangle, tips: visibleTips, liveFrom: reach ?? 0, orphanedBefore: now - scenario.metrics.orphanTimeout)
+        var below = Swift.min(settled, metrics.approval.nextToJudge)
+        if let reach { below = Swift.min(below, reach) }
         guard below > tangle.firstRetained else { return }
+        let past = _settledPast!
         metrics.judgeForgotten(
-            below: below, in: tangle, now: now, adversaryBehaviours: [], expectedTransactions: _expectedTransactions)
+            below: below, in: tangle, now: now, adversaryBehaviours: [], expectedTransactions: _expectedTransactions,
+            isDead: { past.isDead($0) })
         tangle.forget(below: below)
         visibleTips.forget(below: below)
+        _settledPast!.forgetDecisions(below: below)
     }
 
     public mutating func finish(at end: Double) -> RunSummary {

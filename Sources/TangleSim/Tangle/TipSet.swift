@@ -11,6 +11,9 @@ public struct TipSet: Sendable {
     @usableFromInline var _slots: ContiguousArray<Int32> = []
     /// The id of `_slots[0]`: 0 unless ids below it were forgotten (``forget(below:)``).
     @usableFromInline var _base = 0
+    /// The positions of members below `_base` (tips no walk can reach any more, kept by a
+    /// run that forgot their slots).
+    @usableFromInline var _oldSlots: [Int32: Int32] = [:]
 
     public init() {}
 
@@ -24,7 +27,8 @@ public struct TipSet: Sendable {
     @inlinable
     public func contains(_ x: Int32) -> Bool {
         let index = Int(x) &- _base
-        return UInt(bitPattern: index) < UInt(_slots.count) && _slots[index] >= 0
+        if index < 0 { return _oldSlots[x] != nil }
+        return index < _slots.count && _slots[index] >= 0
     }
 
     /// The member at dense position `position` (0..<count).
@@ -65,30 +69,46 @@ public struct TipSet: Sendable {
     @discardableResult
     public mutating func remove(_ x: Int32) -> Bool {
         let index = Int(x) &- _base
-        guard UInt(bitPattern: index) < UInt(_slots.count) else { return false }
+        if index < 0 { return _removeOld(x) }
+        guard index < _slots.count else { return false }
         let slot = Int(_slots[index])
         guard slot >= 0 else { return false }
-        let last = _members.removeLast()
-        if slot < _members.count {
-            _members[slot] = last
-            _slots[Int(last) &- _base] = Int32(truncatingIfNeeded: slot)
-        }
         _slots[index] = -1
+        _fill(slot)
         return true
     }
 
-    /// The smallest member, or nil when the set is empty.
-    ///
-    /// - Complexity: O(count).
-    public var smallestMember: Int32? { _members.min() }
+    /// Moves the last member into the hole at `slot`.
+    @inlinable @inline(__always)
+    mutating func _fill(_ slot: Int) {
+        let last = _members.removeLast()
+        guard slot < _members.count else { return }
+        _members[slot] = last
+        let index = Int(last) &- _base
+        if index >= 0 {
+            _slots[index] = Int32(truncatingIfNeeded: slot)
+        } else {
+            _oldSlots[last] = Int32(truncatingIfNeeded: slot)
+        }
+    }
 
-    /// Forgets the slots of ids below `id`, none of which is a member: afterwards they are
-    /// not members, and cannot be inserted. Slots are moved down only once the forgotten
-    /// part is as long as the kept part (O(1) per id, amortized).
+    @usableFromInline
+    mutating func _removeOld(_ x: Int32) -> Bool {
+        guard let slot = _oldSlots.removeValue(forKey: x) else { return false }
+        _fill(Int(slot))
+        return true
+    }
+
+    /// Forgets the slots of ids below `id`, which must not be inserted again: the members
+    /// among them (tips no selection can reach any more) keep their positions in a table.
+    /// Slots are moved down only once the forgotten part is as long as the kept part (O(1)
+    /// per id, amortized).
     public mutating func forget(below id: Int32) {
         let forgotten = Swift.min(Int(id) &- _base, _slots.count)
         guard forgotten > 0, forgotten >= _slots.count &- forgotten else { return }
-        precondition(!_slots[..<forgotten].contains { $0 >= 0 }, "a member is forgotten")
+        for index in 0..<forgotten where _slots[index] >= 0 {
+            _oldSlots[Int32(truncatingIfNeeded: _base &+ index)] = _slots[index]
+        }
         _slots.removeFirst(forgotten)
         _base &+= forgotten
     }

@@ -403,12 +403,17 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         return x
     }
 
-    /// A transaction issued in [now − 2W, now − W], uniform among the visible ones; the
-    /// genesis when there is none.
+    /// A transaction issued in [now − 2W, now − W], uniform among the visible ones; when
+    /// there is none, the newest visible transaction issued before now − 2W (the genesis
+    /// when there is none either, as early in a run).
     ///
     /// The id range is tracked by two pointers that only move forward (time never goes
     /// back), then ids are drawn uniformly and invisible ones rejected; after 32 rejections
     /// the range is scanned, so the choice stays exactly uniform among the visible.
+    ///
+    /// The fallback bounds how far back a walk can ever start (``earliestReachable(now:tangle:)``):
+    /// a start at the genesis, which walks from the window never otherwise make once the
+    /// window has passed it, could reach every tip ever issued.
     public mutating func windowStart(now: Double, w: Double, tangle: Tangle, rng: RandomStream) -> Int32 {
         windowStart(now: now, w: w, tangle: tangle, view: TipSet(), rng: rng)
     }
@@ -417,19 +422,46 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     public mutating func windowStart<View: TangleView>(
         now: Double, w: Double, tangle: Tangle, view: View, rng: RandomStream
     ) -> Int32 {
-        let issue = tangle.issueTime
-        let count = Int32(truncatingIfNeeded: tangle.count)
-        while _windowLow < count, issue[Int(_windowLow)] < now - 2 * w { _windowLow += 1 }
-        while _windowHigh + 1 < count, issue[Int(_windowHigh + 1)] <= now - w { _windowHigh += 1 }
-        guard _windowLow <= _windowHigh else { return 0 }
-        let width = Int(_windowHigh - _windowLow) + 1
-        for _ in 0..<32 {
-            let candidate = _windowLow + Int32(truncatingIfNeeded: rng.index(below: width))
-            if weights.visible.contains(candidate) || view.isVisibleInFlight(candidate) { return candidate }
+        _advanceWindow(now: now, w: w, tangle: tangle)
+        func isVisible(_ x: Int32) -> Bool { weights.visible.contains(x) || view.isVisibleInFlight(x) }
+        if _windowLow <= _windowHigh {
+            let width = Int(_windowHigh - _windowLow) + 1
+            for _ in 0..<32 {
+                let candidate = _windowLow + Int32(truncatingIfNeeded: rng.index(below: width))
+                if isVisible(candidate) { return candidate }
+            }
+            let candidates = (_windowLow..._windowHigh).filter(isVisible)
+            if !candidates.isEmpty { return candidates[rng.index(below: candidates.count)] }
         }
-        let candidates = (_windowLow..._windowHigh).filter { weights.visible.contains($0) || view.isVisibleInFlight($0) }
-        guard !candidates.isEmpty else { return 0 }
-        return candidates[rng.index(below: candidates.count)]
+        var x = _windowLow - 1
+        while x > 0, !isVisible(x) { x -= 1 }
+        return Swift.max(x, 0)
+    }
+
+    /// Moves the window's pointers to [now − 2W, now − W]: `_windowLow` the first id issued
+    /// at or after now − 2W, `_windowHigh` the last issued at or before now − W.
+    @usableFromInline
+    mutating func _advanceWindow(now: Double, w: Double, tangle: Tangle) {
+        let count = Int32(truncatingIfNeeded: tangle.count)
+        while _windowLow < count, tangle.issueTime(of: _windowLow) < now - 2 * w { _windowLow += 1 }
+        while _windowHigh + 1 < count, tangle.issueTime(of: _windowHigh + 1) <= now - w { _windowHigh += 1 }
+    }
+
+    /// Walks from a window start at `now` or later begin at a transaction issued from
+    /// now − 2W on, or at the newest visible one before it when the window holds no visible
+    /// transaction (such a fallback only moves forward); walks from elsewhere may start
+    /// anywhere (0).
+    public func earliestReachable(now: Double, tangle: Tangle) -> Int32? {
+        guard case .window(let w) = start else { return 0 }
+        var low = _windowLow
+        let count = Int32(truncatingIfNeeded: tangle.count)
+        while low < count, tangle.issueTime(of: low) < now - 2 * w { low += 1 }
+        // The newest transaction visible now and issued before now − 2W bounds every
+        // later fallback from below (the in-flight ones, once visible, are newer starts
+        // only if newer).
+        var x = low - 1
+        while x > 0, x >= tangle.firstRetained, !weights.visible.contains(x) { x -= 1 }
+        return Swift.max(Swift.min(x, low), 0)
     }
 
     public var walkStatistics: WalkStatistics? { statistics }

@@ -67,6 +67,17 @@ public protocol TipSelector {
     mutating func sampleExits<View: TangleView>(
         _ count: Int, _ request: SelectionRequest, tangle: Tangle, view: View, rng: RandomStream, into exits: inout [Int32: Int]
     ) -> (start: Int32, steps: Int)?
+
+    /// The smallest id any selection at `now` or later can choose or pass through (a walk
+    /// reaches only its start's descendants): a run that forgets its settled past keeps
+    /// every id from it on, and counts a tip below it as dead (``SettledPast``). 0 when any
+    /// transaction may be; nil when only visible tips are chosen and every one may be (URTS).
+    func earliestReachable(now: Double, tangle: Tangle) -> Int32?
+}
+
+extension TipSelector {
+    /// Any transaction may be chosen (the default).
+    public func earliestReachable(now: Double, tangle: Tangle) -> Int32? { 0 }
 }
 
 /// How many times a pick inconsistent with the parents chosen so far is drawn or walked

@@ -147,3 +147,8 @@ public struct UniformTipSelector: TipSelector {
         return true
     }
 }
+
+extension UniformTipSelector {
+    /// Only visible tips are chosen, and every one may be.
+    public func earliestReachable(now: Double, tangle: Tangle) -> Int32? { nil }
+}

@@ -185,7 +185,9 @@ public struct WindowedWeights: CumulativeWeights {
         _ancestors = ContiguousArray(repeating: 0, count: newCapacity * _words)
         _planes = ContiguousArray(repeating: 0, count: _planeCount * _words)
         rebuilds += 1
-        let oldest = Swift.max(0, _newest - newCapacity + 1)
+        // A run that forgot its settled past has no record below `firstRetained`; no walk
+        // reaches there, and the sets above it are exact without it.
+        let oldest = Swift.max(Int(tangle.firstRetained), _newest - newCapacity + 1)
         for n in oldest..._newest {
             _computeAncestors(of: n, in: tangle)
         }
