@@ -231,3 +231,36 @@ struct SettledPastTests {
         }
     }
 }
+
+extension SettledPastTests {
+    /// A frontier that stops moving — here behind a burst of thousands of tips, when a
+    /// fleet in phase wakes up from its duty cycle — would make every advance sweep more:
+    /// past the window limit the run stops forgetting, and writes what it would have written
+    /// keeping everything.
+    @Test("a frontier that stops moving stops the forgetting, and changes nothing")
+    func stuckFrontier() throws {
+        let json = #"{"seed": 12, "duration": 100, "devices": [{"count": 100, "rate": 2, "dutyCycle": {"on": 40, "period": 60}}], "network": {"delay": 0.5}, "metrics": {"orphanTimeout": 5}}"#
+        let scenario = try Scenario.decode(Array(json.utf8), file: "stuck.json")
+        func run(forgetEvery: Int) -> (summary: String, timeseries: [TimeseriesRow], forgotten: Int32, stopped: Bool) {
+            let devices = DeviceFleet(
+                scenario: scenario, replication: 0, selector: UniformTipSelector(),
+                arrivals: DeviceArrivals(scenario: scenario, replication: 0))
+            var simulation = TangleSimulation(
+                scenario: scenario, replication: 0, devices: devices, network: DelayNetworkModel(delay: .constant(0.5)),
+                expectedTransactions: 0, forgetEvery: forgetEvery)
+            if forgetEvery > 0 { simulation._settledPast = SettledPast(maximumWindow: 6_000) }
+            var engine = Engine<TangleEvent>()
+            simulation.start(&engine)
+            _ = engine.run(until: 100, handler: &simulation)
+            let summary = simulation.finish(at: engine.now)
+            return ("\(summary)", simulation.metrics.timeseries, simulation.tangle.firstRetained, simulation._nextForgetCheck == .max)
+        }
+        let kept = run(forgetEvery: 0)
+        let forgot = run(forgetEvery: 97)
+        #expect(forgot.forgotten > 1_000, "forgot \(forgot.forgotten) before the burst")
+        #expect(forgot.stopped)
+        #expect(kept.forgotten == 0)
+        #expect(forgot.summary == kept.summary)
+        #expect(forgot.timeseries == kept.timeseries)
+    }
+}

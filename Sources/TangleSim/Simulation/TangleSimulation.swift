@@ -618,7 +618,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// ``SettledPast/maximumWindow``, the run stops forgetting and keeps everything from
     /// then on, as a run that never forgot does.
     mutating func forgetSettledPast(now: Double) {
-        guard tangle.count - Int(_settledPast!.frontier) <= SettledPast.maximumWindow else {
+        guard tangle.count - Int(_settledPast!.frontier) <= _settledPast!.maximumWindow else {
             _nextForgetCheck = .max
             return
         }

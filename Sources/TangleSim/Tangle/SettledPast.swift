@@ -38,16 +38,18 @@ struct SettledPast {
     /// Transactions issued between two advances: the run advances once this many were
     /// issued since the last advance.
     static let interval = 1 << 17
-    /// The most transactions an advance sweeps (the frontier to the newest): 2^20, 135 MiB
-    /// of scratch. Under URTS at lambda = 1,000/s the sweep covers about 180,000.
-    static let maximumWindow = 1 << 20
+    /// The most transactions an advance sweeps (the frontier to the newest): by default
+    /// 2^20, 135 MiB of scratch. Under URTS at lambda = 1,000/s the sweep covers about
+    /// 180,000. Beyond, the run stops forgetting (``TangleSimulation``).
+    let maximumWindow: Int
 
     /// Targets per pass of the sweep (default 1,024: 16 words).
     let targetsPerPass: Int
 
-    init(targetsPerPass: Int = 1 << 10) {
+    init(targetsPerPass: Int = 1 << 10, maximumWindow: Int = 1 << 20) {
         precondition(targetsPerPass > 0, "a pass has targets")
         self.targetsPerPass = targetsPerPass
+        self.maximumWindow = maximumWindow
     }
 
     /// The leaves and visible tips from the frontier on, ascending.
