@@ -38,9 +38,11 @@ extension RunEstimate {
         // A run that forgets its settled past keeps a window of ids (``SettledPast``): an
         // advance's interval, the frontier's lag (about 60 delays and work times, generously:
         // about 50 s at lambda 1,000 and h = 1 s) and orphanTimeout (or a walk's reach)
-        // plus a sample interval of transactions not yet judged or reachable; storage is moved down once the forgotten part is
-        // as long as the kept part, so it holds up to twice that.
-        let forgets = SettledPast.isUsed(by: scenario, expectedTransactions: Int(Swift.min(n, Double(Int.max / 2))))
+        // plus a sample interval of transactions not yet judged or reachable; storage is
+        // moved down once the forgotten part is as long as the kept part, so it holds up to
+        // twice that.
+        // The run decides on the storage it reserves (Simulation.expectedTransactions).
+        let forgets = SettledPast.isUsed(by: scenario, expectedTransactions: Int(q.reserved))
         let work = scenario.devices.map { ($0.work?.mean ?? 0) * $0.rate * Double($0.count) }.reduce(0, +) / Swift.max(q.lambda, 1e-9)
         let lag = q.lambda * 60 * (q.propagation + work)
         // Walks from a window keep what their starts can reach: 2W back.
@@ -50,7 +52,7 @@ extension RunEstimate {
             Double(SettledPast.interval) + lag
             + q.lambda * (Swift.max(scenario.metrics.orphanTimeout, reach) + scenario.metrics.sampleInterval)
         let keptIDs = forgets ? Swift.min(n, 2 * window) : n
-        let reserve = forgets ? Swift.min(q.reserved, Double(1 << 20)) : q.reserved
+        let reserve = forgets ? Swift.min(q.reserved, Double(SettledPast.reservedTransactions)) : q.reserved
         let windowKey = _ComponentKey(
             name: "tangle columns", field: q.transactionsField,
             detail: "a window of \(_EstimateText.count(keptIDs)) of \(_EstimateText.count(n)) transactions (\(Int(q.slots)) parent slots; the settled past is forgotten)")

@@ -17,6 +17,8 @@ public struct RunMetrics {
     let _warmup: Double
     let _devices: [DeviceClass]
     let _exactQuantiles: Int
+    /// Whether some device class does work (judgements are specialised for it).
+    let _hasWork: Bool
     /// The judgement begun on forgotten transactions (a ``Judgement`` of `NoWork` or of
     /// `WorkMetrics`), nil until the run forgets some.
     var _judgement: Any?
@@ -27,6 +29,7 @@ public struct RunMetrics {
         _warmup = scenario.warmup
         _devices = scenario.devices
         _exactQuantiles = scenario.metrics.exactQuantiles
+        _hasWork = scenario.hasWork
         tips = TipMetrics(warmup: scenario.warmup)
         approval = ApprovalMetrics(orphanTimeout: scenario.metrics.orphanTimeout, exactQuantiles: scenario.metrics.exactQuantiles)
         nodeTips = NodeTipMetrics(warmup: scenario.warmup)
@@ -81,7 +84,7 @@ public struct RunMetrics {
         adversaryBehaviours: [String], into summary: inout RunSummary
     ) -> [Double] {
         // Specialised twice, so that a run without work judges without a trace of it.
-        if _devices.contains(where: { $0.work != nil }) {
+        if _hasWork {
             return _finish(
                 WorkMetrics.self, at: end, tangle: tangle, confirmation: confirmation, nodeAverage: nodeAverage,
                 issuerNodeTime: issuerNodeTime, conflicts: conflicts, refused: refused,
@@ -100,11 +103,9 @@ public struct RunMetrics {
         issuerNodeTime: ((Int32, Double) -> Double)?, conflicts: ConflictOutcome?, refused: [RefusedTransaction],
         adversaryBehaviours: [String], into summary: inout RunSummary
     ) -> [Double] {
-        var judgement =
-            _takeJudgement(Work.self)
-            ?? Judgement<Work>(
-                metrics: self, adversaryBehaviours: adversaryBehaviours, confirmation: confirmation != nil,
-                nodeAverage: nodeAverage, expectedTransactions: tangle.count)
+        var judgement = _resumeJudgement(
+            Work.self, adversaryBehaviours: adversaryBehaviours, confirmation: confirmation != nil, nodeAverage: nodeAverage,
+            expectedTransactions: tangle.count)
         let rejectedMarks = conflicts?.rejected ?? []
         judgement.judge(
             below: Int32(truncatingIfNeeded: tangle.count), in: tangle, end: end, approval: &approval,
@@ -154,7 +155,7 @@ public struct RunMetrics {
         below id: Int32, in tangle: Tangle, now: Double, adversaryBehaviours: [String], expectedTransactions: Int,
         isDead: (Int32) -> Bool
     ) {
-        if _devices.contains(where: { $0.work != nil }) {
+        if _hasWork {
             _judgeForgotten(
                 WorkMetrics.self, below: id, in: tangle, now: now, adversaryBehaviours: adversaryBehaviours,
                 expectedTransactions: expectedTransactions, isDead: isDead)
@@ -169,12 +170,9 @@ public struct RunMetrics {
         _: Work.Type, below id: Int32, in tangle: Tangle, now: Double, adversaryBehaviours: [String], expectedTransactions: Int,
         isDead: (Int32) -> Bool
     ) {
-        var judgement =
-            _takeJudgement(Work.self)
-            ?? Judgement<Work>(
-                metrics: self, adversaryBehaviours: adversaryBehaviours, confirmation: false, nodeAverage: nil,
-                expectedTransactions: expectedTransactions)
-        if judgement.next == 1 { approval.beginJudging(count: expectedTransactions) }
+        var judgement = _resumeJudgement(
+            Work.self, adversaryBehaviours: adversaryBehaviours, confirmation: false, nodeAverage: nil,
+            expectedTransactions: expectedTransactions)
         withoutActuallyEscaping(isDead) { isDead in
             judgement.judge(
                 below: id, in: tangle, end: now, approval: &approval, confirmation: nil, issuerNodeTime: nil, rejected: [],
@@ -183,11 +181,19 @@ public struct RunMetrics {
         _judgement = judgement
     }
 
-    /// The judgement begun on forgotten transactions, if any (taken out, so that it is
-    /// mutated uniquely).
-    mutating func _takeJudgement<Work: WorkTally>(_: Work.Type) -> Judgement<Work>? {
-        defer { _judgement = nil }
-        return _judgement.map { $0 as! Judgement<Work> }
+    /// The judgement begun on forgotten transactions, taken out (so that it is mutated
+    /// uniquely); or a new one, with storage for `expectedTransactions` judged.
+    mutating func _resumeJudgement<Work: WorkTally>(
+        _: Work.Type, adversaryBehaviours: [String], confirmation: Bool, nodeAverage: NodeAverage?, expectedTransactions: Int
+    ) -> Judgement<Work> {
+        if let judgement = _judgement {
+            _judgement = nil
+            return judgement as! Judgement<Work>
+        }
+        approval.beginJudging(count: expectedTransactions)
+        return Judgement<Work>(
+            metrics: self, adversaryBehaviours: adversaryBehaviours, confirmation: confirmation, nodeAverage: nodeAverage,
+            expectedTransactions: expectedTransactions)
     }
 }
 
@@ -239,7 +245,6 @@ struct Judgement<Work: WorkTally> {
         confirmation: ConfirmationTracker?, issuerNodeTime: ((Int32, Double) -> Double)?, rejected rejectedMarks: [Bool],
         forgotten isDead: ((Int32) -> Bool)? = nil
     ) {
-        if next == 1 { approval.beginJudging(count: Int(id)) }
         let judgesClasses = classMetrics.judgesRows
         while next < id {
             let x = next

@@ -120,7 +120,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         precondition(!forgets || scenario.forgetsSettledPast, "only a run that can forget its settled past forgets it")
         _forgetInterval = interval
         _expectedTransactions = expectedTransactions
-        let retained = forgets ? Swift.min(expectedTransactions, 1 << 20) : expectedTransactions
+        let retained = forgets ? Swift.min(expectedTransactions, SettledPast.reservedTransactions) : expectedTransactions
         tangle = Tangle(parents: scenario.parentSlots, expectedTransactions: retained)
         visibleTips.reserveCapacity(ids: retained)
         if forgets {

@@ -253,6 +253,10 @@ extension SettledPast {
     /// nothing for this (the advances cost URTS about a tenth of its time).
     static let minimumTransactions = 1 << 24
 
+    /// Storage reserved up front by a run that forgets (2^20 transactions; it grows if the
+    /// kept window needs more).
+    static let reservedTransactions = 1 << 20
+
     /// Whether a run of `scenario`, expected to issue `expectedTransactions`, forgets its
     /// settled past (unless told otherwise).
     static func isUsed(by scenario: Scenario, expectedTransactions: Int) -> Bool {

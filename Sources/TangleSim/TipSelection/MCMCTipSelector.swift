@@ -442,9 +442,17 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     /// at or after now − 2W, `_windowHigh` the last issued at or before now − W.
     @usableFromInline
     mutating func _advanceWindow(now: Double, w: Double, tangle: Tangle) {
+        _windowLow = Self._firstIssued(atOrAfter: now - 2 * w, from: _windowLow, in: tangle)
         let count = Int32(truncatingIfNeeded: tangle.count)
-        while _windowLow < count, tangle.issueTime(of: _windowLow) < now - 2 * w { _windowLow += 1 }
         while _windowHigh + 1 < count, tangle.issueTime(of: _windowHigh + 1) <= now - w { _windowHigh += 1 }
+    }
+
+    /// The first id from `start` on issued at or after `time` (the count when none is).
+    static func _firstIssued(atOrAfter time: Double, from start: Int32, in tangle: Tangle) -> Int32 {
+        var id = start
+        let count = Int32(truncatingIfNeeded: tangle.count)
+        while id < count, tangle.issueTime(of: id) < time { id += 1 }
+        return id
     }
 
     /// Walks from a window start at `now` or later begin at a transaction issued from
@@ -453,9 +461,7 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     /// anywhere (0).
     public func earliestReachable(now: Double, tangle: Tangle) -> Int32? {
         guard case .window(let w) = start else { return 0 }
-        var low = _windowLow
-        let count = Int32(truncatingIfNeeded: tangle.count)
-        while low < count, tangle.issueTime(of: low) < now - 2 * w { low += 1 }
+        let low = Self._firstIssued(atOrAfter: now - 2 * w, from: _windowLow, in: tangle)
         // The newest transaction visible now and issued before now − 2W bounds every
         // later fallback from below (the in-flight ones, once visible, are newer starts
         // only if newer).
