@@ -27,6 +27,22 @@ struct TangleTests {
         #expect(visited == [a, b])
     }
 
+    @Test("edge slots divide by k exactly, at the ends of the slot range and in between", arguments: 1...8)
+    func edgeSlotDivisor(k: Int) {
+        let divisor = EdgeSlotDivisor(k)
+        var slots: [Int32] = Array(0..<4096) + Array((Int32.max - 4096)...Int32.max)
+        // Around every multiple of k near powers of two, where a rounded multiplier errs first.
+        for shift in 3..<31 {
+            let multiple = (Int32(1) << shift) / Int32(k) * Int32(k)
+            slots += Array((multiple - 2 * Int32(k))...(multiple + 2 * Int32(k)))
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<100_000 { slots.append(Int32.random(in: 0...Int32.max, using: &generator)) }
+        var wrong: [Int32] = []
+        for slot in slots where slot >= 0 && divisor.transaction(ofSlot: slot) != slot / Int32(k) { wrong.append(slot) }
+        #expect(wrong.isEmpty, "k = \(k): \(wrong.prefix(5))")
+    }
+
     @Test("random tangles: approver lists are exactly the inverse of parent lists", arguments: 1...10)
     func inverse(seed: UInt) {
         let rng = RandomStream(gslSeed: seed)

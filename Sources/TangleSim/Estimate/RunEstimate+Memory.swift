@@ -346,7 +346,8 @@ extension RunEstimate {
                 // Settling lags the tips by a dead branch's drop (alpha·ΔH = ln(1/δ_J), J
                 // drops, about one per left-behind tip) or its pruning (pruneExponent),
                 // whichever is later, in weight, that is in transactions: mcmc-genesis-1m.json
-                // (alpha 0.01) settles about 7,000 behind; this gives 6,800 plus the in-flight.
+                // (alpha 0.01, two walks a transaction) settles about 6,000 behind; this
+                // gives 5,500 plus the in-flight.
                 // Walks under conflicts step from the genesis and settle nothing; strongly
                 // biased ones (alpha·lambda·h > 1) leave so many side branches that join the
                 // heaviest path after their finalization that their sets are built in full
@@ -354,7 +355,8 @@ extension RunEstimate {
                 if !q.scenario.hasConflicts, alpha * q.lambda * q.propagation <= 1 {
                     let drops = Swift.max(1, 0.005 * n)
                     let dropExponent = -Foundation.log(GenesisWalkShortcut.dropBound(Int(drops)))
-                    setIDs = Swift.min(n, (dropExponent + GenesisWalkShortcut.pruneExponent) / alpha + recentTips)
+                    let prune = GenesisWalkShortcut.pruneExponent(walksPerTransaction: q.scenario.walksPerTransaction)
+                    setIDs = Swift.min(n, (dropExponent + prune) / alpha + recentTips)
                 }
             }
             // A biased walk leaves a few tips behind for good, and each keeps its set until

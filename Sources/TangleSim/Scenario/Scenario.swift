@@ -113,6 +113,13 @@ public struct Scenario: Sendable, Equatable {
             tangle.adaptiveParents ? TangleConfiguration.maximumParents : tangle.parents, consensus.coordinator?.parents ?? 0)
     }
 
+    /// The fewest parents any transaction takes from tip-selection walks: k for a device, the
+    /// milestone parents minus the previous milestone for the coordinator.
+    public var walksPerTransaction: Int {
+        guard let coordinator = consensus.coordinator else { return tangle.parents }
+        return Swift.max(1, Swift.min(tangle.parents, coordinator.parents - 1))
+    }
+
     /// The shortest span of simulated time a scenario may set as a duration, interval,
     /// timeout or window: 1 µs (1e-6 s).
     public static let shortestInterval = 1e-6

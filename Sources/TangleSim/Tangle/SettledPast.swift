@@ -179,6 +179,7 @@ struct SettledPast {
         let k = tangle.parentSlotsPerTransaction
         let base = tangle._base
         let edgeBase = base * k
+        let divisor = tangle.edgeSlotDivisor
         _rows.withUnsafeMutableBufferPointer { rowsBuffer in
             _full.withUnsafeMutableBufferPointer { full in
                 tangle._firstApproverEdge.withUnsafeBufferPointer { firstEdge in
@@ -194,7 +195,7 @@ struct SettledPast {
                             var first = true
                             var edge = firstEdge[index - base]
                             while edge >= 0 {
-                                let approverOffset = Int(edge) / k - low
+                                let approverOffset = Int(divisor.transaction(ofSlot: edge)) - low
                                 if full[approverOffset] {
                                     isFull = true
                                     break

@@ -56,9 +56,14 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     /// The genesis shortcut, when walks use it.
     public private(set) var shortcut: GenesisWalkShortcut?
 
-    /// - Parameter shortcut: whether walks from the genesis skip the closed past (used only
-    ///   when `start` is the genesis and 0 < alpha < infinity; otherwise ignored).
-    public init(alpha: Double, start: WalkStart, weights: Weights, warmup: Double = 0, shortcut: Bool = false) {
+    /// - Parameters:
+    ///   - shortcut: whether walks from the genesis skip the closed past (used only when
+    ///     `start` is the genesis and 0 < alpha < infinity; otherwise ignored).
+    ///   - walksPerTransaction: how many parents of every transaction come from walks of this
+    ///     law (the shortcut prunes tips harder when there are two or more).
+    public init(
+        alpha: Double, start: WalkStart, weights: Weights, warmup: Double = 0, shortcut: Bool = false, walksPerTransaction: Int = 1
+    ) {
         precondition(alpha >= 0 && !alpha.isNaN, "alpha is a non-negative number or infinity")
         self.alpha = alpha
         mixture = nil
@@ -67,7 +72,7 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         self.weights = weights
         self.warmup = warmup
         if alpha > 0, alpha.isFinite { _terms = ContiguousArray((0..<4096).lazy.map { Foundation.exp(alpha * -Double($0)) }) }
-        if shortcut, start == .genesis, alpha > 0, alpha.isFinite { self.shortcut = GenesisWalkShortcut(alpha: alpha) }
+        if shortcut, start == .genesis, alpha > 0, alpha.isFinite { self.shortcut = GenesisWalkShortcut(alpha: alpha, walksPerTransaction: walksPerTransaction) }
     }
 
     /// E-IOTA: walks whose alpha is drawn from `mixture`.
@@ -281,53 +286,57 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     public mutating func step<View: TangleView, Filter: ApproverFilter>(
         from x: Int32, tangle: Tangle, view: View, rng: RandomStream, filter: Filter
     ) -> Int32? {
-        _approvers.removeAll(keepingCapacity: true)
+        // The scratch arrays only grow: their first `count` elements are this step's (writing
+        // by index, not `removeAll(keepingCapacity:)` and `append`, which cost about 5% of a
+        // walk from the genesis).
+        var count = 0
         tangle.forEachApprover(of: x) { approver in
             if weights.visible.contains(approver) || view.isVisibleInFlight(approver), filter.admits(approver) {
-                _approvers.append(approver)
+                if count < _approvers.count { _approvers[count] = approver } else { _approvers.append(approver) }
+                count += 1
             }
         }
-        switch _approvers.count {
+        switch count {
         case 0: return nil
         case 1: return _approvers[0]
         default: break
         }
         let alpha = _walkAlpha
         if alpha == 0 {
-            return _approvers[rng.index(below: _approvers.count)]
+            return _approvers[rng.index(below: count)]
         }
-        if alpha == .infinity { return _heaviestApprover(view: view, tangle: tangle, rng: rng) }
-        _probabilities.removeAll(keepingCapacity: true)
+        if alpha == .infinity { return _heaviestApprover(count, view: view, tangle: tangle, rng: rng) }
+        if _probabilities.count < count { _probabilities.append(contentsOf: repeatElement(0, count: count - _probabilities.count)) }
         var heaviest = Int.min
-        for approver in _approvers {
-            let weight = weight(of: approver, view: view, tangle: tangle)
-            _probabilities.append(Double(weight))
+        for index in 0..<count {
+            let weight = weight(of: _approvers[index], view: view, tangle: tangle)
+            _probabilities[index] = Double(weight)
             heaviest = Swift.max(heaviest, weight)
         }
         var total = 0.0
         let tabled = alpha == self.alpha ? _terms.count : 0
-        for index in _probabilities.indices {
+        for index in 0..<count {
             let lighter = Double(heaviest) - _probabilities[index]
             let term = lighter < Double(tabled) ? _terms[Int(lighter)] : Foundation.exp(alpha * -lighter)
             _probabilities[index] = term
             total += term
         }
         var remaining = rng.uniform() * total
-        for index in _probabilities.indices {
+        for index in 0..<count {
             remaining -= _probabilities[index]
             if remaining < 0 { return _approvers[index] }
         }
-        return _approvers[_approvers.count - 1]  // rounding left remaining at about 0
+        return _approvers[count - 1]  // rounding left remaining at about 0
     }
 
-    /// The heaviest of `_approvers` (two or more), ties uniformly at random (one draw only
-    /// when they tie): the step at alpha = infinity. Out of line, so that finite alphas'
-    /// steps compile as before.
+    /// The heaviest of the first `count` (two or more) of `_approvers`, ties uniformly at
+    /// random (one draw only when they tie): the step at alpha = infinity. Out of line, so
+    /// that finite alphas' steps compile as before.
     @inline(never)
-    mutating func _heaviestApprover<View: TangleView>(view: View, tangle: Tangle, rng: RandomStream) -> Int32 {
+    mutating func _heaviestApprover<View: TangleView>(_ count: Int, view: View, tangle: Tangle, rng: RandomStream) -> Int32 {
         var heaviest = Int.min
         var ties = 0
-        for index in _approvers.indices {
+        for index in 0..<count {
             let weight = weight(of: _approvers[index], view: view, tangle: tangle)
             if weight > heaviest {
                 heaviest = weight

@@ -191,7 +191,7 @@ extension TipSelectionConfiguration {
         case .almostUniform(let maxDelay, let nonLazyWindow, let maxDepth):
             return consumer.consume(AlmostUniformTipSelector(maxDelay: maxDelay, nonLazyWindow: nonLazyWindow, maxDepth: maxDepth))
         case .mcmc, .eiota:
-            if walkStart == .genesis { return consumer.consume(_walker(PastConeWeights(), warmup: scenario.warmup)) }
+            if walkStart == .genesis { return consumer.consume(_walker(PastConeWeights(), warmup: scenario.warmup, walksPerTransaction: scenario.walksPerTransaction)) }
             return consumer.consume(_walker(_windowedWeights(scenario), warmup: scenario.warmup))
         case .giota(_, _, let walks):
             if walkStart == .genesis {
@@ -200,7 +200,7 @@ extension TipSelectionConfiguration {
             return consumer.consume(
                 GIOTATipSelector(walker: _walker(_windowedWeights(scenario), warmup: scenario.warmup), confidenceWalks: walks))
         case .perParent(let parts):
-            return consumer.consume(PerParentTipSelector(parts: parts.map { $0.anySelector(scenario: scenario, warmup: scenario.warmup) }))
+            return consumer.consume(PerParentTipSelector(parts: parts.map { $0.anySelector(scenario: scenario, warmup: scenario.warmup, walksPerTransaction: 1) }))
         case .heaviestPair:
             return consumer.consume(HeaviestPairTipSelector())
         }
@@ -209,12 +209,14 @@ extension TipSelectionConfiguration {
     /// The tip selector of a coordinator with this strategy (its own instance, with its own
     /// weights; a milestone a few seconds apart does not need specialising).
     public func coordinatorSelector(scenario: Scenario) -> any TipSelector {
-        anySelector(scenario: scenario, warmup: 0)
+        anySelector(scenario: scenario, warmup: 0, walksPerTransaction: scenario.walksPerTransaction)
     }
 
     /// A selector of this strategy as an existential: a coordinator's, or one parent's of a
     /// strategy per parent (walks issued before `warmup` are not measured).
-    func anySelector(scenario: Scenario, warmup: Double) -> any TipSelector {
+    /// `walksPerTransaction`: how many of each transaction's parents come from walks of this
+    /// selector's law (a genesis walk shortcut prunes tips harder the more there are).
+    func anySelector(scenario: Scenario, warmup: Double, walksPerTransaction: Int) -> any TipSelector {
         switch self {
         case .uniform:
             return UniformTipSelector()
@@ -223,23 +225,25 @@ extension TipSelectionConfiguration {
         case .almostUniform(let maxDelay, let nonLazyWindow, let maxDepth):
             return AlmostUniformTipSelector(maxDelay: maxDelay, nonLazyWindow: nonLazyWindow, maxDepth: maxDepth)
         case .mcmc, .eiota:
-            if walkStart == .genesis { return _walker(PastConeWeights(), warmup: warmup) }
+            if walkStart == .genesis { return _walker(PastConeWeights(), warmup: warmup, walksPerTransaction: walksPerTransaction) }
             return _walker(_windowedWeights(scenario), warmup: warmup)
         case .giota(_, _, let walks):
             if walkStart == .genesis { return GIOTATipSelector(walker: _walker(PastConeWeights(), warmup: warmup), confidenceWalks: walks) }
             return GIOTATipSelector(walker: _walker(_windowedWeights(scenario), warmup: warmup), confidenceWalks: walks)
         case .perParent(let parts):
-            return PerParentTipSelector(parts: parts.map { $0.anySelector(scenario: scenario, warmup: warmup) })
+            return PerParentTipSelector(parts: parts.map { $0.anySelector(scenario: scenario, warmup: warmup, walksPerTransaction: 1) })
         case .heaviestPair:
             return HeaviestPairTipSelector()
         }
     }
 
-    /// The walk selector of `.mcmc` or `.eiota` over `weights`.
-    func _walker<Weights: CumulativeWeights>(_ weights: Weights, warmup: Double = 0) -> MCMCTipSelector<Weights> {
+    /// The walk selector of `.mcmc` or `.eiota` over `weights` (`walksPerTransaction`: see
+    /// ``GenesisWalkShortcut/pruneExponent(walksPerTransaction:)``).
+    func _walker<Weights: CumulativeWeights>(_ weights: Weights, warmup: Double = 0, walksPerTransaction: Int = 1) -> MCMCTipSelector<Weights> {
         switch self {
         case .mcmc(let alpha, let start, let exactSteps):
-            MCMCTipSelector(alpha: alpha, start: start, weights: weights, warmup: warmup, shortcut: !exactSteps)
+            MCMCTipSelector(
+                alpha: alpha, start: start, weights: weights, warmup: warmup, shortcut: !exactSteps, walksPerTransaction: walksPerTransaction)
         case .giota(let alpha, let start, _):
             MCMCTipSelector(alpha: alpha, start: start, weights: weights, warmup: warmup)
         case .eiota(let mixture, let start):
