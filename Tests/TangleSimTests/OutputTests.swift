@@ -70,6 +70,31 @@ struct OutputTests {
         for path in left where path.hasPrefix(".mine.") { TemporaryFiles.remove(folder + "/" + path) }
     }
 
+    @Test("timeseries.csv streamed through its buffer is the table's text byte for byte, past several flushes")
+    func streamedTimeseries() throws {
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var rows: [TimeseriesRow] = []
+        // 60,000 rows of 40 to 70 bytes: at least two flushes of the 1 MiB buffer and a rest.
+        for index in 0..<60_000 {
+            var row = TimeseriesRow(
+                time: Double(index) * 0.1, transactions: index * 37, tips: index % 211, visibleTips: index % 199,
+                leftBehind: index / 100, confirmed: index % 3 == 0 ? nil : index, unconfirmedPending: index % 3 == 0 ? nil : index % 17)
+            if index % 5 == 0 {
+                row.nodeTipsMin = index % 13
+                row.nodeTipsMean = Double(index % 29) / 7
+                row.nodeTipsMax = index % 31
+            }
+            rows.append(row)
+        }
+        let files = try AtomicFileSet(folder: folder, owning: ["timeseries.csv"])
+        try files.stage("timeseries.csv") { try RunOutput.writeTimeseries(rows, to: $0) }
+        try files.commit()
+        let written = try Data(contentsOf: URL(fileURLWithPath: folder + "/timeseries.csv"))
+        #expect(written.count > 2 << 20)
+        #expect(written == Data(RunOutput.timeseriesCSV(rows).utf8))
+    }
+
     @Test("a committed set renames every file, removes the owned files it did not write, and nothing else")
     func commit() throws {
         let folder = try scratchFolder()

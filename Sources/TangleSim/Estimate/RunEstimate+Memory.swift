@@ -346,7 +346,7 @@ extension RunEstimate {
                 // Settling lags the tips by a dead branch's drop (alpha·ΔH = ln(1/δ_J), J
                 // drops, about one per left-behind tip) or its pruning (pruneExponent),
                 // whichever is later, in weight, that is in transactions: mcmc-genesis-1m.json
-                // (alpha 0.01, two walks a transaction) settles about 6,000 behind; this
+                // (alpha 0.01, two walks a transaction) finalizes about 6,550 behind; this
                 // gives 5,500 plus the in-flight.
                 // Walks under conflicts step from the genesis and settle nothing; strongly
                 // biased ones (alpha·lambda·h > 1) leave so many side branches that join the
