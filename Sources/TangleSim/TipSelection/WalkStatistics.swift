@@ -32,7 +32,7 @@ public struct WalkStatistics: Sendable, Equatable {
     public var sampledSelectionSeconds = 0.0
     public var sampledSelections = 0
     /// Wall time of the genesis walk shortcut's finalization attempts (every one timed, and
-    /// left out of the sampled selections: one runs every 32 issues, so sampling one
+    /// left out of the sampled selections: one runs every 128 issues, so sampling one
     /// selection in 16 would time every one of them and scale it up 16 times), in seconds.
     public var finalizationSeconds = 0.0
     /// Weight updates (visibility events) and their sampled wall time, in seconds.
