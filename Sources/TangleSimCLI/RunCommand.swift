@@ -31,11 +31,29 @@ struct RunCommand: ParsableCommand {
             throw Failure.runtime(Failure.describe(error))
         }
 
+        // A run that forgets its settled past writes its transaction log as it goes, into a
+        // temporary in the output folder (removed whatever happens).
+        var spill: TransactionLogSpill?
+        var createdFolders: [String] = []
+        if Simulation.forgetsWithLog(scenario) {
+            do {
+                createdFolders = try TemporaryFiles.createFolders(outputPath)
+                spill = try TransactionLogSpill(folder: outputPath)
+            } catch {
+                TemporaryFiles.removeIfEmpty(createdFolders)
+                throw Failure.runtime(Failure.describe(error))
+            }
+        }
+        defer {
+            spill?.remove()
+            TemporaryFiles.removeIfEmpty(createdFolders)
+        }
+
         let progress = ProgressBar(label: scenario.name)
         let clock = ContinuousClock()
         var result: RunResult?
         let elapsed = clock.measure {
-            result = Simulation.run(scenario, progress: progress.map { bar in { bar.update($0) } })
+            result = Simulation.run(scenario, progress: progress.map { bar in { bar.update($0) } }, logSpill: spill)
         }
         progress?.finish()
         guard let result else { return }
@@ -43,7 +61,7 @@ struct RunCommand: ParsableCommand {
         let cost = RunCost(wallSeconds: wall, transactions: result.summary.transactions)
         let files: [String]
         do {
-            files = try RunOutput.write(result, scenarioFile: input.scenario, cost: cost, to: outputPath)
+            files = try RunOutput.write(result, scenarioFile: input.scenario, cost: cost, to: outputPath, spill: spill)
         } catch {
             throw Failure.runtime(Failure.describe(error))
         }

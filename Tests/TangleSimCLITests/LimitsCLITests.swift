@@ -46,7 +46,7 @@ struct LimitsCLITests {
         ("samples.json", #"{"duration":600,"devices":[{"count":1000,"rate":1}],"metrics":{"sampleInterval":1e-300}}"#, "run", nil,
          "samples.json: metrics.sampleInterval: expected a number of seconds, at least 1e-6, got 1e-300"),
         ("rows.json", #"{"duration":600,"devices":[{"count":1000,"rate":1}],"metrics":{"sampleInterval":1e-6}}"#, "run", 2_097_152,
-         "rows.json: metrics.sampleInterval: a sample every 1e-06 s for 600 s (600000001 rows) needs about 213.4 GiB of timeseries.csv (the run about 340.2 GiB of address space in all); this process may use 2.0 GiB of address space (ulimit -v)"),
+         "rows.json: metrics.sampleInterval: a sample every 1e-06 s for 600 s (600000001 rows) needs about 180.0 GiB of time series (the run about 183.7 GiB of address space in all); this process may use 2.0 GiB of address space (ulimit -v)"),
         ("milestones.json", #"{"duration":600,"devices":[{"count":1000,"rate":1}],"consensus":{"kind":"coordinator","interval":1e-300}}"#, "run", nil,
          "milestones.json: consensus.interval: expected a number of seconds, at least 1e-6, got 1e-300"),
         ("fast-milestones.json", #"{"duration":600,"devices":[{"count":1000,"rate":1}],"consensus":{"kind":"coordinator","interval":1e-6}}"#, "run", 2_097_152,

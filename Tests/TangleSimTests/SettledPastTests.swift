@@ -150,6 +150,32 @@ struct SettledPastTests {
         }
     }
 
+    /// A run that forgets writes the rows of `transactions.csv` as it forgets, into a
+    /// temporary in the output folder; the log it writes is the log of the run keeping
+    /// everything, byte for byte, and the temporary is gone afterwards.
+    @Test("a run that forgets streams its transaction log: the same bytes", arguments: [0, 2, 5, 7])
+    func streamedTransactionLog(index: Int) throws {
+        var scenario = try Scenario.decode(Array(Self.scenarios[index].utf8), file: "s\(index).json")
+        scenario.metrics.transactionLog = true
+        #expect(scenario.forgetsSettledPast)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tanglesim-spill-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let cost = RunCost(wallSeconds: 1, transactions: 1)
+        let kept = Simulation.run(scenario, forgetEvery: 0)
+        try RunOutput.write(kept, scenarioFile: "s.json", cost: cost, to: root + "/kept")
+        try FileManager.default.createDirectory(atPath: root + "/forgot", withIntermediateDirectories: true)
+        let spill = try TransactionLogSpill(folder: root + "/forgot")
+        let forgot = Simulation.run(scenario, forgetEvery: 97, logSpill: spill)
+        #expect(forgot.forgottenTransactions > forgot.summary.integer(.transactions) / 2)
+        #expect(spill.rows == forgot.forgottenTransactions)
+        try RunOutput.write(forgot, scenarioFile: "s.json", cost: cost, to: root + "/forgot", spill: spill)
+        spill.remove()
+        let log = try Data(contentsOf: URL(fileURLWithPath: root + "/kept/transactions.csv"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/forgot/transactions.csv")) == log)
+        #expect(log.count > 100_000)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/forgot").sorted() == (try FileManager.default.contentsOfDirectory(atPath: root + "/kept").sorted()))
+    }
+
     @Test("runs that cannot forget their past are refused the option")
     func eligibility() throws {
         func scenario(_ extra: String) throws -> Scenario {
@@ -161,7 +187,11 @@ struct SettledPastTests {
         #expect(try !scenario(#", "tipSelection": {"strategy": "mcmc", "alpha": 0.1, "start": {"kind": "genesis"}}"#).forgetsSettledPast)
         #expect(try scenario(#", "tipSelection": {"strategy": "mcmc", "alpha": 0.1, "start": {"kind": "window", "W": 10}}"#).forgetsSettledPast)
         #expect(try !scenario(#", "consensus": {"kind": "coordinator", "interval": 10}"#).forgetsSettledPast)
-        #expect(try !scenario(#", "metrics": {"transactionLog": true}"#).forgetsSettledPast)
+        #expect(try scenario(#", "metrics": {"transactionLog": true}"#).forgetsSettledPast)
+        #expect(
+            try !scenario(
+                #", "tipSelection": {"strategy": "mcmc", "alpha": 0.1, "start": {"kind": "window", "W": 10}}, "metrics": {"walkAnalysis": {"every": 10, "walks": 10}}"#
+            ).forgetsSettledPast)
         #expect(try !scenario(#", "payments": {"doubleSpendRate": 0.01}"#).forgetsSettledPast)
         #expect(try !scenario(#", "tangle": {"parents": 1}"#).forgetsSettledPast)
         // Only long runs forget by default.

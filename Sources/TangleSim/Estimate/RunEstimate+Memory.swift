@@ -536,36 +536,20 @@ extension RunEstimate {
         return (building, simulation)
     }
 
-    /// Writing the results of `tanglesim run`: the result's arrays, plus `timeseries.csv`
-    /// built in memory — a `[CSVValue]` of 10 fields per row, the text, then a copy of the
-    /// text as `Data` — and, with the transaction log, a 1 MiB write buffer.
+    /// Writing the results of `tanglesim run`: the result's arrays, plus the 1 MiB buffers
+    /// that `timeseries.csv` and, with the transaction log, `transactions.csv` are streamed
+    /// through.
     static func _writing(_ q: _RunQuantities, kept: [_Allocation], seriesKey: _ComponentKey) -> [_Phase] {
         let scenario = q.scenario
         let csvKey = _ComponentKey(name: "timeseries.csv", field: seriesKey.field, detail: seriesKey.detail)
-        let columns = Double(TimeseriesRow.csvHeader.count)
-        let fields = _mallocChunk(32 + columns * Double(MemoryLayout<CSVValue>.stride)) + 8
-        // A line: the time, then integers no longer than the arrival count, commas, newline.
-        let integral = scenario.metrics.sampleInterval.rounded() == scenario.metrics.sampleInterval
-        let timeWidth = integral ? Double(_EstimateText.count(q.end).count) + 2 : 18
-        let countWidth = Double(_EstimateText.count(q.arrivals).count)
-        let tipsWidth = Double(_EstimateText.count(2 * q.lambda * q.propagation + 1).count)
-        var line = timeWidth + 2 * countWidth + 2 * tipsWidth + columns
-        if scenario.consensus != .none { line += 2 * countWidth }
-        if scenario.network.gossip != nil { line += 3 * tipsWidth + 18 }
-        let text = q.samples * line
+        // The rows are formatted one at a time into a buffer of about 1 MiB
+        // (RunOutput.writeTimeseries).
         var phases = [
             _Phase(
                 name: "writing timeseries.csv",
                 allocations: kept + [
-                    _Allocation(component: csvKey, elementBytes: fields, count: q.samples, reserved: q.samples, fills: true),
-                    _Allocation(component: csvKey, elementBytes: 1, count: text, fills: true),
-                ]),
-            _Phase(
-                name: "writing timeseries.csv",
-                allocations: kept + [
-                    _Allocation(component: csvKey, elementBytes: 1, count: text),
-                    _Allocation(component: csvKey, elementBytes: 1, count: text, reserved: text, fills: true),
-                ]),
+                    _Allocation(component: csvKey, elementBytes: 1, count: Double(1 << 20 + 1024), reserved: Double(1 << 20 + 1024))
+                ])
         ]
         if scenario.metrics.transactionLog {
             let buffer = _Allocation(

@@ -152,11 +152,15 @@ public enum RunOutput {
 
     /// Writes every file of `result` into `folder`, atomically, and removes the files of an
     /// earlier run or comparison there that this run does not write; returns the file names.
+    /// A run that forgot its settled past wrote the first rows of its transaction log into
+    /// `spill` (``Simulation/forgetsWithLog(_:)``): they are copied first.
     ///
     /// - Throws: ``OutputError`` naming the file and the reason; then nothing is written and
     ///   the folder holds what it held before.
     @discardableResult
-    public static func write(_ result: RunResult, scenarioFile: String, cost: RunCost, to folder: String) throws -> [String] {
+    public static func write(
+        _ result: RunResult, scenarioFile: String, cost: RunCost, to folder: String, spill: TransactionLogSpill? = nil
+    ) throws -> [String] {
         try checkFolder(folder)
         let set = try AtomicFileSet(folder: folder, owning: fileNames)
         var names = ["summary.csv", "timeseries.csv", "classes.csv"]
@@ -182,10 +186,15 @@ public enum RunOutput {
         }
         if let tangle = result.tangle {
             names.append("transactions.csv")
-            try set.stage("transactions.csv") {
+            try set.stage("transactions.csv") { file in
+                var first = 0
+                if let spill, spill.rows > 0 {
+                    try spill.copy(into: file)
+                    first = spill.rows
+                }
                 try TransactionLog.write(
                     tangle, confirmedAt: result.confirmedAt, payloads: result.payloads,
-                    doubleSpends: result.ledger?.payloadOutput ?? [:], rejected: result.conflicts?.rejected, to: $0)
+                    doubleSpends: result.ledger?.payloadOutput ?? [:], rejected: result.conflicts?.rejected, from: first, to: file)
             }
         }
         names.append("manifest.json")

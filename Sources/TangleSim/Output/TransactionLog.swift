@@ -36,65 +36,83 @@ public enum TransactionLog {
 
     /// Streams the log of `tangle` into `file`, with confirmation times, payloads, the
     /// outputs double-spending payloads spend (`doubleSpends`: payload → output) and rejection
-    /// marks when given.
+    /// marks when given: the header and the rows of ids `first` on (0: every row; a run that
+    /// forgot its settled past wrote the rows before `first` into a ``TransactionLogSpill``,
+    /// and then the header is not written again).
     ///
     /// - Throws: ``OutputError`` when the file cannot be written (a full disk).
     public static func write(
         _ tangle: Tangle, confirmedAt: ContiguousArray<Double>? = nil, payloads: ContiguousArray<Int32>? = nil,
-        doubleSpends: [Int32: Int32] = [:], rejected: [Bool]? = nil, to file: OutputFile
+        doubleSpends: [Int32: Int32] = [:], rejected: [Bool]? = nil, from first: Int = 0, to file: OutputFile
     ) throws {
+        precondition(first >= Int(tangle.firstRetained), "the rows of forgotten transactions were spilled before")
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20 + 256)
-        let hasWork = !tangle.workTime.isEmpty
-        let hasWanted = tangle.recordsWantedTimes
-        let header = csvHeader + (hasWork ? ["created"] : []) + (hasWanted ? ["wanted"] : [])
-        buffer.append(contentsOf: (header.joined(separator: ",") + "\n").utf8)
-        for index in 0..<tangle.count {
-            let x = Int32(truncatingIfNeeded: index)
-            buffer.append(contentsOf: String(index).utf8)
-            buffer.append(UInt8(ascii: ","))
-            buffer.append(contentsOf: tangle.issuerKind[index].name.utf8)
-            buffer.append(UInt8(ascii: ","))
-            buffer.append(contentsOf: String(tangle.issuerID[index]).utf8)
-            buffer.append(UInt8(ascii: ","))
-            buffer.append(contentsOf: tangle.broadcastTime(of: x).description.utf8)
-            buffer.append(UInt8(ascii: ","))
-            buffer.append(contentsOf: tangle.visibleTime[index].description.utf8)
-            buffer.append(UInt8(ascii: ","))
-            var first = true
-            tangle.forEachParent(of: x) { parent in
-                if !first { buffer.append(UInt8(ascii: ";")) }
-                first = false
-                buffer.append(contentsOf: String(parent).utf8)
-            }
-            buffer.append(UInt8(ascii: ","))
-            if let approver = tangle.firstApprover(of: x) {
-                buffer.append(contentsOf: tangle.broadcastTime(of: approver).description.utf8)
-            }
-            buffer.append(UInt8(ascii: ","))
-            if let confirmedAt, !confirmedAt[index].isNaN {
-                buffer.append(contentsOf: confirmedAt[index].description.utf8)
-            }
-            buffer.append(UInt8(ascii: ","))
-            let payload = payloads?[index] ?? x
-            buffer.append(contentsOf: String(payload).utf8)
-            buffer.append(UInt8(ascii: ","))
-            buffer.append(contentsOf: String(doubleSpends[payload] ?? payload).utf8)
-            buffer.append(contentsOf: (rejected?[index] ?? false) ? ",true".utf8 : ",false".utf8)
-            if hasWork {
-                buffer.append(UInt8(ascii: ","))
-                buffer.append(contentsOf: tangle.issueTime[index].description.utf8)
-            }
-            if hasWanted {
-                buffer.append(UInt8(ascii: ","))
-                buffer.append(contentsOf: tangle.wantedTime(of: x).description.utf8)
-            }
-            buffer.append(UInt8(ascii: "\n"))
+        if first == 0 { appendHeader(of: tangle, into: &buffer) }
+        for index in first..<tangle.count {
+            appendRow(
+                Int32(truncatingIfNeeded: index), of: tangle, confirmedAt: confirmedAt, payloads: payloads,
+                doubleSpends: doubleSpends, rejected: rejected, into: &buffer)
             if buffer.count >= 1 << 20 {
                 try file.write(buffer)
                 buffer.removeAll(keepingCapacity: true)
             }
         }
         try file.write(buffer)
+    }
+
+    /// Appends the header line: ``csvHeader``, then `created` when the Tangle records work
+    /// times and `wanted` when it records wanted times.
+    static func appendHeader(of tangle: Tangle, into buffer: inout [UInt8]) {
+        let header = csvHeader + (tangle.workTime.isEmpty ? [] : ["created"]) + (tangle.recordsWantedTimes ? ["wanted"] : [])
+        buffer.append(contentsOf: (header.joined(separator: ",") + "\n").utf8)
+    }
+
+    /// Appends the row of `x` (retained in `tangle`).
+    static func appendRow(
+        _ x: Int32, of tangle: Tangle, confirmedAt: ContiguousArray<Double>?, payloads: ContiguousArray<Int32>?,
+        doubleSpends: [Int32: Int32], rejected: [Bool]?, into buffer: inout [UInt8]
+    ) {
+        let index = Int(x)
+        let issuer = tangle.issuer(of: x)
+        buffer.append(contentsOf: String(index).utf8)
+        buffer.append(UInt8(ascii: ","))
+        buffer.append(contentsOf: issuer.kind.name.utf8)
+        buffer.append(UInt8(ascii: ","))
+        buffer.append(contentsOf: String(issuer.id).utf8)
+        buffer.append(UInt8(ascii: ","))
+        buffer.append(contentsOf: tangle.broadcastTime(of: x).description.utf8)
+        buffer.append(UInt8(ascii: ","))
+        buffer.append(contentsOf: tangle.visibleTime(of: x).description.utf8)
+        buffer.append(UInt8(ascii: ","))
+        var first = true
+        tangle.forEachParent(of: x) { parent in
+            if !first { buffer.append(UInt8(ascii: ";")) }
+            first = false
+            buffer.append(contentsOf: String(parent).utf8)
+        }
+        buffer.append(UInt8(ascii: ","))
+        if let approver = tangle.firstApprover(of: x) {
+            buffer.append(contentsOf: tangle.broadcastTime(of: approver).description.utf8)
+        }
+        buffer.append(UInt8(ascii: ","))
+        if let confirmedAt, !confirmedAt[index].isNaN {
+            buffer.append(contentsOf: confirmedAt[index].description.utf8)
+        }
+        buffer.append(UInt8(ascii: ","))
+        let payload = payloads?[index] ?? x
+        buffer.append(contentsOf: String(payload).utf8)
+        buffer.append(UInt8(ascii: ","))
+        buffer.append(contentsOf: String(doubleSpends[payload] ?? payload).utf8)
+        buffer.append(contentsOf: (rejected?[index] ?? false) ? ",true".utf8 : ",false".utf8)
+        if !tangle.workTime.isEmpty {
+            buffer.append(UInt8(ascii: ","))
+            buffer.append(contentsOf: tangle.issueTime(of: x).description.utf8)
+        }
+        if tangle.recordsWantedTimes {
+            buffer.append(UInt8(ascii: ","))
+            buffer.append(contentsOf: tangle.wantedTime(of: x).description.utf8)
+        }
+        buffer.append(UInt8(ascii: "\n"))
     }
 }

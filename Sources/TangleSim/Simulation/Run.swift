@@ -69,14 +69,24 @@ public enum Simulation {
     ///
     /// - Parameters:
     ///   - progress: called now and then with the fraction of the run done (0...1).
-    ///   - forgetEvery: as for ``TangleSimulation/init(scenario:replication:devices:network:expectedTransactions:coordinatorSelector:issuers:forgetEvery:)``
+    ///   - forgetEvery: as for ``TangleSimulation/init(scenario:replication:devices:network:expectedTransactions:coordinatorSelector:issuers:forgetEvery:logSpill:)``
     ///     (tests: outputs do not depend on it).
+    ///   - logSpill: where a run that forgets its settled past writes the rows of
+    ///     `transactions.csv` as it forgets (``forgetsWithLog(_:)``); without one, a run with
+    ///     a transaction log keeps every transaction.
     public static func run(
-        _ scenario: Scenario, replication: Int = 0, progress: ((Double) -> Void)? = nil, forgetEvery: Int? = nil
+        _ scenario: Scenario, replication: Int = 0, progress: ((Double) -> Void)? = nil, forgetEvery: Int? = nil,
+        logSpill: TransactionLogSpill? = nil
     ) -> RunResult {
         scenario.tipSelection.withDeviceSelector(
             scenario: scenario,
-            _RunWithSelector(scenario: scenario, replication: replication, progress: progress, forgetEvery: forgetEvery))
+            _RunWithSelector(scenario: scenario, replication: replication, progress: progress, forgetEvery: forgetEvery, logSpill: logSpill))
+    }
+
+    /// Whether a run of `scenario` with a transaction log forgets its settled past, and so
+    /// needs a ``TransactionLogSpill`` to write the log's rows as it goes.
+    public static func forgetsWithLog(_ scenario: Scenario) -> Bool {
+        scenario.metrics.transactionLog && SettledPast.isUsed(by: scenario, expectedTransactions: expectedTransactions(of: scenario))
     }
 
     /// Runs a scenario with the devices' selector ``TipSelectionConfiguration/withDeviceSelector(scenario:_:)``
@@ -86,9 +96,11 @@ public enum Simulation {
         let replication: Int
         let progress: ((Double) -> Void)?
         let forgetEvery: Int?
+        let logSpill: TransactionLogSpill?
 
         func consume<Selector: TipSelector>(_ selector: consuming Selector) -> RunResult {
-            Simulation.run(scenario, replication: replication, selector: selector, progress: progress, forgetEvery: forgetEvery)
+            Simulation.run(
+                scenario, replication: replication, selector: selector, progress: progress, forgetEvery: forgetEvery, logSpill: logSpill)
         }
     }
 
@@ -97,7 +109,7 @@ public enum Simulation {
     /// are not shared with a caller's copy and copied on the first update.
     public static func run<Selector: TipSelector>(
         _ scenario: Scenario, replication: Int, selector: consuming Selector, progress: ((Double) -> Void)? = nil,
-        forgetEvery: Int? = nil
+        forgetEvery: Int? = nil, logSpill: TransactionLogSpill? = nil
     ) -> RunResult {
         let arrivals = DeviceArrivals(scenario: scenario, replication: replication)
         let devices = DeviceFleet(scenario: scenario, replication: replication, selector: consume selector, arrivals: arrivals)
@@ -105,7 +117,7 @@ public enum Simulation {
         case .delay(let delay):
             return run(
                 scenario, replication: replication, devices: consume devices, network: DelayNetworkModel(delay: delay),
-                progress: progress, forgetEvery: forgetEvery)
+                progress: progress, forgetEvery: forgetEvery, logSpill: logSpill)
         case .gossip(let configuration):
             let network: GossipNetworkModel
             do {
@@ -115,16 +127,16 @@ public enum Simulation {
             }
             return run(
                 scenario, replication: replication, devices: consume devices, network: consume network, progress: progress,
-                forgetEvery: forgetEvery)
+                forgetEvery: forgetEvery, logSpill: logSpill)
         }
     }
 
     /// Runs `scenario` with the given devices on the given network model (both taken over).
     ///
-    /// - Parameter forgetEvery: as for ``TangleSimulation/init(scenario:replication:devices:network:expectedTransactions:coordinatorSelector:issuers:forgetEvery:)``.
+    /// - Parameters: `forgetEvery` and `logSpill` as for ``TangleSimulation/init(scenario:replication:devices:network:expectedTransactions:coordinatorSelector:issuers:forgetEvery:logSpill:)``.
     public static func run<Selector: TipSelector, Arrivals: ArrivalProcess, Network: NetworkModel>(
         _ scenario: Scenario, replication: Int, devices: consuming DeviceFleet<Selector, Arrivals>, network: consuming Network,
-        progress: ((Double) -> Void)? = nil, forgetEvery: Int? = nil
+        progress: ((Double) -> Void)? = nil, forgetEvery: Int? = nil, logSpill: TransactionLogSpill? = nil
     ) -> RunResult {
         let expectedEnd = expectedEndTime(of: scenario)
         var simulation = TangleSimulation(
@@ -132,7 +144,7 @@ public enum Simulation {
             expectedTransactions: expectedTransactions(of: scenario),
             coordinatorSelector: scenario.consensus.coordinator.map { $0.tipSelection.coordinatorSelector(scenario: scenario) },
             issuers: scenario.adversaries.indices.map { Adversary(scenario: scenario, replication: replication, number: $0) },
-            forgetEvery: forgetEvery)
+            forgetEvery: forgetEvery, logSpill: logSpill)
         var engine = Engine<TangleEvent>()
         simulation.start(&engine)
         let reason = engine.run(

@@ -66,6 +66,8 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     /// longer a tip, whose footprint must still be there), nor with lazy devices (they
     /// approve transactions that are no longer tips).
     let _releasesFootprints: Bool
+    /// Where the transaction log's rows go as the run forgets (with a transaction log).
+    let _logSpill: TransactionLogSpill?
     /// The settled past, in a run that forgets it (``Scenario/forgetsSettledPast``).
     var _settledPast: SettledPast?
     /// The transaction count at which the settled past is next advanced and forgotten
@@ -101,10 +103,13 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
     ///     transactions: nil for the default (``SettledPast/isUsed(by:expectedTransactions:)``,
     ///     every ``SettledPast/interval``), 0 for never; any other value needs
     ///     ``Scenario/forgetsSettledPast``. Outputs do not depend on it.
+    ///   - logSpill: where the rows of `transactions.csv` go as transactions are forgotten;
+    ///     with a transaction log and none, the run forgets nothing (by default), and a
+    ///     forgetting run must have one.
     public init(
         scenario: Scenario, replication: Int, devices: DeviceFleet<Selector, Arrivals>, network: Network,
         expectedTransactions: Int, coordinatorSelector: (any TipSelector)? = nil, issuers: [any Issuer] = [],
-        forgetEvery: Int? = nil
+        forgetEvery: Int? = nil, logSpill: TransactionLogSpill? = nil
     ) {
         self.issuers = issuers
         self.scenario = scenario
@@ -113,11 +118,15 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         self.network = network
         // A run that forgets its settled past keeps about an advance's interval and
         // orphanTimeout's worth of transactions; storage grows if more are needed.
+        let logged = scenario.metrics.transactionLog
         let interval =
             forgetEvery
-            ?? (SettledPast.isUsed(by: scenario, expectedTransactions: expectedTransactions) ? SettledPast.interval : 0)
+            ?? (SettledPast.isUsed(by: scenario, expectedTransactions: expectedTransactions) && (!logged || logSpill != nil)
+                ? SettledPast.interval : 0)
         let forgets = interval > 0
         precondition(!forgets || scenario.forgetsSettledPast, "only a run that can forget its settled past forgets it")
+        precondition(!forgets || !logged || logSpill != nil, "a run that forgets writes its transaction log as it goes")
+        _logSpill = forgets && logged ? logSpill : nil
         _forgetInterval = interval
         _expectedTransactions = expectedTransactions
         let retained = forgets ? Swift.min(expectedTransactions, SettledPast.reservedTransactions) : expectedTransactions
@@ -634,6 +643,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         metrics.judgeForgotten(
             below: below, in: tangle, now: now, adversaryBehaviours: [], expectedTransactions: _expectedTransactions,
             isDead: { past.isDead($0) })
+        _logSpill?.append(tangle, upTo: below)
         tangle.forget(below: below)
         visibleTips.forget(below: below)
         _settledPast!.forgetDecisions(below: below)

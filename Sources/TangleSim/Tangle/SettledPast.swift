@@ -269,17 +269,18 @@ extension Scenario {
     /// Whether a run of this scenario forgets the records of its settled past as it goes
     /// (``SettledPast``), so that it runs in bounded memory: URTS or MCMC walks from a window
     /// under the delay model, with two parents or more (with one the Tangle is a tree, whose branches never settle),
-    /// without a confirmation rule, conflicts, adversaries, lazy devices or a transaction
-    /// log. Outputs are those of a run that keeps everything (tested), except that a
-    /// statistic with more than `metrics.exactQuantiles` values has histogram quantiles
-    /// either way.
+    /// without a confirmation rule, conflicts, adversaries, lazy devices or a walk analysis.
+    /// A transaction log's rows are written as transactions are forgotten
+    /// (``TransactionLogSpill``). Outputs are those of a run that keeps everything (tested),
+    /// except that a statistic with more than `metrics.exactQuantiles` values has histogram
+    /// quantiles either way.
     public var forgetsSettledPast: Bool {
         guard case .delay = network, case .none = consensus, tangle.parents >= 2, !tangle.adaptiveParents else { return false }
         switch tipSelection {
         case .uniform, .mcmc(_, start: .window, _): break
         default: return false
         }
-        return !hasConflicts && adversaries.isEmpty && !metrics.transactionLog && metrics.walkAnalysis == nil
+        return !hasConflicts && adversaries.isEmpty && metrics.walkAnalysis == nil
             && devices.allSatisfy { $0.behaviour == .honest && $0.reattachAfter == nil }
     }
 }
