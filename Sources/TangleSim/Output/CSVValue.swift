@@ -39,9 +39,13 @@ public struct CSVTable: Sendable, Equatable {
         var text = header.joined(separator: ",") + "\n"
         for row in rows {
             precondition(row.count == header.count, "a CSV row is as wide as its header")
-            text += row.map(\.csvText).joined(separator: ",")
-            text += "\n"
+            text += Self.line(row)
         }
         return text
+    }
+
+    /// One row as written: its fields separated by commas, then a newline.
+    public static func line(_ row: [CSVValue]) -> String {
+        row.map(\.csvText).joined(separator: ",") + "\n"
     }
 }

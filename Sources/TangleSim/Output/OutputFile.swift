@@ -41,3 +41,33 @@ public struct OutputFile {
         guard fsync(descriptor) == 0 else { throw OutputError.system("cannot flush to disk", finalPath) }
     }
 }
+
+/// Bytes on their way to an ``OutputFile``, written in chunks of about 1 MiB, so that a file
+/// of millions of rows costs neither a whole string in memory nor a write per row.
+public struct BufferedOutput {
+    /// The bytes gathered before a write.
+    public static let chunk = 1 << 20
+    let file: OutputFile
+    /// The bytes not written yet: append to them, then call ``writeIfFull()``.
+    public var bytes: [UInt8] = []
+
+    public init(_ file: OutputFile) {
+        self.file = file
+        bytes.reserveCapacity(Self.chunk + 4096)
+    }
+
+    /// Writes the gathered bytes once there are a chunk's worth.
+    ///
+    /// - Throws: ``OutputError`` when the file cannot be written.
+    public mutating func writeIfFull() throws {
+        if bytes.count >= Self.chunk { try flush() }
+    }
+
+    /// Writes the gathered bytes.
+    ///
+    /// - Throws: ``OutputError`` when the file cannot be written.
+    public mutating func flush() throws {
+        try file.write(bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
+}

@@ -25,27 +25,19 @@ public enum RunOutput {
         CSVTable(header: TimeseriesRow.csvHeader, rows: rows.map(\.csvFields)).csvText
     }
 
-    /// Streams ``timeseriesCSV(_:)``'s bytes into `file`, a row at a time through a buffer of
-    /// about 1 MiB: the table and its text for a million rows (a 10^9-transaction run at
+    /// Streams ``timeseriesCSV(_:)``'s bytes into `file`, a row at a time through a
+    /// ``BufferedOutput``: the table and its text for a million rows (a 10^9-transaction run at
     /// one sample a second) took about 180 MiB at the end of the run.
     ///
     /// - Throws: ``OutputError`` when the file cannot be written.
     public static func writeTimeseries(_ rows: [TimeseriesRow], to file: OutputFile) throws {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 20 + 1024)
-        buffer.append(contentsOf: (TimeseriesRow.csvHeader.joined(separator: ",") + "\n").utf8)
+        var output = BufferedOutput(file)
+        output.bytes.append(contentsOf: (TimeseriesRow.csvHeader.joined(separator: ",") + "\n").utf8)
         for row in rows {
-            for (index, field) in row.csvFields.enumerated() {
-                if index > 0 { buffer.append(UInt8(ascii: ",")) }
-                buffer.append(contentsOf: field.csvText.utf8)
-            }
-            buffer.append(UInt8(ascii: "\n"))
-            if buffer.count >= 1 << 20 {
-                try file.write(buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
+            output.bytes.append(contentsOf: CSVTable.line(row.csvFields).utf8)
+            try output.writeIfFull()
         }
-        try file.write(buffer)
+        try output.flush()
     }
 
     /// `classes.csv` of one run: a row per device class, then per adversary.

@@ -25,8 +25,9 @@ import Foundation
 /// its parents were chosen when it was asleep then (or its node offline), and equal otherwise (reattachments, the coordinator,
 /// adversaries: their issue time). Latencies count from it.
 ///
-/// Rows are formatted into a reusable buffer and written in chunks of about 1 MiB, so a log
-/// of millions of rows costs neither a giant string nor an allocation per row.
+/// Rows are formatted into a reusable buffer and written in chunks of about 1 MiB
+/// (``BufferedOutput``), so a log of millions of rows costs neither a giant string nor an
+/// allocation per row.
 public enum TransactionLog {
     /// The columns, in order.
     public static let csvHeader = [
@@ -46,19 +47,15 @@ public enum TransactionLog {
         doubleSpends: [Int32: Int32] = [:], rejected: [Bool]? = nil, from first: Int = 0, to file: OutputFile
     ) throws {
         precondition(first >= Int(tangle.firstRetained), "the rows of forgotten transactions were spilled before")
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 20 + 256)
-        if first == 0 { appendHeader(of: tangle, into: &buffer) }
+        var output = BufferedOutput(file)
+        if first == 0 { appendHeader(of: tangle, into: &output.bytes) }
         for index in first..<tangle.count {
             appendRow(
                 Int32(truncatingIfNeeded: index), of: tangle, confirmedAt: confirmedAt, payloads: payloads,
-                doubleSpends: doubleSpends, rejected: rejected, into: &buffer)
-            if buffer.count >= 1 << 20 {
-                try file.write(buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
+                doubleSpends: doubleSpends, rejected: rejected, into: &output.bytes)
+            try output.writeIfFull()
         }
-        try file.write(buffer)
+        try output.flush()
     }
 
     /// Appends the header line: ``csvHeader``, then `created` when the Tangle records work

@@ -3,7 +3,7 @@ import Foundation
 /// The rows of `transactions.csv` that a run forgetting its settled past (``SettledPast``)
 /// writes as it goes, so that the log of a run of any length is streamed to disk instead
 /// of kept: before the records of transactions are dropped, their rows (the header first)
-/// go through a buffer of about 1 MiB into a temporary file in the output folder, and
+/// go through a ``BufferedOutput`` into a temporary file in the output folder, and
 /// ``RunOutput/write(_:scenarioFile:cost:to:spill:)`` copies it into `transactions.csv`
 /// before the rows still retained. Every column is final when a transaction is forgotten:
 /// its first approver is issued (it is settled) or never will be (dead), and a run that
@@ -18,7 +18,7 @@ public final class TransactionLogSpill: @unchecked Sendable {
     /// Rows of ids below this are written (or buffered).
     public private(set) var rows = 0
     let _file: OutputFile
-    var _buffer: [UInt8] = []
+    var _output: BufferedOutput
     var _error: (any Error)?
     var _open = true
 
@@ -29,7 +29,7 @@ public final class TransactionLogSpill: @unchecked Sendable {
         path = TemporaryFiles.path(in: folder, for: "transactions.csv")
         let finalPath = folder + "/transactions.csv"
         _file = OutputFile(descriptor: try TemporaryFiles.createFile(path, finalPath: finalPath), finalPath: finalPath)
-        _buffer.reserveCapacity(1 << 20 + 1024)
+        _output = BufferedOutput(_file)
     }
 
     deinit { remove() }
@@ -37,29 +37,29 @@ public final class TransactionLogSpill: @unchecked Sendable {
     /// Writes the rows of the retained ids from ``rows`` up to `end` (excluded).
     func append(_ tangle: Tangle, upTo end: Int32) {
         guard _error == nil, Int(end) > rows else { return }
-        if rows == 0 { TransactionLog.appendHeader(of: tangle, into: &_buffer) }
+        if rows == 0 { TransactionLog.appendHeader(of: tangle, into: &_output.bytes) }
         for index in rows..<Int(end) {
             TransactionLog.appendRow(
                 Int32(truncatingIfNeeded: index), of: tangle, confirmedAt: nil, payloads: nil, doubleSpends: [:], rejected: nil,
-                into: &_buffer)
-            if _buffer.count >= 1 << 20 { _flush() }
+                into: &_output.bytes)
+            _keepingError { try _output.writeIfFull() }
+            guard _error == nil else { break }
         }
         rows = Int(end)
     }
 
-    func _flush() {
-        guard _error == nil else { return }
+    /// Runs a write, keeping its error (the run goes on; ``finish()`` throws it).
+    func _keepingError(_ write: () throws -> Void) {
         do {
-            try _file.write(_buffer)
+            try write()
         } catch {
             _error = error
         }
-        _buffer.removeAll(keepingCapacity: true)
     }
 
     /// Writes what is buffered, and throws the first failed write's error.
     public func finish() throws {
-        _flush()
+        if _error == nil { _keepingError { try _output.flush() } }
         if let _error { throw _error }
     }
 
@@ -71,7 +71,7 @@ public final class TransactionLogSpill: @unchecked Sendable {
         let reader = open(path, O_RDONLY | O_CLOEXEC)
         guard reader >= 0 else { throw OutputError.system("cannot read back", _file.finalPath) }
         defer { close(reader) }
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var chunk = [UInt8](repeating: 0, count: BufferedOutput.chunk)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }

@@ -617,7 +617,6 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         }
     }
 
-    /// Closes the run at `end` and computes its summary.
     /// Advances the settled past and forgets what it can: the settled transactions already
     /// judged for the time series (so issued at least `orphanTimeout` ago), judged now for
     /// the summary, then dropped from the Tangle and the tip set's slots.
@@ -649,6 +648,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         _settledPast!.forgetDecisions(below: below)
     }
 
+    /// Closes the run at `end` and computes its summary.
     public mutating func finish(at end: Double) -> RunSummary {
         finishWithLatencies(at: end).summary
     }
