@@ -8,6 +8,8 @@ import Testing
 /// (as the genesis shortcut skips dead branches) and approved again later (exceptions), some
 /// above the frontier, now and then one below it after all, and now and then all unsettled;
 /// with a limit of two exceptions a set on odd seeds, so that sets are also built in full.
+/// Every 64 issues some transactions become complement counted (side branches and old
+/// transactions approved again make visibilities that do not descend from them).
 /// Weights, ancestry and common ancestors are checked against brute force.
 @Suite("Past-cone sets over the unsettled window")
 struct WindowedPastConeTests {
@@ -28,6 +30,7 @@ struct WindowedPastConeTests {
         var windowedSeen = 0
         var outOfOrder = 0
         var unsettles = 0
+        var complemented = 0
         /// Whether settling x keeps the contract: the head and every pending transaction
         /// descend from it (later ones approve the head or its descendants).
         func settleable(_ x: Int32) -> Bool {
@@ -82,6 +85,7 @@ struct WindowedPastConeTests {
                 settled.insert(late)
                 outOfOrder += 1
             }
+            complemented += weights._complement.reduce(0) { $0 + $1.nonzeroBitCount }
             for (_, cone) in weights._sets {
                 exceptionsSeen += cone.exceptions.count
                 if cone.base > 0 { windowedSeen += 1 }
@@ -113,6 +117,9 @@ struct WindowedPastConeTests {
         #expect(checks > 0)
         // The runs reach the cases this suite is for.
         #expect(unsettles + outOfOrder > 0)
+        // Complement-counted transactions (entries G − H that a visibility not descending
+        // from them raises) were checked too.
+        #expect(complemented > 0)
         if seed % 2 == 0 {
             #expect(windowedSeen > 0)
             #expect(exceptionsSeen > 0)
