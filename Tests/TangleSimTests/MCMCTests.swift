@@ -64,6 +64,33 @@ struct MCMCTests {
         #expect(selector.step(from: 7, tangle: tangle, rng: rng) == nil, "a tip ends the walk")
     }
 
+    @Test("steps among more approvers than a step holds on the stack follow the same law (chi-squared)", arguments: [0.0, 0.5])
+    func manyApprovers(alpha: Double) {
+        // The genesis has 11 approvers (a step holds 8 on the stack), of weights 1 to 4.
+        var tangle = Tangle(parents: 2)
+        func add(_ parents: [Int32]) -> Int32 {
+            let t = Double(tangle.count)
+            return tangle.append(issueTime: t, visibleTime: t, issuer: .device(0), parents: parents)
+        }
+        let approvers = (0..<11).map { _ in add([0]) }
+        for (index, y) in approvers.enumerated() {
+            var z = y
+            for _ in 0..<(index % 4) { z = add([z]) }  // a chain of index % 4 above y
+        }
+        var selector = MCMCTipSelector(alpha: alpha, start: .genesis, weights: weightsOf(tangle, PastConeWeights()))
+        let weights = approvers.map { selector.weights.weight(of: $0) }
+        #expect(weights == (0..<11).map { 1 + $0 % 4 })
+        let terms = weights.map { Foundation.exp(-alpha * Double(weights.max()! - $0)) }
+        let probabilities = terms.map { $0 / terms.reduce(0, +) }
+        let rng = RandomStream(gslSeed: 11 + UInt(alpha * 10))
+        var counts = [Int](repeating: 0, count: approvers.count)
+        for _ in 0..<200_000 {
+            counts[Int(selector.step(from: 0, tangle: tangle, rng: rng)!) - 1] += 1
+        }
+        // A correct walk fails this fixed-seed test with probability 0.001.
+        #expect(chiSquaredPValue(observed: counts, expected: probabilities) > 0.001, "\(counts) vs \(probabilities)")
+    }
+
     @Test("a walk never steps onto a transaction that is not visible yet")
     func invisibleApprovers() {
         var tangle = Tangle(parents: 1)

@@ -288,18 +288,27 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     ) -> Int32? {
         // Up to `inline` admitted approvers (nearly every step) are held on the stack: writing
         // into the scratch arrays checked their uniqueness at every element, about 3% of a
-        // walk from the genesis. More go through ``_stepAmongMany(from:count:tangle:view:rng:filter:)``.
+        // walk from the genesis. More go through ``_stepAmongMany(_:view:tangle:rng:)``.
         let inline = 8
         var approvers = InlineArray<8, Int32>(repeating: 0)
         var count = 0
         tangle.forEachApprover(of: x) { approver in
             if weights.visible.contains(approver) || view.isVisibleInFlight(approver), filter.admits(approver) {
-                if count < inline { approvers[count] = approver }
+                if count < inline {
+                    approvers[count] = approver
+                } else {
+                    // Past the stack's room, all of them go to the scratch array.
+                    if count == inline {
+                        _approvers.removeAll(keepingCapacity: true)
+                        for index in 0..<inline { _approvers.append(approvers[index]) }
+                    }
+                    _approvers.append(approver)
+                }
                 count += 1
             }
         }
         if count <= 1 { return count == 0 ? nil : approvers[0] }
-        if count > inline { return _stepAmongMany(from: x, count: count, tangle: tangle, view: view, rng: rng, filter: filter) }
+        if count > inline { return _stepAmongMany(count, view: view, tangle: tangle, rng: rng) }
         let alpha = _walkAlpha
         if alpha == 0 {
             return approvers[rng.index(below: count)]
@@ -332,18 +341,10 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
         return approvers[count - 1]  // rounding left remaining at about 0
     }
 
-    /// A step from `x` with `count` admitted approvers, more than the stack holds: the same
-    /// terms, sums and draw through the scratch arrays.
+    /// A step among the `count` admitted approvers in `_approvers`, more than the stack
+    /// holds: the same terms, sums and draw through the scratch arrays.
     @inline(never)
-    mutating func _stepAmongMany<View: TangleView, Filter: ApproverFilter>(
-        from x: Int32, count: Int, tangle: Tangle, view: View, rng: RandomStream, filter: Filter
-    ) -> Int32 {
-        _approvers.removeAll(keepingCapacity: true)
-        tangle.forEachApprover(of: x) { approver in
-            if weights.visible.contains(approver) || view.isVisibleInFlight(approver), filter.admits(approver) {
-                _approvers.append(approver)
-            }
-        }
+    mutating func _stepAmongMany<View: TangleView>(_ count: Int, view: View, tangle: Tangle, rng: RandomStream) -> Int32 {
         let alpha = _walkAlpha
         if alpha == 0 {
             return _approvers[rng.index(below: count)]

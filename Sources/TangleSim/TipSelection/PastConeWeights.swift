@@ -153,18 +153,25 @@ public struct PastConeWeights: CumulativeWeights {
     ///
     /// - Complexity: O(witnesses · w/64 + changed transactions), w the ids above f's word.
     mutating func _refreshComplement(newest x: Int32, in tangle: Tangle) {
-        let low = Int(_finalBelow) >> 6
+        let oldest = Swift.max(0, Int(x) - Self.complementWitnesses + 1)
+        // From the lowest start of the witnesses' sets: a set built in full (strongly biased
+        // walks) also lists side branches that joined the main line after f passed them.
+        var low = Int.max
+        for witness in oldest...Int(x) { low = Swift.min(low, _set(of: Int32(witness), in: tangle).base) }
         let high = (Int(x) + 63) >> 6
         var fresh = ContiguousArray<UInt64>(repeating: high > low ? ~0 : 0, count: Swift.max(0, high - low))
-        var witness = x
-        while witness >= 0, witness > x - Int32(Self.complementWitnesses), !fresh.isEmpty {
-            let cone = _set(of: witness, in: tangle)
+        for witness in oldest...Int(x) where !fresh.isEmpty {
+            let cone = _set(of: Int32(witness), in: tangle)
+            var next = 0
             for index in fresh.indices {
-                let word = low + index - cone.base
-                // Below the set's start the cone is settled ids and exceptions: none counted so.
-                fresh[index] &= word >= 0 && word < cone.words.count ? cone.words[word] : 0
+                let word = low + index
+                if word >= cone.base {
+                    fresh[index] &= word - cone.base < cone.words.count ? cone.words[word - cone.base] : 0
+                } else {
+                    // Below the set's start its unsettled ancestors are its exceptions.
+                    fresh[index] &= Self._bits(of: cone.exceptions, inWord: word, from: &next)
+                }
             }
-            witness -= 1
         }
         for index in fresh.indices where low + index < _settled.count { fresh[index] &= ~_settled[low + index] }
         // Toggle the representation of every transaction entering or leaving the set.
@@ -184,6 +191,19 @@ public struct PastConeWeights: CumulativeWeights {
         }
         _complement = fresh
         _complementLow = low
+    }
+
+    /// The bits of the ids of ascending `ids` that lie in `word`, scanning from `next` on
+    /// (left at the first id past the word, for the next, higher word).
+    @inline(__always)
+    static func _bits(of ids: ContiguousArray<Int32>, inWord word: Int, from next: inout Int) -> UInt64 {
+        var bits: UInt64 = 0
+        while next < ids.count, Int(ids[next]) >> 6 < word { next += 1 }
+        while next < ids.count, Int(ids[next]) >> 6 == word {
+            bits |= 1 << UInt64(Int(ids[next]) & 63)
+            next += 1
+        }
+        return bits
     }
 
     /// Whether `x` is complement counted.
@@ -287,16 +307,16 @@ public struct PastConeWeights: CumulativeWeights {
             // Complement-counted transactions gain 1 when x does not descend from them.
             _complement.withUnsafeBufferPointer { complement in
                 cone.words.withUnsafeBufferPointer { words in
+                    var next = 0
                     for index in complement.indices where complement[index] != 0 {
                         let word = _complementLow + index
                         var bits = complement[index]
                         if word >= cone.base {
                             if word - cone.base < words.count { bits &= ~words[word - cone.base] }
                         } else {
-                            // Below the set's start its ancestors are settled ids and exceptions.
-                            for exception in cone.exceptions where Int(exception) >> 6 == word {
-                                bits &= ~(1 << UInt64(Int(exception) & 63))
-                            }
+                            // Below the set's start its ancestors are settled ids (never
+                            // complement counted) and its exceptions.
+                            bits &= ~Self._bits(of: cone.exceptions, inWord: word, from: &next)
                         }
                         while bits != 0 {
                             weights[word << 6 | bits.trailingZeroBitCount] &+= 1
