@@ -296,7 +296,7 @@ extension RunEstimate {
     ///   at once (M²/8 bytes of ancestor sets and log2(M) bit planes), M from
     ///   ``Simulation/windowCapacity(of:start:)``; and a visibility bit per transaction.
     /// - Genesis starts: ``PastConeWeights``: a weight, an eviction entry and a visibility bit
-    ///   per transaction, and the past-cone sets of the transactions that can still be chosen:
+    ///   per transaction, a bit for the entries held as G − H, and the past-cone sets of the transactions that can still be chosen:
     ///   those in flight and the visible tips, the tips' at most the cache limit (256 MiB). A
     ///   set is x/8 bytes for transaction x. A nearly unbiased walk (alpha·lambda·h <= 1,
     ///   weights differ by about lambda·h between competing approvers) keeps about 2·lambda·h
@@ -368,9 +368,11 @@ extension RunEstimate {
             let tipSets = alpha * q.lambda * q.propagation <= 1 ? recentTips * setIDs / 8 + leftBehindSets : n * averageSet
             let cache = Double(PastConeWeights.defaultCacheLimitWords) * 8
             let liveSets = Swift.min(cache, tipSets) + q.inFlight * setIDs / 8
-            // The settled bits, with the shortcut.
+            // The settled bits, with the shortcut; the bits of entries held as G − H (settled
+            // or complement counted), with or without it.
             let settledBits = shortcut.isEmpty ? [] : [visibleBits(key)]
             return shortcut + settledBits + [
+                visibleBits(key),
                 _Allocation(component: key, elementBytes: 4, count: n, fills: true),  // weights
                 _Allocation(component: key, elementBytes: 4, count: n, fills: true),  // eviction order
                 visibleBits(key),

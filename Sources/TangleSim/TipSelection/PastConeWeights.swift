@@ -48,10 +48,10 @@ import DequeModule
 ///   per ancestor, fewer with complement counting: one per complement-counted transaction
 ///   not in the past cone instead of one per complement-counted ancestor); with them,
 ///   O(w/64 + |unsettled past cone|), w the ids from f on.
-///   Memory: 4 bytes per transaction for the weights and a bit for settled, plus a set for
-///   each transaction that can still be chosen (the visible tips and the transactions not
-///   yet visible), x/8 bytes for transaction x (w/8 with settled ones), at most
-///   `cacheLimitWords` · 8 bytes in all.
+///   Memory: 4 bytes per transaction for the weights and a bit each for settled and for the
+///   entries held as G − H, plus a set for each transaction that can still be chosen (the
+///   visible tips and the transactions not yet visible), x/8 bytes for transaction x (w/8
+///   with settled ones), at most `cacheLimitWords` · 8 bytes in all.
 public struct PastConeWeights: CumulativeWeights {
     /// A past cone: the words of ids from 64·`base` on, and below them the settled
     /// transactions plus `exceptions` (ascending).
