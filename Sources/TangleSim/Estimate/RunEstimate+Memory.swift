@@ -295,9 +295,10 @@ extension RunEstimate {
     /// - Window and milestone starts: ``WindowedWeights``'s ring of M transactions, zero-filled
     ///   at once (M²/8 bytes of ancestor sets and log2(M) bit planes), M from
     ///   ``Simulation/windowCapacity(of:start:)``; and a visibility bit per transaction.
-    /// - Genesis starts: ``PastConeWeights``: a weight, an eviction entry and a visibility bit
-    ///   per transaction, a bit for the entries held as G − H, and the past-cone sets of the transactions that can still be chosen:
-    ///   those in flight and the visible tips, the tips' at most the cache limit (256 MiB). A
+    /// - Genesis starts: ``PastConeWeights``: a weight, an eviction entry, a visibility bit and
+    ///   a bit for the entries held as G − H per transaction, and the past-cone sets of the
+    ///   transactions that can still be chosen: those in flight and the visible tips, the
+    ///   tips' at most the cache limit (256 MiB). A
     ///   set is x/8 bytes for transaction x. A nearly unbiased walk (alpha·lambda·h <= 1,
     ///   weights differ by about lambda·h between competing approvers) keeps about 2·lambda·h
     ///   recent tips, n/8 bytes each; a biased one leaves transactions behind as tips for

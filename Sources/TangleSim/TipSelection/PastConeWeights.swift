@@ -41,7 +41,7 @@ import DequeModule
 /// each gain 1 per visibility. Every ``complementRefreshEvery`` issues, the unsettled
 /// transactions in the past cones of the newest ``complementWitnesses`` are held as G − H
 /// like settled ones, and a visibility adds 1 only to those of them *not* in its past cone
-/// (exact whatever the choice; see ``_refreshComplement(newest:in:)``).
+/// (exact whatever the choice; see ``_refreshComplement(newest:)``).
 ///
 /// - Complexity: O(n/64 + |past cone|) per transaction without settled transactions, so
 ///   O(n²) for a run of n transactions, with a small constant (one bit scan and increment
@@ -82,7 +82,7 @@ public struct PastConeWeights: CumulativeWeights {
     /// Settled transactions, whose `_weights` entry is G − H (see ``settle(_:)``).
     @usableFromInline var _settled: ContiguousArray<UInt64> = []
     /// Transactions whose `_weights` entry is G − H: the settled ones and the complement
-    /// counted ones (see ``_refreshComplement(newest:in:)``).
+    /// counted ones (see ``_refreshComplement(newest:)``).
     @usableFromInline var _offset: ContiguousArray<UInt64> = []
     /// Complement-counted transactions (never settled ones) from word `_complementLow` on:
     /// a visibility adds 1 to the entry of those not in its past cone.
@@ -129,7 +129,7 @@ public struct PastConeWeights: CumulativeWeights {
         _sinceRefresh += 1
         if _sinceRefresh >= Self.complementRefreshEvery {
             _sinceRefresh = 0
-            _refreshComplement(newest: x, in: tangle)
+            _refreshComplement(newest: x)
         }
     }
 
@@ -138,9 +138,11 @@ public struct PastConeWeights: CumulativeWeights {
     /// How many of the newest transactions' past cones the complement-counted ones lie in.
     public static let complementWitnesses = 4
 
-    /// Chooses which transactions are *complement counted*: those, above the words every set
-    /// covers (f's, see ``settledStatusIsFinal(below:)``) and not settled, that lie in the past
-    /// cones of all of the ``complementWitnesses`` newest transactions.
+    /// Chooses which transactions are *complement counted*: those not settled that lie in the
+    /// past cones of all of the ``complementWitnesses`` newest transactions whose sets are
+    /// kept (in flight, as a rule), from the lowest word those sets start at (f's, see
+    /// ``settledStatusIsFinal(below:)``, or 0 for a set built in full). With none kept the
+    /// choice stays as it was.
     ///
     /// A visibility adds 1 to every ancestor's weight, thousands of them when walks start at
     /// the genesis: settling spares the ancestors of every tip that can still be approved, but
@@ -151,17 +153,20 @@ public struct PastConeWeights: CumulativeWeights {
     /// whatever the choice, which decides only the cost (on `mcmc-genesis-100k.json` about
     /// 3,000 increments per visibility fall to a few hundred).
     ///
-    /// - Complexity: O(witnesses · w/64 + changed transactions), w the ids above f's word.
-    mutating func _refreshComplement(newest x: Int32, in tangle: Tangle) {
-        let oldest = Swift.max(0, Int(x) - Self.complementWitnesses + 1)
+    /// - Complexity: O(witnesses · w/64 + changed transactions), w the ids from that word on.
+    mutating func _refreshComplement(newest x: Int32) {
+        // Only kept sets: recomputing an evicted or dropped one would cost its whole past cone.
+        var witnesses: [_Cone] = []
+        for witness in Swift.max(0, Int(x) - Self.complementWitnesses + 1)...Int(x) {
+            if let cone = _sets[Int32(witness)] { witnesses.append(cone) }
+        }
+        guard !witnesses.isEmpty else { return }
         // From the lowest start of the witnesses' sets: a set built in full (strongly biased
         // walks) also lists side branches that joined the main line after f passed them.
-        var low = Int.max
-        for witness in oldest...Int(x) { low = Swift.min(low, _set(of: Int32(witness), in: tangle).base) }
+        let low = witnesses.reduce(Int.max) { Swift.min($0, $1.base) }
         let high = (Int(x) + 63) >> 6
         var fresh = ContiguousArray<UInt64>(repeating: high > low ? ~0 : 0, count: Swift.max(0, high - low))
-        for witness in oldest...Int(x) where !fresh.isEmpty {
-            let cone = _set(of: Int32(witness), in: tangle)
+        for cone in witnesses where !fresh.isEmpty {
             var next = 0
             for index in fresh.indices {
                 let word = low + index
