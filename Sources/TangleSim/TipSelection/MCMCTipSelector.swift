@@ -45,7 +45,6 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     @usableFromInline var _windowLow: Int32 = 1
     @usableFromInline var _windowHigh: Int32 = 0
     @usableFromInline var _approvers: [Int32] = []
-    @usableFromInline var _probabilities: [Double] = []
 
     /// The alpha of the walk under way.
     @usableFromInline var _walkAlpha: Double
@@ -288,7 +287,7 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
     ) -> Int32? {
         // Up to `inline` admitted approvers (nearly every step) are held on the stack: writing
         // into the scratch arrays checked their uniqueness at every element, about 3% of a
-        // walk from the genesis. More go through ``_stepAmongMany(_:view:tangle:rng:)``.
+        // walk from the genesis. More go to the scratch array.
         let inline = 8
         var approvers = InlineArray<8, Int32>(repeating: 0)
         var count = 0
@@ -308,69 +307,53 @@ public struct MCMCTipSelector<Weights: CumulativeWeights>: TipSelector {
             }
         }
         if count <= 1 { return count == 0 ? nil : approvers[0] }
-        if count > inline { return _stepAmongMany(count, view: view, tangle: tangle, rng: rng) }
+        if count > inline {
+            // Read from a copy: the draw mutates `self` (weights under gossip views).
+            let many = _approvers
+            return _draw(among: count, view: view, tangle: tangle, rng: rng) { many[$0] }
+        }
+        return _draw(among: count, view: view, tangle: tangle, rng: rng) { approvers[$0] }
+    }
+
+    /// The step's draw among `count` (two or more) admitted approvers, `approver(i)` the
+    /// i-th: uniform at alpha = 0, the heaviest at infinity, otherwise by the terms
+    /// exp(−alpha·(H(heaviest) − H(y))), held in a temporary allocation (on the stack for
+    /// the few approvers of nearly every step).
+    @inline(__always)
+    mutating func _draw<View: TangleView>(
+        among count: Int, view: View, tangle: Tangle, rng: RandomStream, approver: (Int) -> Int32
+    ) -> Int32 {
         let alpha = _walkAlpha
         if alpha == 0 {
-            return approvers[rng.index(below: count)]
+            return approver(rng.index(below: count))
         }
         if alpha == .infinity {
             _approvers.removeAll(keepingCapacity: true)
-            for index in 0..<count { _approvers.append(approvers[index]) }
+            for index in 0..<count { _approvers.append(approver(index)) }
             return _heaviestApprover(count, view: view, tangle: tangle, rng: rng)
         }
-        var terms = InlineArray<8, Double>(repeating: 0)
-        var heaviest = Int.min
-        for index in 0..<count {
-            let weight = weight(of: approvers[index], view: view, tangle: tangle)
-            terms[index] = Double(weight)
-            heaviest = Swift.max(heaviest, weight)
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { terms in
+            var heaviest = Int.min
+            for index in 0..<count {
+                let weight = weight(of: approver(index), view: view, tangle: tangle)
+                terms[index] = Double(weight)
+                heaviest = Swift.max(heaviest, weight)
+            }
+            var total = 0.0
+            let tabled = alpha == self.alpha ? _terms.count : 0
+            for index in 0..<count {
+                let lighter = Double(heaviest) - terms[index]
+                let term = lighter < Double(tabled) ? _terms[Int(lighter)] : Foundation.exp(alpha * -lighter)
+                terms[index] = term
+                total += term
+            }
+            var remaining = rng.uniform() * total
+            for index in 0..<count {
+                remaining -= terms[index]
+                if remaining < 0 { return approver(index) }
+            }
+            return approver(count - 1)  // rounding left remaining at about 0
         }
-        var total = 0.0
-        let tabled = alpha == self.alpha ? _terms.count : 0
-        for index in 0..<count {
-            let lighter = Double(heaviest) - terms[index]
-            let term = lighter < Double(tabled) ? _terms[Int(lighter)] : Foundation.exp(alpha * -lighter)
-            terms[index] = term
-            total += term
-        }
-        var remaining = rng.uniform() * total
-        for index in 0..<count {
-            remaining -= terms[index]
-            if remaining < 0 { return approvers[index] }
-        }
-        return approvers[count - 1]  // rounding left remaining at about 0
-    }
-
-    /// A step among the `count` admitted approvers in `_approvers`, more than the stack
-    /// holds: the same terms, sums and draw through the scratch arrays.
-    @inline(never)
-    mutating func _stepAmongMany<View: TangleView>(_ count: Int, view: View, tangle: Tangle, rng: RandomStream) -> Int32 {
-        let alpha = _walkAlpha
-        if alpha == 0 {
-            return _approvers[rng.index(below: count)]
-        }
-        if alpha == .infinity { return _heaviestApprover(count, view: view, tangle: tangle, rng: rng) }
-        if _probabilities.count < count { _probabilities.append(contentsOf: repeatElement(0, count: count - _probabilities.count)) }
-        var heaviest = Int.min
-        for index in 0..<count {
-            let weight = weight(of: _approvers[index], view: view, tangle: tangle)
-            _probabilities[index] = Double(weight)
-            heaviest = Swift.max(heaviest, weight)
-        }
-        var total = 0.0
-        let tabled = alpha == self.alpha ? _terms.count : 0
-        for index in 0..<count {
-            let lighter = Double(heaviest) - _probabilities[index]
-            let term = lighter < Double(tabled) ? _terms[Int(lighter)] : Foundation.exp(alpha * -lighter)
-            _probabilities[index] = term
-            total += term
-        }
-        var remaining = rng.uniform() * total
-        for index in 0..<count {
-            remaining -= _probabilities[index]
-            if remaining < 0 { return _approvers[index] }
-        }
-        return _approvers[count - 1]  // rounding left remaining at about 0
     }
 
     /// The heaviest of the first `count` (two or more) of `_approvers`, ties uniformly at
