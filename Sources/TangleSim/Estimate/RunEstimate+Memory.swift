@@ -298,12 +298,11 @@ extension RunEstimate {
     /// - Genesis starts: ``PastConeWeights``: a weight, an eviction entry, a visibility bit and
     ///   a bit for the entries held as G − H per transaction, and the past-cone sets of the
     ///   transactions that can still be chosen: those in flight and the visible tips, the
-    ///   tips' at most the cache limit (256 MiB). A
-    ///   set is x/8 bytes for transaction x. A nearly unbiased walk (alpha·lambda·h <= 1,
-    ///   weights differ by about lambda·h between competing approvers) keeps about 2·lambda·h
-    ///   recent tips, n/8 bytes each; a biased one leaves transactions behind as tips for
-    ///   good (half of them at alpha·lambda·h = 50), so the estimate takes them all: sets of
-    ///   0 to n/8 bytes, n²/16 in all. With the ``GenesisWalkShortcut`` (MCMC, finite alpha > 0,
+    ///   tips' at most the cache limit (256 MiB). A set is x/8 bytes for transaction x. A
+    ///   nearly unbiased walk (alpha·lambda·h <= 1, weights differ by about lambda·h between
+    ///   competing approvers) keeps about 2·lambda·h recent tips, n/8 bytes each; a biased
+    ///   one leaves transactions behind as tips for good (half of them at alpha·lambda·h =
+    ///   50), so the estimate takes them all: sets of 0 to n/8 bytes, n²/16 in all. With the ``GenesisWalkShortcut`` (MCMC, finite alpha > 0,
     ///   no `exactSteps`), 28 bytes per transaction more, and (without conflicts) sets of w/8
     ///   bytes, w the transactions settling lags behind (see the code).
     static func _weights(_ q: _RunQuantities, _ tipSelection: TipSelectionConfiguration, prefix: String) -> [_Allocation] {

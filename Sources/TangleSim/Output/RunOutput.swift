@@ -20,14 +20,10 @@ public enum RunOutput {
         ).csvText
     }
 
-    /// `timeseries.csv` of one run.
-    public static func timeseriesCSV(_ rows: [TimeseriesRow]) -> String {
-        CSVTable(header: TimeseriesRow.csvHeader, rows: rows.map(\.csvFields)).csvText
-    }
-
-    /// Streams ``timeseriesCSV(_:)``'s bytes into `file`, a row at a time through a
-    /// ``BufferedOutput``: the table and its text for a million rows (a 10^9-transaction run at
-    /// one sample a second) took about 180 MiB at the end of the run.
+    /// Streams `timeseries.csv` of one run into `file` (``TimeseriesRow/csvHeader``, then a
+    /// line per row), a row at a time through a ``BufferedOutput``: the table and its text
+    /// for a million rows (a 10^9-transaction run at one sample a second) took about 180 MiB
+    /// at the end of the run.
     ///
     /// - Throws: ``OutputError`` when the file cannot be written.
     public static func writeTimeseries(_ rows: [TimeseriesRow], to file: OutputFile) throws {
