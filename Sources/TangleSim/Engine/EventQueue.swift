@@ -20,22 +20,22 @@ import DequeModule
 /// | `schedule`   | O(lanes)       | O(log n) |
 /// | `popNext`    | O(lanes)       | O(log n) |
 public struct EventQueue<Payload> {
-    /// How many FIFO lanes the queue keeps (the lanes' keys are `SIMD4` vectors). More lanes
+    /// How many FIFO lanes the queue keeps (the lanes' keys are `InlineArray`s of 4). More lanes
     /// cost more than they save: 8 ran 4.5% more instructions on `urts-1m-devices-10.json`
     /// and 10% more with gamma work times (`urts-1m-mix-gamma.json`, callgrind).
     public static var laneCount: Int { 4 }
 
     @usableFromInline var _lanes: [Deque<Event<Payload>>] = Array(repeating: [], count: laneCount)
-    /// Each lane's head key, (time, sequence); (+infinity, UInt64.max) for an empty lane, which
-    /// compares after every event. Kept beside the deques so that choosing a lane reads four
-    /// numbers instead of four deques. With the tails: 1,053 M instructions against 1,110 M
-    /// for `urts-1m-mix.json` at 300,000 transactions (its events all go by lane), 1,317 M
-    /// against 1,414 M with gamma work times (callgrind).
-    @usableFromInline var _headTime = SIMD4<Double>(repeating: .infinity)
-    @usableFromInline var _headSequence = SIMD4<UInt64>(repeating: .max)
-    /// Each lane's last time; −infinity exactly when the lane is empty (no event is scheduled
-    /// at −infinity).
-    @usableFromInline var _tailTime = SIMD4<Double>(repeating: -.infinity)
+    /// Each lane's head key, (time, sequence), and last time. Kept beside the deques so that
+    /// choosing a lane reads four keys instead of four deques. With the tails: 1,053 M
+    /// instructions against 1,110 M for `urts-1m-mix.json` at 300,000 transactions (its
+    /// events all go by lane), 1,317 M against 1,414 M with gamma work times (callgrind).
+    ///
+    /// One key per lane, not one vector per field: writing one lane of a `SIMD4` (or of an
+    /// `InlineArray<4, Double>`, which the compiler read back as vectors) stored a scalar that
+    /// the next scan loaded within a wider vector — a failed store forwarding that took about
+    /// half of `schedule` and `popNext` (perf annotate of `urts-1m-devices-10.json`).
+    @usableFromInline var _keys = InlineArray<4, _LaneKey>(repeating: _LaneKey())
     @usableFromInline var _heap = BinaryHeap<Event<Payload>>()
     @usableFromInline var _nextSequence: UInt64 = 0
 
@@ -63,7 +63,7 @@ public struct EventQueue<Payload> {
         var bestTime = -Double.infinity
         var empty = -1
         for lane in 0..<Self.laneCount {
-            let last = _tailTime[lane]
+            let last = _keys[lane].tailTime
             if last == -.infinity {
                 if empty < 0 { empty = lane }
             } else if last <= time, last >= bestTime {
@@ -73,11 +73,11 @@ public struct EventQueue<Payload> {
         }
         if best < 0 { best = empty }
         if best >= 0 {
-            if _headSequence[best] == .max {
-                _headTime[best] = time
-                _headSequence[best] = sequence
+            if _keys[best].headSequence == .max {
+                _keys[best].headTime = time
+                _keys[best].headSequence = sequence
             }
-            _tailTime[best] = time
+            _keys[best].tailTime = time
             _lanes[best].append(event)
         } else {
             _heap.insert(event)
@@ -91,8 +91,8 @@ public struct EventQueue<Payload> {
     func _firstLane() -> Int {
         var first = 0
         for lane in 1..<Self.laneCount {
-            let time = _headTime[lane]
-            if time < _headTime[first] || (time == _headTime[first] && _headSequence[lane] < _headSequence[first]) {
+            let key = _keys[lane], best = _keys[first]
+            if key.headTime < best.headTime || (key.headTime == best.headTime && key.headSequence < best.headSequence) {
                 first = lane
             }
         }
@@ -103,7 +103,8 @@ public struct EventQueue<Payload> {
     /// empty and the heap is not).
     @inlinable
     func _heapFirst(_ heap: Event<Payload>, lane: Int) -> Bool {
-        heap.time < _headTime[lane] || (heap.time == _headTime[lane] && heap.sequence < _headSequence[lane])
+        let key = _keys[lane]
+        return heap.time < key.headTime || (heap.time == key.headTime && heap.sequence < key.headSequence)
     }
 
     /// The time of the next event, or nil when none is pending.
@@ -111,7 +112,7 @@ public struct EventQueue<Payload> {
     public var nextTime: Double? {
         let lane = _firstLane()
         if let heap = _heap.min, _heapFirst(heap, lane: lane) { return heap.time }
-        return _headSequence[lane] == .max ? nil : _headTime[lane]
+        return _keys[lane].headSequence == .max ? nil : _keys[lane].headTime
     }
 
     /// Removes and returns the next event in (time, sequence) order.
@@ -133,16 +134,27 @@ public struct EventQueue<Payload> {
         if let heap = _heap.min, _heapFirst(heap, lane: lane) {
             return heap.time <= limit ? _heap.popMin() : nil
         }
-        guard _headSequence[lane] != .max, _headTime[lane] <= limit else { return nil }
+        guard _keys[lane].headSequence != .max, _keys[lane].headTime <= limit else { return nil }
         let event = _lanes[lane].removeFirst()
         if let next = _lanes[lane].first {
-            _headTime[lane] = next.time
-            _headSequence[lane] = next.sequence
+            _keys[lane].headTime = next.time
+            _keys[lane].headSequence = next.sequence
         } else {
-            _headTime[lane] = .infinity
-            _headSequence[lane] = .max
-            _tailTime[lane] = -.infinity
+            _keys[lane] = _LaneKey()
         }
         return event
     }
+}
+
+/// A lane's head key, (time, sequence), and its last time: (+infinity, UInt64.max) and
+/// −infinity for an empty lane, whose head compares after every event (no event is scheduled
+/// at −infinity).
+@usableFromInline
+struct _LaneKey {
+    @usableFromInline var headTime = Double.infinity
+    @usableFromInline var headSequence = UInt64.max
+    @usableFromInline var tailTime = -Double.infinity
+
+    @inlinable
+    init() {}
 }

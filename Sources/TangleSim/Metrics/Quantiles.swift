@@ -10,21 +10,36 @@ public enum SampleStatistics {
     /// Uses selection (Hoare's quickselect with median-of-three pivots) rather than a full
     /// sort: the standard library has no `nth_element`, and sorting 10 million first-approval
     /// times took a fifth of a whole 10-million-transaction run, plus an n/2 merge buffer.
+    /// Ranks are selected in increasing order, each among the values above the one before
+    /// (selecting a rank leaves every larger value above it): for the 50th, 90th and 99th
+    /// percentiles that partitions about 1.6 n values instead of 3 n, and the next order
+    /// statistic a fraction needs is looked for only up to the next selected rank.
     ///
-    /// - Complexity: expected O(n) per probability.
+    /// - Complexity: expected O(n) in all.
     public static func quantiles(selecting values: inout [Double], at probabilities: [Double]) -> [Double] {
         guard !values.isEmpty else { return probabilities.map { _ in .nan } }
+        let last = values.count - 1
+        let positions = probabilities.map { p in
+            precondition((0...1).contains(p), "a quantile's probability is in 0...1")
+            return p * Double(last)
+        }
+        let lowerRanks = positions.map { Int($0.rounded(.down)) }
+        let selected = Array(Set(lowerRanks)).sorted()
         return values.withUnsafeMutableBufferPointer { buffer in
-            probabilities.map { p in
-                precondition((0...1).contains(p), "a quantile's probability is in 0...1")
-                let position = p * Double(buffer.count - 1)
-                let lowerRank = Int(position.rounded(.down))
+            var from = 0
+            for rank in selected {
+                _ = _select(rank: rank, in: buffer, from: from)
+                from = rank + 1
+            }
+            return zip(positions, lowerRanks).map { position, lowerRank in
+                let lower = buffer[lowerRank]
                 let fraction = position - Double(lowerRank)
-                let lower = _select(rank: lowerRank, in: buffer)
-                guard fraction > 0, lowerRank + 1 < buffer.count else { return lower }
-                // After selection everything above lowerRank is >= lower: the next order
-                // statistic is their minimum.
-                let upper = buffer[(lowerRank + 1)...].min()!
+                guard fraction > 0, lowerRank < last else { return lower }
+                // Everything above lowerRank is >= lower, and everything above the next
+                // selected rank is >= the value there: the next order statistic is the
+                // minimum of the values between.
+                let bound = selected.first { $0 > lowerRank } ?? last
+                let upper = buffer[(lowerRank + 1)...bound].min()!
                 return lower + fraction * (upper - lower)
             }
         }
@@ -91,10 +106,13 @@ public enum SampleStatistics {
         }
     }
 
-    /// Rearranges `buffer` so that `buffer[rank]` holds the value of that rank in sorted order,
-    /// no larger value before it and no smaller one after it, and returns it.
-    static func _select(rank: Int, in buffer: UnsafeMutableBufferPointer<Double>) -> Double {
-        var low = 0
+    /// Rearranges `buffer[from...]` so that `buffer[rank]` holds the value of that rank in
+    /// sorted order, no larger value before it (from `from`) and no smaller one after it, and
+    /// returns it. Values before `from` stay where they are: selecting among the values above
+    /// an earlier selected rank gives the rank in the whole buffer.
+    static func _select(rank: Int, in buffer: UnsafeMutableBufferPointer<Double>, from: Int = 0) -> Double {
+        precondition(from <= rank && rank < buffer.count, "a rank within the range selected from")
+        var low = from
         var high = buffer.count - 1
         while high > low {
             // Median of three as pivot, then Hoare partition.

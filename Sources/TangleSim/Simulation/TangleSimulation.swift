@@ -331,7 +331,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         if tangle.count >= _nextForgetCheck { forgetSettledPast(now: now) }
         let node = network.node(of: order.issuer)
         let x = Int32(truncatingIfNeeded: tangle.count)
-        _parentScratch.removeAll(keepingCapacity: true)
+        _parentScratch.removeAllOfFew()
         let work = issuer == 0 ? devices.workTime(for: order) : 0
         var ownMember: Int32? = nil
         if _hasConflicts {
@@ -577,7 +577,7 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
         let rounds = _confidence!
         _exitCounts.removeAll(keepingCapacity: true)
         for _ in 0..<rounds.walks {
-            _parentScratch.removeAll(keepingCapacity: true)
+            _parentScratch.removeAllOfFew()
             devices.confidenceWalk(now: now, view: visibleTips, tangle: tangle, rng: _confidenceStream!, into: &_parentScratch)
             if let tip = _parentScratch.first { _exitCounts[tip, default: 0] += 1 }
         }

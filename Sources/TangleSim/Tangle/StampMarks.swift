@@ -33,7 +33,9 @@ public struct StampMarks: Sendable {
     @discardableResult
     public mutating func insert(_ x: Int32) -> Bool {
         let index = Int(x)
-        if index >= _stamps.count {
+        if index == _stamps.count {
+            _stamps.append(0)  // one element: `append(contentsOf:)` cost about 85 instructions
+        } else if index > _stamps.count {
             _stamps.append(contentsOf: repeatElement(0, count: index - _stamps.count + 1))
         }
         guard _stamps[index] != _current else { return false }

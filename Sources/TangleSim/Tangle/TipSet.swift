@@ -52,7 +52,11 @@ public struct TipSet: Sendable {
     public mutating func insert(_ x: Int32) -> Bool {
         let index = Int(x) &- _base
         precondition(index >= 0, "transaction ids are non-negative and not forgotten")
-        if index >= _slots.count {
+        if index == _slots.count {
+            // The common case, the newest transaction: `append(contentsOf:)` of one repeated
+            // element cost about 85 instructions (callgrind).
+            _slots.append(-1)
+        } else if index > _slots.count {
             _slots.append(contentsOf: repeatElement(-1, count: index - _slots.count + 1))
         } else if _slots[index] >= 0 {
             return false
