@@ -58,9 +58,10 @@ private func exactLaw(network: GossipNetwork, origin: Int, processing: Double, p
 @Suite("Gossip message loss: the law of a broadcast")
 struct GossipLossLawTests {
     @Test(
-        "each broadcast's arrivals, senders and lost-message count follow the exact law enumerated over every loss pattern, with the repaired tree and with the full search (chi-squared, α = 0.001)",
-        arguments: [(true, 0), (true, 3), (false, 0), (false, 3)] as [(Bool, Int)])
-    func lawOfABroadcast(repaired: Bool, origin: Int) throws {
+        "each broadcast's arrivals, senders and lost-message count follow the exact law enumerated over every loss pattern, with the repaired tree (seeded in order of arrival, or from every peer) and with the full search (chi-squared, α = 0.001)",
+        arguments: [("ordered", 0), ("ordered", 3), ("every peer", 0), ("every peer", 3), ("full", 0), ("full", 3)]
+            as [(String, Int)])
+    func lawOfABroadcast(search: String, origin: Int) throws {
         // A ring of 5 with the chord 0–2: 6 links, 12 directed messages, 4,096 patterns.
         // Per-link lognormal latencies (distinct, so no ties) and a constant processing delay.
         let p = 0.2, processing = 0.01
@@ -69,8 +70,9 @@ struct GossipLossLawTests {
                 nodes: 5, topology: .edges([[0, 1], [1, 2], [2, 3], [3, 4], [4, 0], [0, 2]]),
                 linkLatency: .lognormal(mu: -3, sigma: 0.5), processingDelay: .constant(processing), loss: p),
             seed: 17, replication: 0)
-        #expect(network._trees != nil, "fixed paths: the tree is repaired")
-        if !repaired { network._trees = nil }
+        #expect(network._trees?.seedOrder != nil, "fixed paths: the tree is repaired, seeded in order")
+        if search == "every peer" { network._trees!.seedOrder = nil }
+        if search == "full" { network._trees = nil }
         let law = exactLaw(network: network, origin: origin, processing: processing, p: p)
         #expect(abs(law.values.reduce(0, +) - 1) < 1e-12)
         let broadcasts = 40_000

@@ -175,6 +175,26 @@ struct RunEstimateTests {
         #expect(component(RunEstimate(large, use: .inMemory), "shortest-path table") == nil)
     }
 
+    /// With loss, every origin's tree is kept instead (100² · 16 bytes) and each node's peers
+    /// in order of arrival per origin (100 · 2 · 4,950 slots of 4 bytes): counted as built, so
+    /// the estimate is what GossipNetwork allocates.
+    @Test("gossip with loss: the shortest-path trees and their seed order")
+    func gossipTrees() throws {
+        let configuration = GossipConfiguration(
+            nodes: 100, topology: .fullMesh, linkLatency: .lognormal(mu: -3, sigma: 0.5), processingDelay: .constant(0.01),
+            loss: 0.05)
+        let scenario = Scenario(
+            name: "g", duration: 60, devices: [DeviceClass(count: 100, rate: 1)], network: .gossip(configuration))
+        let network = try GossipNetwork(configuration, seed: 1, replication: 0)
+        let trees = try #require(network._trees)
+        let built = trees.entries.count * MemoryLayout<ShortestPathTrees.Entry>.stride
+            + (trees.seedOrder?.count ?? 0) * MemoryLayout<Int32>.stride
+        #expect(built == 100 * 100 * 16 + 100 * 2 * 4950 * 4)
+        let estimate = RunEstimate(scenario, use: .inMemory)
+        #expect(component(estimate, "shortest-path trees", field: "network.loss")?.residentBytes == Double(built))
+        #expect(component(estimate, "shortest-path table") == nil, "the table is kept without faults only")
+    }
+
     /// Reattaching after r seconds makes about L/r more transactions per payload, L the
     /// expected confirmation latency: with a coordinator every 10 s and h = 1 s at lambda =
     /// 10/s, L = 10/2 + 2 + (1/0.352)·ln(20).

@@ -489,6 +489,23 @@ extension RunEstimate {
             simulation.append(table)
             building.append(table)
         }
+        if gossip.loss > 0, gossip.churn == nil, gossip.linkLatencySampling == .perLink,
+            case .constant = gossip.processingDelay, gossip.nodes <= 4_096
+        {
+            // ShortestPathTrees, repaired where messages are lost: every origin's tree (16
+            // bytes a node pair) and, up to its limit, each node's peers in order of arrival
+            // (4 bytes per origin and directed link).
+            let key = _ComponentKey(
+                name: "shortest-path trees", field: "network.loss",
+                detail: "the shortest-path trees of \(gossip.nodes) nodes")
+            var trees = [_Allocation(component: key, elementBytes: 16, count: nodes * nodes, reserved: nodes * nodes, zeroFilled: true)]
+            if nodes * 2 * links <= Double(ShortestPathTrees.seedOrderLimit) {
+                trees.append(
+                    _Allocation(component: key, elementBytes: 4, count: nodes * 2 * links, reserved: nodes * 2 * links, zeroFilled: true))
+            }
+            simulation += trees
+            building += trees
+        }
         simulation.append(
             _Allocation(
                 component: _ComponentKey(name: "device attachments", field: "devices", detail: "\(q.scenario.deviceCount) devices"),

@@ -35,6 +35,18 @@ struct ShortestPathTrees {
     /// per affected node seeded and one per relaxation).
     var _heap: ContiguousArray<GossipNetwork.Reach>
 
+    /// Per origin, each node's peer links (slots of ``Topology/neighbours``) in increasing
+    /// order of the time a message from that peer would bring on the origin's lossless tree
+    /// (the peer's distance, the processing delay and the link's latency; ties in slot order):
+    /// row `origin` holds 2·links slots, node a's at `offsets[a]..<offsets[a + 1]`. The
+    /// repair seeds an affected node from the first of its unaffected peers whose message is
+    /// kept, and the later ones cannot lower that arrival, so their messages are not drawn
+    /// one by one. Nil above ``seedOrderLimit`` slots (then every peer is examined).
+    var seedOrder: ContiguousArray<Int32>?
+
+    /// The most slots (N · 2·links, 4 bytes each) kept in ``seedOrder``: 16 MiB.
+    static let seedOrderLimit = 1 << 22
+
     /// Up to this many affected nodes, the repair's search takes the earliest pending node by
     /// a scan of them (O(m²), no heap); above, from a binary heap (O(E log N)). The order
     /// settled is the same: by (time, node).
@@ -79,6 +91,27 @@ struct ShortestPathTrees {
             }
         }
         self.entries = entries
+        let slots = Int(topology.offsets[n])
+        if n * slots <= Self.seedOrderLimit {
+            var order = ContiguousArray<Int32>(repeating: 0, count: n * slots)
+            for origin in 0..<n {
+                let row = origin * n
+                for position in row..<(row + n) { distance[Int(entries[position].node)] = entries[position].distance }
+                for a in 0..<n {
+                    let start = Int(topology.offsets[a]), end = Int(topology.offsets[a + 1])
+                    // Stable: ties keep the slot order.
+                    let sorted = (start..<end).sorted { s, t in
+                        let sKey = distance[Int(topology.neighbours[s])] + processing + latency[Int(topology.links[s])]
+                        let tKey = distance[Int(topology.neighbours[t])] + processing + latency[Int(topology.links[t])]
+                        return sKey < tKey || (sKey == tKey && s < t)
+                    }
+                    for (k, slot) in sorted.enumerated() { order[origin * slots + start + k] = Int32(slot) }
+                }
+            }
+            seedOrder = order
+        } else {
+            seedOrder = nil
+        }
         _pending = ContiguousArray(repeating: false, count: n)
         _positions = ContiguousArray(repeating: 0, count: n)
         _active = ContiguousArray(repeating: 0, count: n)
@@ -161,32 +194,45 @@ extension ShortestPathTrees {
                 swap(&active, &_active)
                 swap(&heap, &_heap)
             }
-            entries.withUnsafeBufferPointer { entries in
-                pending.withUnsafeMutableBufferPointer { pending in
-                    positions.withUnsafeBufferPointer { positions in
-                        active.withUnsafeMutableBufferPointer { active in
-                            heap.withUnsafeMutableBufferPointer { heap in
-                                unreachedDegree = Self._searchAffected(
-                                    count: affectedCount, processing: processing, topology: topology, latency: latency,
-                                    entries: entries, positions: positions, pending: pending, active: active, heap: heap,
-                                    loss: &loss, drawn: &drawn, arrival: arrival, sender: sender)
+            let slots = Int(topology.offsets[n])
+            func search(seedOrder: UnsafeBufferPointer<Int32>?) {
+                entries.withUnsafeBufferPointer { entries in
+                    pending.withUnsafeMutableBufferPointer { pending in
+                        positions.withUnsafeBufferPointer { positions in
+                            active.withUnsafeMutableBufferPointer { active in
+                                heap.withUnsafeMutableBufferPointer { heap in
+                                    unreachedDegree = Self._searchAffected(
+                                        count: affectedCount, processing: processing, topology: topology,
+                                        latency: latency, entries: entries, positions: positions, seedOrder: seedOrder,
+                                        pending: pending, active: active, heap: heap, loss: &loss, drawn: &drawn,
+                                        arrival: arrival, sender: sender)
+                                }
                             }
                         }
                     }
                 }
+            }
+            if let seedOrder {
+                seedOrder.withUnsafeBufferPointer { order in
+                    search(seedOrder: UnsafeBufferPointer(rebasing: order[(origin * slots)..<((origin + 1) * slots)]))
+                }
+            } else {
+                search(seedOrder: nil)
             }
         }
         // Every reached node sends to each peer: 2·links messages less the unreached nodes'.
         loss.loseAmong(2 * topology.linkCount - unreachedDegree - drawn)
     }
 
-    /// The affected nodes' arrivals: seeded by their unaffected peers (in row order), then
-    /// Dijkstra's search over them alone, settling them in (time, node) order. Returns the
-    /// summed degree of the affected nodes left unreached.
+    /// The affected nodes' arrivals: seeded by their unaffected peers (through `seedOrder`,
+    /// the origin's row of ``seedOrder``, when there is one), then Dijkstra's search over
+    /// them alone, settling them in (time, node) order. Returns the summed degree of the
+    /// affected nodes left unreached.
     @inline(__always)
     static func _searchAffected(
         count: Int, processing: Double, topology: Topology, latency: [Double], entries: UnsafeBufferPointer<Entry>,
-        positions: UnsafeBufferPointer<Int32>, pending: UnsafeMutableBufferPointer<Bool>,
+        positions: UnsafeBufferPointer<Int32>, seedOrder: UnsafeBufferPointer<Int32>?,
+        pending: UnsafeMutableBufferPointer<Bool>,
         active: UnsafeMutableBufferPointer<Int32>, heap: UnsafeMutableBufferPointer<GossipNetwork.Reach>,
         loss: inout MessageLoss, drawn: inout Int, arrival: UnsafeMutableBufferPointer<Double>,
         sender: UnsafeMutableBufferPointer<Int32>
@@ -199,6 +245,21 @@ extension ShortestPathTrees {
             let a = Int(entry.node)
             let predecessor = Int(entry.predecessor)
             active[index] = entry.node
+            if let seedOrder {
+                // The earliest message kept from an unaffected peer is the seed: the later
+                // ones' fates change nothing (they are counted among the undrawn).
+                for k in Int(offsets[a])..<Int(offsets[a + 1]) {
+                    let slot = Int(seedOrder[k])
+                    let w = Int(neighbours[slot])
+                    guard !pending[w], w != predecessor else { continue }
+                    drawn += 1
+                    if loss.nextIsLost() { continue }
+                    arrival[a] = arrival[w] + processing + latency[Int(links[slot])]
+                    sender[a] = Int32(truncatingIfNeeded: w)
+                    break
+                }
+                continue
+            }
             for slot in Int(offsets[a])..<Int(offsets[a + 1]) {
                 let w = Int(neighbours[slot])
                 // The predecessor's message, if it was sent, was drawn above: lost.
