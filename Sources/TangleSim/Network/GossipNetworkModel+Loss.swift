@@ -148,26 +148,20 @@ extension GossipNetworkModel {
             if parentSlot >= 0 { state._parentBases.append(parentSlot * n) }
         }
         let requestDelay = state.requestDelay
+        let base = own * n
         pool.withUnsafeMutableBufferPointer { pool in
             state.arrival.withUnsafeBufferPointer { arrival in
+                // The later of the arrival and the parents' visibility, node by node, as
+                // without loss (branch-free loops the compiler vectorizes)...
+                for v in 0..<n { pool[base + v] = arrival[v] }
+                for parentBase in state._parentBases {
+                    for v in 0..<n where pool[parentBase + v] > pool[base + v] { pool[base + v] = pool[parentBase + v] }
+                }
+                // ...then the nodes whose parents come after their request time: their time
+                // is set again by their requests (``_settleRequests``).
                 state.sender.withUnsafeBufferPointer { sender in
-                    state._parentBases.withUnsafeBufferPointer { parentBases in
-                        for v in 0..<n {
-                            let arrived = arrival[v]
-                            var visible = arrived
-                            if arrived < .infinity {
-                                let asksAt = arrived + requestDelay
-                                for parentBase in parentBases {
-                                    let seen = pool[parentBase + v]
-                                    if seen > asksAt, v != origin, sender[v] >= 0 {
-                                        state.requesting.append(Int32(v))
-                                        break
-                                    }
-                                    if seen > visible { visible = seen }
-                                }
-                            }
-                            pool[own * n + v] = visible
-                        }
+                    for v in 0..<n where arrival[v] < .infinity && pool[base + v] > arrival[v] + requestDelay {
+                        if v != origin, sender[v] >= 0 { state.requesting.append(Int32(v)) }
                     }
                 }
             }
@@ -190,9 +184,7 @@ extension GossipNetworkModel {
                 }
             }
         }
-        let base = own * n
-        var everywhere = now
-        for v in 0..<n { everywhere = Swift.max(everywhere, pool[base + v]) }
+        let everywhere = _latestVisibility(slotBase: base, notBefore: now)
         state.slotEverywhere[own] = everywhere
         for a in state.lowered { _reviseEverywhere(of: a, &state) }
         state.lowered.removeAll(keepingCapacity: true)
@@ -262,8 +254,7 @@ extension GossipNetworkModel {
         let own = Int(slot[Int(x)])
         guard own >= 0 else { return }
         let base = own * nodes
-        var everywhere = state.slotIssue[own]
-        for v in 0..<nodes { everywhere = Swift.max(everywhere, pool[base + v]) }
+        let everywhere = _latestVisibility(slotBase: base, notBefore: state.slotIssue[own])
         guard everywhere < state.slotEverywhere[own] else { return }
         state.slotEverywhere[own] = everywhere
         state.revised.append((x, everywhere))

@@ -146,9 +146,34 @@ public struct GossipNetworkModel: NetworkModel {
             }
         }
         _enterInFlight(x)
-        var everywhere = now
-        for v in 0..<n { everywhere = Swift.max(everywhere, pool[base + v]) }
-        return everywhere
+        return _latestVisibility(slotBase: base, notBefore: now)
+    }
+
+    /// The latest of the N visibility times from `pool[slotBase]` on, and `notBefore`: when
+    /// the transaction is visible everywhere.
+    ///
+    /// Four running maxima over a buffer: one maximum through the array kept its running value
+    /// in memory between iterations (a store and a load on the critical path each node: 9% of
+    /// `gossip-100-nodes-loss-1m.json`, perf). The maximum of the same values: the same
+    /// number.
+    func _latestVisibility(slotBase base: Int, notBefore: Double) -> Double {
+        pool.withUnsafeBufferPointer { pool in
+            let n = nodes
+            var m0 = notBefore, m1 = notBefore, m2 = notBefore, m3 = notBefore
+            var v = 0
+            while v + 4 <= n {
+                m0 = Swift.max(m0, pool[base + v])
+                m1 = Swift.max(m1, pool[base + v + 1])
+                m2 = Swift.max(m2, pool[base + v + 2])
+                m3 = Swift.max(m3, pool[base + v + 3])
+                v += 4
+            }
+            while v < n {
+                m0 = Swift.max(m0, pool[base + v])
+                v += 1
+            }
+            return Swift.max(Swift.max(m0, m1), Swift.max(m2, m3))
+        }
     }
 
     /// Adds `x` to ``inFlight``, which stays in increasing id order (node views and in-flight
