@@ -84,7 +84,8 @@ struct GossipLossTests {
         let tangle = simulation.tangle
         #expect(tangle.count > 5_000)
         #expect(simulation.network.faults!.requests > 1_000, "gossip alone left many nodes without transactions")
-        #expect(simulation.network.network.messagesLost > 0)
+        var network = simulation.network.network  // counting the lost messages draws the pooled ones
+        #expect(network.messagesLost > 0)
         for x in 1..<tangle.count {
             let visible = tangle.visibleTime[x]
             if tangle.issueTime[x] < 270 { #expect(visible <= 300, "transaction \(x) issued at \(tangle.issueTime[x])") }

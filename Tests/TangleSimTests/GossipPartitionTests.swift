@@ -113,7 +113,8 @@ struct GossipPartitionTests {
         for x in 1..<tangle.count {
             for parent in tangle.parents(of: Int32(x)) { #expect(tangle.visibleTime[Int(parent)] <= tangle.visibleTime[x]) }
         }
-        #expect(simulation.network.network.messagesLost == 0, "blocked messages are not counted as lost")
+        var network = simulation.network.network  // counting the lost messages draws the pooled ones
+        #expect(network.messagesLost == 0, "blocked messages are not counted as lost")
     }
 
     @Test("partitions with loss: the cut and random loss together still deliver everything older than 30 s")
@@ -128,7 +129,8 @@ struct GossipPartitionTests {
         simulation.start(&engine)
         _ = engine.run(until: 200, handler: &simulation)
         let tangle = simulation.tangle
-        #expect(simulation.network.network.messagesLost > 0)
+        var network = simulation.network.network  // counting the lost messages draws the pooled ones
+        #expect(network.messagesLost > 0)
         for x in 1..<tangle.count where tangle.issueTime[x] < 170 {
             #expect(tangle.visibleTime[x] <= 200, "transaction \(x) issued at \(tangle.issueTime[x])")
         }
