@@ -26,7 +26,7 @@ public struct ConflictRecord: Sendable, Equatable {
 /// - A member's *side* is the future cone of its transactions. T(m), the issue time of the
 ///   last honest transaction in m's side, comes for every member at once from one pass over
 ///   the Tangle in decreasing id order: last(y) = max(y's issue time if y is honest,
-///   last(approvers of y)).
+///   last(approvers of y)), each transaction's value pushed to its parents.
 /// - The side with the latest T is the candidate winner; s, the latest T of the other sides,
 ///   is the issue time of the last honest transaction that joined a losing side. The conflict
 ///   is settled at s when s + orphanTimeout <= end and the winner's T is later than s: every
@@ -54,12 +54,20 @@ public struct ConflictOutcome: Sendable {
         let n = tangle.count
         rejected = Array(repeating: false, count: n)
         guard ledger.conflictCount > 0 else { return }
+        // Pushed to the parents rather than pulled from the approvers: every approver of y
+        // has a larger id, so last[y] is final when the pass reaches y, and the parents are
+        // read in order where the approvers' lists are chased through memory (the pull took
+        // 2.3% of `urts-1m-double-spends.json`). The same maxima.
         var last = [Double](repeating: -.infinity, count: n)
-        for index in stride(from: n - 1, through: 0, by: -1) {
-            let x = Int32(truncatingIfNeeded: index)
-            var latest = Self.isHonest(tangle.issuerKind[index]) ? tangle.issueTime[index] : -.infinity
-            tangle.forEachApprover(of: x) { approver in latest = Swift.max(latest, last[Int(approver)]) }
-            last[index] = latest
+        last.withUnsafeMutableBufferPointer { last in
+            for index in stride(from: n - 1, through: 0, by: -1) {
+                let x = Int32(truncatingIfNeeded: index)
+                if Self.isHonest(tangle.issuerKind[index]) { last[index] = Swift.max(last[index], tangle.issueTime[index]) }
+                let latest = last[index]
+                tangle.forEachParent(of: x) { parent in
+                    if latest > last[Int(parent)] { last[Int(parent)] = latest }
+                }
+            }
         }
         var marks = StampMarks()
         var stack: [Int32] = []
