@@ -207,9 +207,18 @@ struct FuzzTests {
             finished.wait()
         }
         let signal = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
-        return LimitedResult(
+        let result = LimitedResult(
             status: process.terminationStatus, signal: signal, timedOut: timedOut,
             stdout: stdout.text, stderr: stderr.text)
+        // Closed here, not when Foundation lets go of the process: hundreds of commands left
+        // their pipes open (1,500 descriptors), and with that many Foundation's Process.run
+        // over-reads /proc/self/fd's directory entries and can crash the test process
+        // (swift-corelibs-foundation pull request 5472).
+        for pipe in [out, err] {
+            try? pipe.fileHandleForReading.close()
+            try? pipe.fileHandleForWriting.close()
+        }
+        return result
     }
 
     /// Reads a pipe to its end on a background thread.
