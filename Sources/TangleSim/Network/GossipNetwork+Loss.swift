@@ -12,7 +12,9 @@ import HeapModule
 /// Draws come from their own stream, ``StreamID/loss`` (20), so adding loss never shifts the
 /// topology, latency or processing draws. Rather than a uniform per message, the stream gives
 /// the number of messages kept before the next lost one (a geometric variate, by inversion):
-/// one draw per lost message, the same law as independent Bernoulli trials.
+/// one draw per lost message, the same law as independent Bernoulli trials. Messages whose
+/// fate changes no arrival are only counted, and their losses drawn in bulk
+/// (``loseAmong(_:)``).
 struct MessageLoss {
     /// The probability that a message is lost, in (0, 1].
     let probability: Double

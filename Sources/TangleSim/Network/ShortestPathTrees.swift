@@ -130,10 +130,12 @@ extension ShortestPathTrees {
     /// predecessor's message to it is kept: that arrival is a lower bound and is attained.
     /// Going through the nodes in lossless order decides that for each (one draw per such
     /// message). The others — *affected* — get their arrivals from a Dijkstra over them alone,
-    /// seeded by the messages of their unaffected peers and relaxed by each other's (each
-    /// drawn once, when examined). The remaining messages (from affected nodes to unaffected
-    /// ones, and to nodes already settled) change nothing: their losses are counted with one
-    /// binomial draw. Each message is thus lost independently with probability p, as in the
+    /// seeded by the messages of their unaffected peers (drawn in ``seedOrder`` up to the
+    /// first kept one) and relaxed by each other's (each drawn once, when examined). The
+    /// remaining messages (from affected nodes to unaffected ones, to nodes already settled,
+    /// and from an affected node's unaffected peers after its seed) change nothing: they are
+    /// counted (``MessageLoss/loseAmong(_:)``) and their losses drawn together, one binomial
+    /// for all of them. Each message is thus lost independently with probability p, as in the
     /// full search (``GossipNetwork/lossyArrivals(from:at:into:sender:)``).
     ///
     /// - Complexity: O(N) plus O(degree · log) per affected node; about p · Σ depth nodes
