@@ -480,7 +480,7 @@ extension RunEstimate {
         }
 
         var simulation = kept
-        if gossip.linkLatencySampling == .perLink, case .constant = gossip.processingDelay, gossip.nodes <= 4_096, !gossip.hasFaults {
+        if gossip.keepsShortestPathTable {
             let table = _Allocation(
                 component: _ComponentKey(
                     name: "shortest-path table", field: "network.nodes",
@@ -489,9 +489,7 @@ extension RunEstimate {
             simulation.append(table)
             building.append(table)
         }
-        if gossip.loss > 0, gossip.churn == nil, gossip.linkLatencySampling == .perLink,
-            case .constant = gossip.processingDelay, gossip.nodes <= 4_096
-        {
+        if gossip.repairsShortestPathTrees {
             // ShortestPathTrees, repaired where messages are lost: every origin's tree (16
             // bytes a node pair) and, up to its limit, each node's peers in order of arrival
             // (4 bytes per origin and directed link).
@@ -499,7 +497,7 @@ extension RunEstimate {
                 name: "shortest-path trees", field: "network.loss",
                 detail: "the shortest-path trees of \(gossip.nodes) nodes")
             var trees = [_Allocation(component: key, elementBytes: 16, count: nodes * nodes, reserved: nodes * nodes, zeroFilled: true)]
-            if nodes * 2 * links <= Double(ShortestPathTrees.seedOrderLimit) {
+            if ShortestPathTrees.keepsSeedOrder(nodes: gossip.nodes, directedLinks: Int(2 * links)) {
                 trees.append(
                     _Allocation(component: key, elementBytes: 4, count: nodes * 2 * links, reserved: nodes * 2 * links, zeroFilled: true))
             }

@@ -73,16 +73,12 @@ public struct GossipNetwork {
                 churn, nodes: configuration.nodes, horizon: horizon, alwaysOnline: alwaysOnline,
                 rng: RandomStream(seed: seed, replication: replication, stream: .churn))
         }
-        if !configuration.hasFaults, perLink, case .constant(let processing) = configuration.processingDelay,
-            configuration.nodes <= 4_096
-        {
+        if configuration.keepsShortestPathTable, case .constant(let processing) = configuration.processingDelay {
             _distances = Self.allPairs(topology: topology, latency: latencies, processing: processing)
         } else {
             _distances = nil
         }
-        if _loss != nil, _churn == nil, perLink, case .constant(let processing) = configuration.processingDelay,
-            configuration.nodes <= 4_096
-        {
+        if configuration.repairsShortestPathTrees, case .constant(let processing) = configuration.processingDelay {
             _trees = ShortestPathTrees(topology: topology, latency: latencies, processing: processing)
         }
     }

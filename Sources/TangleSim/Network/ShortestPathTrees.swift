@@ -41,11 +41,13 @@ struct ShortestPathTrees {
     /// row `origin` holds 2·links slots, node a's at `offsets[a]..<offsets[a + 1]`. The
     /// repair seeds an affected node from the first of its unaffected peers whose message is
     /// kept, and the later ones cannot lower that arrival, so their messages are not drawn
-    /// one by one. Nil above ``seedOrderLimit`` slots (then every peer is examined).
+    /// one by one. Nil above 4 Mi entries (``keepsSeedOrder(nodes:directedLinks:)``; then
+    /// every peer is examined).
     var seedOrder: ContiguousArray<Int32>?
 
-    /// The most slots (N · 2·links, 4 bytes each) kept in ``seedOrder``: 16 MiB.
-    static let seedOrderLimit = 1 << 22
+    /// Whether ``seedOrder`` is kept for `nodes` nodes and `directedLinks` (2·links) slots:
+    /// up to 4 Mi entries of 4 bytes, 16 MiB.
+    static func keepsSeedOrder(nodes: Int, directedLinks: Int) -> Bool { nodes * directedLinks <= 1 << 22 }
 
     /// Up to this many affected nodes, the repair's search takes the earliest pending node by
     /// a scan of them (O(m²), no heap); above, from a binary heap (O(E log N)). The order
@@ -92,20 +94,23 @@ struct ShortestPathTrees {
         }
         self.entries = entries
         let slots = Int(topology.offsets[n])
-        if n * slots <= Self.seedOrderLimit {
+        if Self.keepsSeedOrder(nodes: n, directedLinks: slots) {
             var order = ContiguousArray<Int32>(repeating: 0, count: n * slots)
+            // Per slot, the time its peer's message would bring from the current origin.
+            var key = [Double](repeating: 0, count: slots)
             for origin in 0..<n {
                 let row = origin * n
                 for position in row..<(row + n) { distance[Int(entries[position].node)] = entries[position].distance }
+                for slot in 0..<slots {
+                    key[slot] = distance[Int(topology.neighbours[slot])] + processing + latency[Int(topology.links[slot])]
+                }
+                let base = origin * slots
+                for slot in 0..<slots { order[base + slot] = Int32(slot) }
                 for a in 0..<n {
-                    let start = Int(topology.offsets[a]), end = Int(topology.offsets[a + 1])
-                    // Stable: ties keep the slot order.
-                    let sorted = (start..<end).sorted { s, t in
-                        let sKey = distance[Int(topology.neighbours[s])] + processing + latency[Int(topology.links[s])]
-                        let tKey = distance[Int(topology.neighbours[t])] + processing + latency[Int(topology.links[t])]
-                        return sKey < tKey || (sKey == tKey && s < t)
+                    // In place, ties in slot order.
+                    order[(base + Int(topology.offsets[a]))..<(base + Int(topology.offsets[a + 1]))].sort { s, t in
+                        key[Int(s)] < key[Int(t)] || (key[Int(s)] == key[Int(t)] && s < t)
                     }
-                    for (k, slot) in sorted.enumerated() { order[origin * slots + start + k] = Int32(slot) }
                 }
             }
             seedOrder = order

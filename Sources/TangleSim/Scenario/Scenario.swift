@@ -281,6 +281,22 @@ public struct GossipConfiguration: Sendable, Equatable {
     /// Whether the network has faults (message loss, partitions or churn), which add per-node
     /// bookkeeping, requests and the fault columns of `summary.csv`.
     public var hasFaults: Bool { loss > 0 || !partitions.isEmpty || churn != nil }
+
+    /// Whether a message over a link always takes the same time (per-link latencies and a
+    /// constant processing delay) on a network of at most 4,096 nodes: then the N² shortest
+    /// paths are kept, as a table (``keepsShortestPathTable``) or as trees to repair
+    /// (``repairsShortestPathTrees``). `GossipNetwork` and the memory estimate both read these.
+    var hasFixedPaths: Bool {
+        guard linkLatencySampling == .perLink, case .constant = processingDelay else { return false }
+        return nodes <= 4_096
+    }
+
+    /// Whether every arrival is read from a table of all-pairs distances: fixed paths, no faults.
+    var keepsShortestPathTable: Bool { hasFixedPaths && !hasFaults }
+
+    /// Whether each origin's lossless shortest-path tree is kept and repaired where messages
+    /// are lost: fixed paths, loss, no churn.
+    var repairsShortestPathTrees: Bool { hasFixedPaths && loss > 0 && churn == nil }
 }
 
 /// Who peers with whom in a gossip network.
