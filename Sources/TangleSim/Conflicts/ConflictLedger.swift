@@ -148,6 +148,9 @@ public struct ConflictLedger {
     var _setCountStamp: ContiguousArray<UInt32> = [0]
     var _countStamp: UInt32 = 0
     var _countTouched: ContiguousArray<Int32> = []
+    /// Unions of two sets met before (see ``_cachedUnion(_:_:)``): direct-mapped, empty until
+    /// first used.
+    var _unionCache: ContiguousArray<UnionCacheEntry> = []
     /// The consistent tips of the last ``consistentTips(of:excluding:)``.
     public internal(set) var candidates: ContiguousArray<Int32> = []
     /// Whether the classes keep, per set, the members of the global tip set that carry it
@@ -567,18 +570,30 @@ public struct ConflictLedger {
         }
         _pending = nil
         if let payload { _payloadCopies[payload, default: []].append(x) }
-        var shared: Int32 = 0
-        var several = false
+        var shared: Int32 = 0, second: Int32 = 0
+        var several = false, many = false
         for parent in parents {
             let set = footprint[Int(parent)]
             precondition(set >= 0, "a released transaction is never chosen as a parent")
             if set == 0 || set == shared { continue }
-            if shared == 0 { shared = set } else { several = true }
+            if shared == 0 {
+                shared = set
+            } else if second == 0 || second == set {
+                second = set
+                several = true
+            } else {
+                many = true
+            }
         }
         if let ownMember { memberTransactions[Int(ownMember)].append(x) }
+        // The union of two sets seen before, where no decision drops members (the classes
+        // keep generations, so that a cached union is known to be live still).
+        let cachesUnion = several && !many && ownMember == nil && samplesByClass && !_anyDecided
         var result: Int32
         if !several, ownMember == nil {
             result = shared
+        } else if cachesUnion, let known = _cachedUnion(shared, second) {
+            result = known
         } else {
             _merge.removeAll(keepingCapacity: true)
             for parent in parents where footprint[Int(parent)] > 0 {
@@ -602,6 +617,7 @@ public struct ConflictLedger {
                 for parent in parents where footprint[Int(parent)] > 0 { parentSets.append(footprint[Int(parent)]) }
                 _findPartners(of: result, parentSets: parentSets, ownMember: ownMember)
             }
+            if cachesUnion { _cacheUnion(shared, second, result) }
         }
         _retain(result)
         footprint.append(result)
@@ -612,7 +628,8 @@ public struct ConflictLedger {
             _carry(x, result)
         }
         var invalidBy: Int32 = -1
-        for parent in parents where _invalidBy[Int(parent)] >= 0 {
+        // Before any decision nothing is invalid (and the parents' entries need not be read).
+        for parent in parents where _anyDecided && _invalidBy[Int(parent)] >= 0 {
             invalidBy = _invalidBy[Int(parent)]
             break
         }
