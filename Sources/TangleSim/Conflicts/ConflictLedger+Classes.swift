@@ -546,11 +546,27 @@ extension ConflictLedger {
     }
 
     /// Drops the entries of freed sets from the partner list of `set`, in place.
+    ///
+    /// The list is taken out of the column and compacted through a buffer: `removeAll(where:)`
+    /// on the element of the array of lists checked the outer array's uniqueness at every
+    /// swap, and the drops were 8% of the first 200,000 transactions of
+    /// `urts-1m-double-spends.json` (callgrind).
     mutating func _dropFreedPartners(of set: Int32) {
-        let generation = _setGeneration
-        _setPartners[Int(set)].removeAll { entry in
-            generation[Int(UInt32(truncatingIfNeeded: entry))] != UInt32(truncatingIfNeeded: entry >> 32)
+        var list = _setPartners[Int(set)]
+        _setPartners[Int(set)] = []
+        var kept = 0
+        _setGeneration.withUnsafeBufferPointer { generation in
+            list.withUnsafeMutableBufferPointer { entries in
+                for index in entries.indices {
+                    let entry = entries[index]
+                    guard generation[Int(UInt32(truncatingIfNeeded: entry))] == UInt32(truncatingIfNeeded: entry >> 32) else { continue }
+                    entries[kept] = entry
+                    kept += 1
+                }
+            }
         }
+        list.removeLast(list.count - kept)
+        _setPartners[Int(set)] = list
     }
 }
 
