@@ -57,6 +57,7 @@ public struct ApprovalMetrics: Sendable {
     mutating func judge(upTo time: Double, in tangle: Tangle) {
         let judgedBefore = time - _orphanTimeout
         while Int(_nextToJudge) < tangle.count, tangle.issueTime(of: _nextToJudge) <= judgedBefore {
+            tangle.prefetchFirstApproverIssueTime(of: _nextToJudge &+ Tangle.judgingPrefetchDistance)
             if tangle.isDeviceTransaction(_nextToJudge), !isApprovedWithinTimeout(_nextToJudge, in: tangle) {
                 leftBehindSoFar += 1
             }

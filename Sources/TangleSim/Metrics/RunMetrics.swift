@@ -250,6 +250,7 @@ struct Judgement<Work: WorkTally> {
             let x = next
             next &+= 1
             let index = Int(x)
+            tangle.prefetchFirstApproverIssueTime(of: x &+ Tangle.judgingPrefetchDistance)
             let isDevice = tangle.isDeviceTransaction(x)
             if isDevice { deviceTransactions += 1 }
             let issueTime = tangle.issueTime(of: x)

@@ -1,3 +1,5 @@
+import CGSL
+
 /// The DAG of transactions, in contiguous storage indexed by transaction id.
 ///
 /// Transaction ids are `Int32` indices in issue order; id 0 is the genesis. Nothing is stored
@@ -280,6 +282,29 @@ public struct Tangle: Sendable {
     public func firstApprover(of x: Int32) -> Int32? {
         let edge = _firstApproverEdge[Int(x) &- _base]
         return edge < 0 ? nil : edgeSlotDivisor.transaction(ofSlot: edge)
+    }
+
+    /// How far ahead of the transaction they judge the loops over transactions in issue order
+    /// prefetch (``prefetchFirstApproverIssueTime(of:)``).
+    public static let judgingPrefetchDistance: Int32 = 16
+
+    /// Asks the processor to fetch the issue time of the first approver of `x` (if any) into
+    /// its cache: a loop judging transaction after transaction calls it some way ahead, since
+    /// the approver is issued seconds later and its time is far from `x`'s in memory (half of
+    /// the end-of-run judging's cycles waited for it, perf annotate of `urts-1m-devices-10.json`).
+    ///
+    /// - Complexity: O(1); nothing observable changes.
+    @inlinable
+    public func prefetchFirstApproverIssueTime(of x: Int32) {
+        let index = Int(x) &- _base
+        guard index >= 0, index < _firstApproverEdge.count else { return }
+        let edge = _firstApproverEdge[index]
+        guard edge >= 0 else { return }
+        let approver = Int(edgeSlotDivisor.transaction(ofSlot: edge)) &- _base
+        issueTime.withUnsafeBufferPointer { times in
+            guard approver >= 0, approver < times.count else { return }
+            tanglesim_prefetch(times.baseAddress! + approver)
+        }
     }
 
     /// Whether `x` has an approver (visible or not).
