@@ -157,9 +157,9 @@ public struct ConflictLedger {
     /// (``trackGlobalTips(_:)``: the delay model, where that set is every issuer's view).
     public internal(set) var tracksGlobalTips = false
     /// Per transaction, while it is a member of the global tip set: the next and previous
-    /// member of its set's list (−1: none); −2 in `_tipPrev` when it is not a member.
-    var _tipNext: ContiguousArray<Int32> = []
-    var _tipPrev: ContiguousArray<Int32> = []
+    /// member of its set's list (−1: none); `previous` −2 when it is not a member. One column
+    /// of pairs: a link or unlink writes both of a transaction's fields.
+    var _tipLinks: ContiguousArray<TipLink> = []
     /// Per set id: the first tip of its list (−1: none) and the number of its tips.
     var _setTipHead: ContiguousArray<Int32> = [-1]
     var _setTipCount: ContiguousArray<Int32> = [0]
@@ -171,8 +171,11 @@ public struct ConflictLedger {
     var _choiceHasMore = false
 
     /// Per transaction: the conflict whose decision made it invalid (it is in the future cone
-    /// of a losing member; the first such decision), or −1.
-    var _invalidBy: ContiguousArray<Int32> = [-1]
+    /// of a losing member; the first such decision), or −1. Empty until the first decision
+    /// (only coordinator milestones decide): nothing is invalid before, and a run without a
+    /// coordinator neither writes nor reads a column of the Tangle's length.
+    var _invalidBy: ContiguousArray<Int32> = []
+    let _expectedTransactions: Int
 
     /// Counts: redraws or walks made again because a pick was not consistent, transactions
     /// that approved fewer parents because none was found, arrivals refused at issue.
@@ -207,7 +210,7 @@ public struct ConflictLedger {
         _deviceOutput = ContiguousArray(repeating: -1, count: devices)
         self.nodes = nodes
         footprint.reserveCapacity(expectedTransactions)
-        _invalidBy.reserveCapacity(expectedTransactions)
+        _expectedTransactions = expectedTransactions
     }
 
     /// What a walk at the node and time of the current selection may step onto: transactions
@@ -413,6 +416,10 @@ public struct ConflictLedger {
     ///
     /// - Complexity: O(size of those future cones).
     mutating func _invalidate(conflict: Int, winner: Int32, tangle: Tangle) {
+        if _invalidBy.isEmpty {
+            _invalidBy.reserveCapacity(Swift.max(_expectedTransactions, footprint.count))
+            _invalidBy.append(contentsOf: repeatElement(-1, count: footprint.count))
+        }
         _marks.clear()
         _stack.removeAll(keepingCapacity: true)
         for member in conflictMembers[conflict] where member != winner {
@@ -622,18 +629,18 @@ public struct ConflictLedger {
         _retain(result)
         footprint.append(result)
         if tracksGlobalTips {
-            _tipNext.append(-1)
-            _tipPrev.append(-2)
+            _tipLinks.append(TipLink.unlinked)
         } else if samplesByClass {
             _carry(x, result)
         }
-        var invalidBy: Int32 = -1
-        // Before any decision nothing is invalid (and the parents' entries need not be read).
-        for parent in parents where _anyDecided && _invalidBy[Int(parent)] >= 0 {
-            invalidBy = _invalidBy[Int(parent)]
-            break
+        if !_invalidBy.isEmpty {
+            var invalidBy: Int32 = -1
+            for parent in parents where _invalidBy[Int(parent)] >= 0 {
+                invalidBy = _invalidBy[Int(parent)]
+                break
+            }
+            _invalidBy.append(invalidBy)
         }
-        _invalidBy.append(invalidBy)
         if isMilestone, result > 0 {
             _merge.removeAll(keepingCapacity: true)
             _merge.append(contentsOf: _coordinatorMembers)
@@ -734,15 +741,20 @@ public struct ConflictLedger {
         if set > 0 { _setReferences[Int(set)] += 1 }
     }
 
+    @inline(__always)
     mutating func _releaseSet(_ set: Int32) {
         guard set > 0 else { return }
         _setReferences[Int(set)] -= 1
-        if _setReferences[Int(set)] == 0 {
-            _interned.removeValue(forKey: _sets[Int(set)])
-            _sets[Int(set)] = []
-            _freeSets.append(set)
-            if samplesByClass { _freeClass(set) }
-        }
+        if _setReferences[Int(set)] == 0 { _freeSet(set) }
+    }
+
+    /// Frees set `set`, referenced no more (out of line: the rare case of a release).
+    @inline(never)
+    mutating func _freeSet(_ set: Int32) {
+        _interned.removeValue(forKey: _sets[Int(set)])
+        _sets[Int(set)] = []
+        _freeSets.append(set)
+        if samplesByClass { _freeClass(set) }
     }
 
     func _insertSorted(_ member: Int32, into array: inout ContiguousArray<Int32>) {
@@ -796,6 +808,7 @@ public struct ValidApprovers: ApproverFilter {
 
     @inline(__always)
     public func admits(_ x: Int32) -> Bool {
+        guard !invalidBy.isEmpty else { return true }  // nothing decided yet
         let conflict = invalidBy[Int(x)]
         return conflict < 0 || binding[Int(conflict) * nodes + node] > now
     }

@@ -99,10 +99,10 @@ extension RunEstimate {
             retainedWithLog.append(payloads)
         }
 
-        // Conflicts: a footprint set id and an invalidating conflict per transaction
-        // (reserved), and with URTS on the delay model (no coordinator, no lazy class) the
-        // links of the global tip set's lists by set; the interned sets and the classes
-        // follow the live tips, not n.
+        // Conflicts: a footprint set id per transaction (reserved), an invalidating conflict
+        // per transaction with a coordinator (whose milestones decide), and with URTS on the
+        // delay model (no coordinator, no lazy class) the links of the global tip set's lists
+        // by set; the interned sets and the classes follow the live tips, not n.
         if scenario.hasConflicts {
             let field = scenario.payments.doubleSpendRate > 0 ? "payments.doubleSpendRate" : "adversaries"
             var delayModel = false
@@ -115,7 +115,8 @@ extension RunEstimate {
                     component: _ComponentKey(
                         name: "conflict ledger", field: field,
                         detail: "footprints of a Tangle of \(_EstimateText.count(n)) transactions"),
-                    elementBytes: tipLists ? 16 : 8, count: n, reserved: q.reserved, fills: true))
+                    elementBytes: 4 + (scenario.consensus.coordinator != nil ? 4 : 0) + (tipLists ? 8 : 0), count: n,
+                    reserved: q.reserved, fills: true))
         }
 
         // Tip selection: the devices' selector and, with MCMC, the coordinator's own.
