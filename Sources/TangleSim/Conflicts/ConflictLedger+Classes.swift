@@ -311,7 +311,6 @@ extension ConflictLedger {
         _setTipCount[Int(set)] -= 1
     }
 
-
     /// The plain draws a pick makes before it is resolved from the classes: none where the
     /// global tip set is kept by set and a parent chosen so far carries a non-empty set —
     /// counting the consistent tips then costs O(k) per consistent set, less than a few
@@ -331,21 +330,10 @@ extension ConflictLedger {
     ///   parent's set, or every live set when no parent carries a non-empty set.
     public mutating func countConsistentTips(excluding parents: [Int32]) -> Int {
         precondition(tracksGlobalTips, "tips are kept by set")
-        if parents.count == 1, !_choiceHasMore {
-            // One parent and nothing else chosen accept exactly the base set's partners (as
-            // in ``_forEachOfferingSet(excluding:_:)``): their tips summed in one tight loop.
-            let parent = parents[0]
-            let base = footprint[Int(parent)]
-            if base > 0 {
-                var total = Int(_setTipCount[0])
-                if _setConsistent[Int(base)] {
-                    total += Int(_setTipCount[Int(base)])
-                    if _isTrackedTip(parent) { total -= 1 }
-                }
-                let (partnerTips, stale) = Self._partnerTips(_setPartners[Int(base)], generation: _setGeneration, tips: _setTipCount)
-                if stale { _dropFreedPartners(of: base) }
-                return total + partnerTips
-            }
+        if let (base, before) = _offeredBesideOneParent(parents) {
+            let pass = Self._partnerTips(_setPartners[Int(base)], generation: _setGeneration, tips: _setTipCount)
+            if pass.stale { _dropFreedPartners(of: base) }
+            return before + pass.before
         }
         var total = 0
         let stale = _forEachOfferingSet(excluding: parents) { _, count in
@@ -356,28 +344,55 @@ extension ConflictLedger {
         return total
     }
 
-    /// The tips of the live sets among `partners` (entries id | generation << 32), and
-    /// whether any entry is of a freed set.
+    /// Where one parent is chosen and nothing else, and it carries a non-empty set: that set
+    /// (the *base*), whose partners are exactly the sets the choice accepts besides the empty
+    /// set and itself (as in ``_forEachOfferingSet(excluding:_:)``), and the tips those two
+    /// offer. Nil otherwise.
+    @inline(__always)
+    func _offeredBesideOneParent(_ parents: [Int32]) -> (base: Int32, tips: Int)? {
+        guard parents.count == 1, !_choiceHasMore else { return nil }
+        let parent = parents[0]
+        let base = footprint[Int(parent)]
+        guard base > 0 else { return nil }
+        var tips = Int(_setTipCount[0])
+        if _setConsistent[Int(base)] {
+            tips += Int(_setTipCount[Int(base)])
+            if _isTrackedTip(parent) { tips -= 1 }
+        }
+        return (base, tips)
+    }
+
+    /// One pass over the live sets among `partners` (entries id | generation << 32) in list
+    /// order: the first whose tips hold index `index` once those of the sets before it are
+    /// counted (−1 when the index is beyond them all), the tips of the sets before it (all of
+    /// them when none holds the index), and whether an entry of a freed set was met.
     static func _partnerTips(
-        _ partners: ContiguousArray<UInt64>, generation: ContiguousArray<UInt32>, tips: ContiguousArray<Int32>
-    ) -> (tips: Int, stale: Bool) {
-        var total = 0
+        _ partners: ContiguousArray<UInt64>, generation: ContiguousArray<UInt32>, tips: ContiguousArray<Int32>,
+        holding index: Int = .max
+    ) -> (set: Int32, before: Int, stale: Bool) {
+        var before = 0
+        var found: Int32 = -1
         var stale = false
         partners.withUnsafeBufferPointer { entries in
             generation.withUnsafeBufferPointer { generation in
                 tips.withUnsafeBufferPointer { tips in
                     for entry in entries {
                         let other = Int(UInt32(truncatingIfNeeded: entry))
-                        if generation[other] == UInt32(truncatingIfNeeded: entry >> 32) {
-                            total += Int(tips[other])
-                        } else {
+                        guard generation[other] == UInt32(truncatingIfNeeded: entry >> 32) else {
                             stale = true
+                            continue
                         }
+                        let count = Int(tips[other])
+                        if index - before < count {
+                            found = Int32(other)
+                            return
+                        }
+                        before += count
                     }
                 }
             }
         }
-        return (total, stale)
+        return (found, before, stale)
     }
 
     /// The tip at `index` (below ``countConsistentTips(excluding:)``, with nothing changed
@@ -386,22 +401,16 @@ extension ConflictLedger {
     public mutating func consistentTip(at index: Int, excluding parents: [Int32]) -> Int32 {
         var remaining = index
         var found: Int32 = -1
-        if parents.count == 1, !_choiceHasMore, footprint[Int(parents[0])] > 0 {
-            // As in ``countConsistentTips(excluding:)``: the empty set, the base set, then its
-            // live partners in the order of its list (the order ``_forEachOfferingSet(excluding:_:)`` reads).
-            let parent = parents[0]
-            let base = footprint[Int(parent)]
+        if let (base, before) = _offeredBesideOneParent(parents) {
+            // The order of ``countConsistentTips(excluding:)``: the empty set, the base set,
+            // then its live partners in the order of its list.
             let empty = Int(_setTipCount[0])
             if remaining < empty { return _tip(at: remaining, of: 0, excluding: parents) }
-            remaining -= empty
-            if _setConsistent[Int(base)] {
-                let own = Int(_setTipCount[Int(base)]) - (_isTrackedTip(parent) ? 1 : 0)
-                if remaining < own { return _tip(at: remaining, of: base, excluding: parents) }
-                remaining -= own
-            }
-            found = Self._partner(holding: &remaining, _setPartners[Int(base)], generation: _setGeneration, tips: _setTipCount)
-            precondition(found >= 0, "an index below the count of consistent tips")
-            return _tip(at: remaining, of: found, excluding: parents)
+            if remaining < before { return _tip(at: remaining - empty, of: base, excluding: parents) }
+            let pass = Self._partnerTips(
+                _setPartners[Int(base)], generation: _setGeneration, tips: _setTipCount, holding: remaining - before)
+            precondition(pass.set >= 0, "an index below the count of consistent tips")
+            return _tip(at: remaining - before - pass.before, of: pass.set, excluding: parents)
         }
         _ = _forEachOfferingSet(excluding: parents) { set, count in
             if remaining >= count {
@@ -427,34 +436,6 @@ extension ConflictLedger {
             x = _tipLinks[Int(x)].next
         }
         preconditionFailure("a set's list holds its count of tips")
-    }
-
-    /// The live set among `partners` whose tips hold index `remaining` when the live sets'
-    /// tips are counted in list order (−1: beyond them); `remaining` becomes the index within it.
-    static func _partner(
-        holding remaining: inout Int, _ partners: ContiguousArray<UInt64>, generation: ContiguousArray<UInt32>,
-        tips: ContiguousArray<Int32>
-    ) -> Int32 {
-        var left = remaining
-        var found: Int32 = -1
-        partners.withUnsafeBufferPointer { entries in
-            generation.withUnsafeBufferPointer { generation in
-                tips.withUnsafeBufferPointer { tips in
-                    for entry in entries {
-                        let other = Int(UInt32(truncatingIfNeeded: entry))
-                        guard generation[other] == UInt32(truncatingIfNeeded: entry >> 32) else { continue }
-                        let count = Int(tips[other])
-                        if left < count {
-                            found = Int32(other)
-                            return
-                        }
-                        left -= count
-                    }
-                }
-            }
-        }
-        remaining = left
-        return found
     }
 
     /// The first non-empty set among the parents' (0: none).

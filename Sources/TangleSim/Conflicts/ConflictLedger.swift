@@ -79,8 +79,9 @@ public struct ConflictLedger {
     /// Per conflict: when the decision binds every node (infinity while undecided).
     var _bindingEverywhere: ContiguousArray<Double> = []
     var _undecided: [Int32] = []
-    /// Whether any conflict has been decided (never without a coordinator).
-    var _anyDecided = false
+    /// Whether any conflict has been decided (never without a coordinator): the first
+    /// decision fills the invalid marks (``_invalidate(conflict:winner:tangle:)``).
+    var _anyDecided: Bool { !_invalidBy.isEmpty }
     /// Whether the current choice holds any member yet.
     var _choseAny = false
     var _outputConflict: [Int32: Int32] = [:]
@@ -397,7 +398,6 @@ public struct ConflictLedger {
                 continue
             }
             decidedWinner[conflict] = winner
-            _anyDecided = true
             decidedAt[conflict] = time
             _invalidate(conflict: conflict, winner: winner, tangle: tangle)
             var everywhere = -Double.infinity
@@ -633,7 +633,7 @@ public struct ConflictLedger {
         } else if samplesByClass {
             _carry(x, result)
         }
-        if !_invalidBy.isEmpty {
+        if _anyDecided {
             var invalidBy: Int32 = -1
             for parent in parents where _invalidBy[Int(parent)] >= 0 {
                 invalidBy = _invalidBy[Int(parent)]

@@ -297,10 +297,8 @@ public struct Tangle: Sendable {
     @inlinable
     public func prefetchFirstApproverIssueTime(of x: Int32) {
         let index = Int(x) &- _base
-        guard index >= 0, index < _firstApproverEdge.count else { return }
-        let edge = _firstApproverEdge[index]
-        guard edge >= 0 else { return }
-        let approver = Int(edgeSlotDivisor.transaction(ofSlot: edge)) &- _base
+        guard index >= 0, index < _firstApproverEdge.count, let first = firstApprover(of: x) else { return }
+        let approver = Int(first) &- _base
         issueTime.withUnsafeBufferPointer { times in
             guard approver >= 0, approver < times.count else { return }
             tanglesim_prefetch(times.baseAddress! + approver)
