@@ -98,4 +98,39 @@ struct EngineTests {
         expected.append(contentsOf: reference.map(\.sequence))
         #expect(popped == expected)
     }
+
+    /// A payload naming a preferred lane: most events fit theirs, some do not (an earlier
+    /// time than the lane's last), and lanes are shared.
+    struct LanedEvent: LanePreferring {
+        let step: Int
+        let preferredLane: Int
+    }
+
+    @Test("events with preferred lanes pop exactly the order of a sorted reference", arguments: 1...20)
+    func lanedQueueMatchesReference(seed: UInt) {
+        let rng = RandomStream(gslSeed: seed)
+        var queue = EventQueue<LanedEvent>()
+        var reference: [(time: Double, sequence: Int)] = []
+        var now = 0.0
+        var popped: [Int] = []
+        var expected: [Int] = []
+        for step in 0..<2_000 {
+            let roll = rng.uniform()
+            let time = roll < 0.4 ? now + 1 : now + Double(rng.index(below: 4)) * 0.25
+            let lane = roll < 0.4 ? 1 : rng.index(below: EventQueue<LanedEvent>.laneCount)
+            queue.schedule(LanedEvent(step: step, preferredLane: lane), at: time)
+            reference.append((time, step))
+            if rng.uniform() < 0.45, let event = queue.popNext() {
+                reference.sort { $0.time < $1.time || ($0.time == $1.time && $0.sequence < $1.sequence) }
+                expected.append(reference.removeFirst().sequence)
+                popped.append(event.payload.step)
+                now = event.time
+            }
+        }
+        while let event = queue.popNext() { popped.append(event.payload.step) }
+        reference.sort { $0.time < $1.time || ($0.time == $1.time && $0.sequence < $1.sequence) }
+        expected.append(contentsOf: reference.map(\.sequence))
+        #expect(popped == expected)
+        #expect(queue.isEmpty)
+    }
 }

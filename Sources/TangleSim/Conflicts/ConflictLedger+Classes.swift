@@ -274,6 +274,31 @@ extension ConflictLedger {
         trackedTipCount += 1
     }
 
+    /// `x` became visible at every node under the delay model: it joined the global tip set
+    /// `tips` (when `joined`), and its parents leave it. A parent leaving the global tip set
+    /// can never be chosen again, except a milestone, which the next milestone approves as
+    /// the previous one — and any transaction, when lazy devices approve old ones: so a
+    /// parent's footprint is released only when `releasing` and it is neither a milestone nor
+    /// the genesis.
+    ///
+    /// One call on the ledger rather than one per change: each access through the
+    /// simulation's optional ledger checked it was there. Not a closure over the simulation's
+    /// Tangle: a closure reading it while the ledger mutated made the compiler copy the whole
+    /// Tangle (a retain and release of each column) at every visibility, a fifth of
+    /// `urts-1m-double-spends.json`'s time.
+    public mutating func didBecomeVisible(_ x: Int32, joined: Bool, tangle: Tangle, tips: inout TipSet, releasing: Bool) {
+        if joined { tipDidAppear(x) }
+        // Slot by slot: `parents(of:)` retained and released the Tangle's column of slots.
+        let k = tangle.parentSlotsPerTransaction
+        for j in 0..<k {
+            let parent = tangle.parent(of: x, slot: j)
+            if parent < 0 { break }
+            guard tips.remove(parent) else { continue }
+            tipDidLeave(parent)
+            if releasing, parent != 0, !tangle.isMilestone(parent) { release(parent) }
+        }
+    }
+
     /// `x` left the global tip set.
     public mutating func tipDidLeave(_ x: Int32) {
         guard tracksGlobalTips, _isTrackedTip(x) else { return }

@@ -81,3 +81,19 @@ public struct Engine<Payload> {
         return .exhausted
     }
 }
+
+extension Engine where Payload: LanePreferring {
+    /// Schedules `payload` at the absolute time `time` (not before `now`), trying its
+    /// preferred lane first (``LanePreferring``).
+    @discardableResult
+    public mutating func schedule(_ payload: Payload, at time: Double) -> UInt64 {
+        precondition(time >= now, "an event cannot be scheduled in the past (\(time) < \(now))")
+        return queue.schedule(payload, at: time)
+    }
+
+    /// Schedules `payload` `delay` seconds from now, trying its preferred lane first.
+    @discardableResult
+    public mutating func schedule(_ payload: Payload, after delay: Double) -> UInt64 {
+        schedule(payload, at: now + delay)
+    }
+}

@@ -25,7 +25,9 @@ public struct EventQueue<Payload> {
     /// and 10% more with gamma work times (`urts-1m-mix-gamma.json`, callgrind).
     public static var laneCount: Int { 4 }
 
-    @usableFromInline var _lanes: [Deque<Event<Payload>>] = Array(repeating: [], count: laneCount)
+    /// The lanes inline, so that a lane is mutated in place without a uniqueness check of
+    /// an array of lanes.
+    @usableFromInline var _lanes = InlineArray<4, Deque<Event<Payload>>>(repeating: [])
     /// Each lane's head key, (time, sequence), and last time. Kept beside the deques so that
     /// choosing a lane reads four keys instead of four deques. With the tails: 1,053 M
     /// instructions against 1,110 M for `urts-1m-mix.json` at 300,000 transactions (its
@@ -43,7 +45,11 @@ public struct EventQueue<Payload> {
 
     /// The number of pending events.
     @inlinable
-    public var count: Int { _lanes.reduce(_heap.count) { $0 + $1.count } }
+    public var count: Int {
+        var total = _heap.count
+        for lane in 0..<Self.laneCount { total += _lanes[lane].count }
+        return total
+    }
 
     /// Whether no event is pending.
     @inlinable
@@ -55,10 +61,14 @@ public struct EventQueue<Payload> {
     @inlinable
     @discardableResult
     public mutating func schedule(_ payload: Payload, at time: Double) -> UInt64 {
+        _scheduleBestFit(payload, at: time)
+    }
+
+    /// ``schedule(_:at:)``: in the lane whose last event is the latest one not after `time`,
+    /// else in an empty lane, else in the heap.
+    @inlinable
+    mutating func _scheduleBestFit(_ payload: Payload, at time: Double) -> UInt64 {
         precondition(!time.isNaN && time > -.infinity, "an event is scheduled at a time, not NaN or −infinity")
-        let sequence = _nextSequence
-        _nextSequence &+= 1
-        let event = Event(time: time, sequence: sequence, payload: payload)
         var best = -1
         var bestTime = -Double.infinity
         var empty = -1
@@ -72,13 +82,23 @@ public struct EventQueue<Payload> {
             }
         }
         if best < 0 { best = empty }
-        if best >= 0 {
-            if _keys[best].headSequence == .max {
-                _keys[best].headTime = time
-                _keys[best].headSequence = sequence
+        return _schedule(payload, at: time, lane: best)
+    }
+
+    /// Schedules `payload` at `time` in lane `lane`, which must be empty or end no later than
+    /// `time`, or in the heap when `lane` is −1.
+    @inlinable
+    mutating func _schedule(_ payload: Payload, at time: Double, lane: Int) -> UInt64 {
+        let sequence = _nextSequence
+        _nextSequence &+= 1
+        let event = Event(time: time, sequence: sequence, payload: payload)
+        if lane >= 0 {
+            if _keys[lane].headSequence == .max {
+                _keys[lane].headTime = time
+                _keys[lane].headSequence = sequence
             }
-            _keys[best].tailTime = time
-            _lanes[best].append(event)
+            _keys[lane].tailTime = time
+            _lanes[lane].append(event)
         } else {
             _heap.insert(event)
         }
@@ -88,12 +108,18 @@ public struct EventQueue<Payload> {
     /// The lane whose head comes first (any lane when every lane is empty: then its head key
     /// is (+infinity, UInt64.max)).
     @inlinable
+    @inline(__always)
     func _firstLane() -> Int {
+        // The best key so far in locals: reading it back through `first` spilled every key
+        // to the stack.
         var first = 0
+        var time = _keys[0].headTime, sequence = _keys[0].headSequence
         for lane in 1..<Self.laneCount {
-            let key = _keys[lane], best = _keys[first]
-            if key.headTime < best.headTime || (key.headTime == best.headTime && key.headSequence < best.headSequence) {
+            let laneTime = _keys[lane].headTime, laneSequence = _keys[lane].headSequence
+            if laneTime < time || (laneTime == time && laneSequence < sequence) {
                 first = lane
+                time = laneTime
+                sequence = laneSequence
             }
         }
         return first
@@ -157,4 +183,29 @@ struct _LaneKey {
 
     @inlinable
     init() {}
+}
+
+/// A payload that names the lane its events should try first: the events of one kind
+/// (arrivals of one issuer, visibility after a constant delay, periodic samples) are
+/// usually scheduled in time order, so that lane fits them and the search for the
+/// best-fitting lane is skipped (one comparison instead of a scan of every lane's tail).
+/// The lane changes the cost only, never the order events are popped in.
+public protocol LanePreferring {
+    /// The lane to try first, in `0..<EventQueue.laneCount`.
+    var preferredLane: Int { get }
+}
+
+extension EventQueue where Payload: LanePreferring {
+    /// Schedules `payload` at `time` in its preferred lane when that lane is empty or ends
+    /// no later than `time`, as the unconstrained ``schedule(_:at:)`` does otherwise.
+    ///
+    /// - Complexity: O(1) in the preferred lane; otherwise that of ``schedule(_:at:)``.
+    @inlinable
+    @discardableResult
+    public mutating func schedule(_ payload: Payload, at time: Double) -> UInt64 {
+        let lane = payload.preferredLane
+        // An empty lane's tail is −infinity; NaN and −infinity take the checked path.
+        guard time > -.infinity, _keys[lane].tailTime <= time else { return _scheduleBestFit(payload, at: time) }
+        return _schedule(payload, at: time, lane: lane)
+    }
 }

@@ -17,3 +17,18 @@ public enum TangleEvent: Sendable, Equatable {
     /// transactions they held (``NetworkModel/releaseHeld(at:)``).
     case nodeReturns(Int32)
 }
+
+extension TangleEvent: LanePreferring {
+    /// The device fleet's arrivals (issuer 0), visibility (monotone under a constant delay),
+    /// the periodic events, and the rest (other issuers, reattachments, returning nodes) each
+    /// try a lane of their own.
+    @inlinable
+    public var preferredLane: Int {
+        switch self {
+        case .issuer(let index): index == 0 ? 0 : 3
+        case .visible: 1
+        case .sample, .confidenceRound, .walkAnalysis: 2
+        case .reattach, .nodeReturns: 3
+        }
+    }
+}

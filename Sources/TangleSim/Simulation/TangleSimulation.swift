@@ -251,28 +251,18 @@ public struct TangleSimulation<Selector: TipSelector, Arrivals: ArrivalProcess, 
             if !_hasConflicts {
                 tangle.forEachParent(of: x) { visibleTips.remove($0) }
             } else {
-                if joined { conflicts!.tipDidAppear(x) }
-                // A parent leaving the global tip set can never be chosen again, except a
-                // milestone, which the next milestone approves as the previous one — and any
-                // transaction, when lazy devices approve old ones: then nothing is released.
-                // A loop, not a closure: a closure reading the Tangle while it mutates the ledger
-                // made the compiler copy the whole Tangle (a retain and release of each column)
-                // at every visibility, a fifth of urts-1m-double-spends.json's time.
-                for parent in tangle.parents(of: x) {
-                    guard visibleTips.remove(parent) else { continue }
-                    conflicts!.tipDidLeave(parent)
-                    if _releasesFootprints, parent != 0, !tangle.isMilestone(parent) { conflicts!.release(parent) }
-                }
+                conflicts!.didBecomeVisible(x, joined: joined, tangle: tangle, tips: &visibleTips, releasing: _releasesFootprints)
             }
             if _networkFaults { _leaveIfApproved(x) }
             devices.observeVisible(x, in: tangle)
             coordinator?.observeVisible(x, in: tangle)
             for index in issuers.indices { issuers[index].observeVisible(x, in: tangle) }
-            if tangle.isMilestone(x) { milestones.didBecomeVisibleEverywhere(x) }
+            let isMilestone = tangle.isMilestone(x)
+            if isMilestone { milestones.didBecomeVisibleEverywhere(x) }
             network.didReachEveryone(x)
             if !Network.issuerSeesAtOnce {
-                confirmation?.didBecomeVisible(x, isMilestone: tangle.isMilestone(x), in: tangle, now: engine.now)
-                if _hasConflicts, tangle.isMilestone(x) { checkDecisions() }
+                confirmation?.didBecomeVisible(x, isMilestone: isMilestone, in: tangle, now: engine.now)
+                if _hasConflicts, isMilestone { checkDecisions() }
             }
             if !issuers.isEmpty { releaseWithheld(engine: &engine) }
             return .proceed

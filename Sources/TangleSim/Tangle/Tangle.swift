@@ -188,19 +188,34 @@ public struct Tangle: Sendable {
         let id = Int32(truncatingIfNeeded: count)
         _appendRecord(issueTime: time, visibleTime: visible, issuer: issuer)
         // Edge slots are stored as ids times k plus j; `edgeBase` turns them into offsets.
-        let edgeBase = _base &* k
-        var slot = Int(id) &* k
-        for parent in parents {
-            _parentSlots[slot &- edgeBase] = parent
-            let head = _firstApproverEdge[Int(parent) &- _base]
-            if head < 0 {
-                _firstApproverEdge[Int(parent) &- _base] = Int32(truncatingIfNeeded: slot)
-            } else {
-                // Insert after the head, so the head stays the first approver.
-                _nextApproverEdge[slot &- edgeBase] = _nextApproverEdge[Int(head) &- edgeBase]
-                _nextApproverEdge[Int(head) &- edgeBase] = Int32(truncatingIfNeeded: slot)
+        // Written through buffers, one uniqueness check per column rather than one per write.
+        let base = _base
+        let edgeBase = base &* k
+        let start = Int(id) &* k
+        _parentSlots.withUnsafeMutableBufferPointer { slots in
+            var offset = start &- edgeBase
+            for parent in parents {
+                slots[offset] = parent
+                offset &+= 1
             }
-            slot &+= 1
+        }
+        _firstApproverEdge.withUnsafeMutableBufferPointer { first in
+            _nextApproverEdge.withUnsafeMutableBufferPointer { next in
+                var slot = start
+                for parent in parents {
+                    let index = Int(parent) &- base
+                    precondition(index >= 0 && index < first.count, "a parent is a retained transaction")
+                    let head = first[index]
+                    if head < 0 {
+                        first[index] = Int32(truncatingIfNeeded: slot)
+                    } else {
+                        // Insert after the head, so the head stays the first approver.
+                        next[slot &- edgeBase] = next[Int(head) &- edgeBase]
+                        next[Int(head) &- edgeBase] = Int32(truncatingIfNeeded: slot)
+                    }
+                    slot &+= 1
+                }
+            }
         }
         return id
     }
@@ -243,6 +258,15 @@ public struct Tangle: Sendable {
     public func parents(of x: Int32) -> ParentSequence {
         let start = (Int(x) - _base) * parentSlotsPerTransaction
         return ParentSequence(slots: _parentSlots[start..<(start + parentSlotsPerTransaction)])
+    }
+
+    /// The parent of `x` in slot `slot` (in `0..<parentSlotsPerTransaction`, the order
+    /// parents were chosen), or −1 when `x` has fewer parents: the form of ``parents(of:)``
+    /// that neither creates a sequence nor retains the column.
+    @inlinable
+    public func parent(of x: Int32, slot: Int) -> Int32 {
+        precondition(slot >= 0 && slot < parentSlotsPerTransaction, "a parent slot is in 0..<k")
+        return _parentSlots[(Int(x) &- _base) &* parentSlotsPerTransaction &+ slot]
     }
 
     /// Calls `body` with each parent of `x`, in the order they were chosen, without creating
