@@ -38,7 +38,7 @@ extension ConflictLedger {
         _setTipCount.append(0)
         _setCount.append(0)
         _setCountStamp.append(0)
-        _setPartners.append([])
+        _partners.appendSet()
         _setCarriers.append([])
         _setCarriersCompacted.append(0)
     }
@@ -47,7 +47,7 @@ extension ConflictLedger {
     mutating func _freeClass(_ set: Int32) {
         precondition(_setTipCount[Int(set)] == 0, "a set some tip carries stays referenced")
         _setGeneration[Int(set)] &+= 1
-        _setPartners[Int(set)] = []
+        _partners.free(set)
         _setCarriers[Int(set)] = []
         _setCarriersCompacted[Int(set)] = 0
     }
@@ -162,10 +162,12 @@ extension ConflictLedger {
                     }
                     for (index, parent) in parents.enumerated() {
                         count(parent, index)
-                        for entry in _setPartners[Int(parent)] {
-                            // A freed set's entry (an older generation) counts for nothing.
-                            let other = Int32(bitPattern: UInt32(truncatingIfNeeded: entry))
-                            if generation[Int(other)] == UInt32(truncatingIfNeeded: entry >> 32) { count(other, index) }
+                        _partners.withList(of: parent) { entries in
+                            for entry in entries {
+                                // A freed set's entry (an older generation) counts for nothing.
+                                let other = Int32(bitPattern: UInt32(truncatingIfNeeded: entry))
+                                if generation[Int(other)] == UInt32(truncatingIfNeeded: entry >> 32) { count(other, index) }
+                            }
                         }
                     }
                 }
@@ -177,9 +179,9 @@ extension ConflictLedger {
             }
             _partnerScratch.sort()
         }
-        _setPartners[Int(set)] = _partnerScratch
+        _partners.setList(of: set, to: _partnerScratch)
         let own = _packed(set)
-        for entry in _partnerScratch { _setPartners[Int(UInt32(truncatingIfNeeded: entry))].append(own) }
+        _partners.append(own, toEach: _partnerScratch)
     }
 
     /// The tips of `view` the current choice accepts that are not in `parents`, into
@@ -236,11 +238,10 @@ extension ConflictLedger {
         if base > 0 {
             gather(base)
             var index = 0
-            while index < _setPartners[Int(base)].count {
-                let other = _unpacked(_setPartners[Int(base)][index])
+            while index < _partners.count(of: base) {
+                let other = _unpacked(_partners.entry(at: index, of: base))
                 if other < 0 {
-                    _setPartners[Int(base)].swapAt(index, _setPartners[Int(base)].count - 1)
-                    _setPartners[Int(base)].removeLast()
+                    _partners.swapRemove(at: index, of: base)
                     continue
                 }
                 gather(other)
@@ -356,7 +357,7 @@ extension ConflictLedger {
     public mutating func countConsistentTips(excluding parents: [Int32]) -> Int {
         precondition(tracksGlobalTips, "tips are kept by set")
         if let (base, before) = _offeredBesideOneParent(parents) {
-            let pass = Self._partnerTips(_setPartners[Int(base)], generation: _setGeneration, tips: _setTipCount)
+            let pass = _partners.tips(of: base, generation: _setGeneration, tips: _setTipCount)
             if pass.stale { _dropFreedPartners(of: base) }
             return before + pass.before
         }
@@ -387,39 +388,6 @@ extension ConflictLedger {
         return (base, tips)
     }
 
-    /// One pass over the live sets among `partners` (entries id | generation << 32) in list
-    /// order: the first whose tips hold index `index` once those of the sets before it are
-    /// counted (−1 when the index is beyond them all), the tips of the sets before it (all of
-    /// them when none holds the index), and whether an entry of a freed set was met.
-    static func _partnerTips(
-        _ partners: ContiguousArray<UInt64>, generation: ContiguousArray<UInt32>, tips: ContiguousArray<Int32>,
-        holding index: Int = .max
-    ) -> (set: Int32, before: Int, stale: Bool) {
-        var before = 0
-        var found: Int32 = -1
-        var stale = false
-        partners.withUnsafeBufferPointer { entries in
-            generation.withUnsafeBufferPointer { generation in
-                tips.withUnsafeBufferPointer { tips in
-                    for entry in entries {
-                        let other = Int(UInt32(truncatingIfNeeded: entry))
-                        guard generation[other] == UInt32(truncatingIfNeeded: entry >> 32) else {
-                            stale = true
-                            continue
-                        }
-                        let count = Int(tips[other])
-                        if index - before < count {
-                            found = Int32(other)
-                            return
-                        }
-                        before += count
-                    }
-                }
-            }
-        }
-        return (found, before, stale)
-    }
-
     /// The tip at `index` (below ``countConsistentTips(excluding:)``, with nothing changed
     /// since) among the tips it counted, in a fixed order: set by set, each set's list from
     /// its head.
@@ -432,8 +400,7 @@ extension ConflictLedger {
             let empty = Int(_setTipCount[0])
             if remaining < empty { return _tip(at: remaining, of: 0, excluding: parents) }
             if remaining < before { return _tip(at: remaining - empty, of: base, excluding: parents) }
-            let pass = Self._partnerTips(
-                _setPartners[Int(base)], generation: _setGeneration, tips: _setTipCount, holding: remaining - before)
+            let pass = _partners.tips(of: base, generation: _setGeneration, tips: _setTipCount, holding: remaining - before)
             precondition(pass.set >= 0, "an index below the count of consistent tips")
             return _tip(at: remaining - before - pass.before, of: pass.set, excluding: parents)
         }
@@ -450,7 +417,9 @@ extension ConflictLedger {
     }
 
     /// The tip at `index` of set `set`'s list, those in `parents` skipped.
-    func _tip(at index: Int, of set: Int32, excluding parents: [Int32]) -> Int32 {
+    ///
+    /// `mutating` only so that it reads the ledger in place (see ``_forEachOfferingSet(excluding:_:)``).
+    mutating func _tip(at index: Int, of set: Int32, excluding parents: [Int32]) -> Int32 {
         var remaining = index
         var x = _setTipHead[Int(set)]
         while x >= 0 {
@@ -497,8 +466,8 @@ extension ConflictLedger {
             let own = offered(base)
             if own > 0, body(base, own) { return false }
             var stale = false
-            for entry in _setPartners[Int(base)] {
-                let other = _unpacked(entry)
+            for index in 0..<_partners.count(of: base) {
+                let other = _unpacked(_partners.entry(at: index, of: base))
                 if other < 0 {
                     stale = true
                     continue
@@ -559,27 +528,20 @@ extension ConflictLedger {
     }
 
     /// Drops the entries of freed sets from the partner list of `set`, in place.
-    ///
-    /// The list is taken out of the column and compacted through a buffer: `removeAll(where:)`
-    /// on the element of the array of lists checked the outer array's uniqueness at every
-    /// swap, and the drops were 8% of the first 200,000 transactions of
-    /// `urts-1m-double-spends.json` (callgrind).
     mutating func _dropFreedPartners(of set: Int32) {
-        var list = _setPartners[Int(set)]
-        _setPartners[Int(set)] = []
-        var kept = 0
-        _setGeneration.withUnsafeBufferPointer { generation in
-            list.withUnsafeMutableBufferPointer { entries in
+        let generation = _setGeneration
+        _partners.withMutableList(of: set) { entries in
+            generation.withUnsafeBufferPointer { generation in
+                var kept = 0
                 for index in entries.indices {
                     let entry = entries[index]
                     guard generation[Int(UInt32(truncatingIfNeeded: entry))] == UInt32(truncatingIfNeeded: entry >> 32) else { continue }
                     entries[kept] = entry
                     kept += 1
                 }
+                return kept
             }
         }
-        list.removeLast(list.count - kept)
-        _setPartners[Int(set)] = list
     }
 }
 

@@ -136,7 +136,7 @@ public struct ConflictLedger {
     var _setGeneration: ContiguousArray<UInt32> = [0]
     /// Per set id: the live sets consistent with it (id | generation << 32), neither itself
     /// nor the empty set (consistent with every set) included.
-    var _setPartners: [ContiguousArray<UInt64>] = [[]]
+    var _partners = PartnerLists()
     /// Per set id: transactions that carried it (some since released or moved on: dropped
     /// when the list is read or doubles).
     var _setCarriers: [ContiguousArray<Int32>] = [[]]
