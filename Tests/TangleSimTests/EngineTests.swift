@@ -72,31 +72,44 @@ struct EngineTests {
         #expect(model.trace == ["0.5 only"])
     }
 
-    @Test("the two-lane queue pops exactly the order of a sorted reference", arguments: 1...20)
-    func queueMatchesReference(seed: UInt) {
+    /// Schedules 2,000 events, a fraction `monotone` of them at `now + 1` (FIFO lanes) and the
+    /// rest out of order with many exact ties, popping as it goes, and checks the pops against
+    /// a sorted reference. `make` builds the payload of event `step` (monotone or not).
+    static func checkPopOrder<Payload>(
+        seed: UInt, monotone: Double, queue: inout EventQueue<Payload>,
+        make: (_ step: Int, _ monotone: Bool, RandomStream) -> Payload, step: (Payload) -> Int,
+        schedule: (inout EventQueue<Payload>, Payload, Double) -> Void
+    ) {
         let rng = RandomStream(gslSeed: seed)
-        var queue = EventQueue<Int>()
         var reference: [(time: Double, sequence: Int)] = []
         var now = 0.0
         var popped: [Int] = []
         var expected: [Int] = []
-        for step in 0..<2_000 {
-            // Mix monotone (FIFO-lane) and out-of-order (heap) events, with many exact ties.
-            let roll = rng.uniform()
-            let time = roll < 0.3 ? now + 1 : now + Double(rng.index(below: 4)) * 0.25
-            queue.schedule(step, at: time)
-            reference.append((time, step))
+        for index in 0..<2_000 {
+            let isMonotone = rng.uniform() < monotone
+            let time = isMonotone ? now + 1 : now + Double(rng.index(below: 4)) * 0.25
+            schedule(&queue, make(index, isMonotone, rng), time)
+            reference.append((time, index))
             if rng.uniform() < 0.45, let event = queue.popNext() {
                 reference.sort { $0.time < $1.time || ($0.time == $1.time && $0.sequence < $1.sequence) }
                 expected.append(reference.removeFirst().sequence)
-                popped.append(event.payload)
+                popped.append(step(event.payload))
                 now = event.time
             }
         }
-        while let event = queue.popNext() { popped.append(event.payload) }
+        while let event = queue.popNext() { popped.append(step(event.payload)) }
         reference.sort { $0.time < $1.time || ($0.time == $1.time && $0.sequence < $1.sequence) }
         expected.append(contentsOf: reference.map(\.sequence))
         #expect(popped == expected)
+        #expect(queue.isEmpty)
+    }
+
+    @Test("the lanes and the heap pop exactly the order of a sorted reference", arguments: 1...20)
+    func queueMatchesReference(seed: UInt) {
+        var queue = EventQueue<Int>()
+        Self.checkPopOrder(
+            seed: seed, monotone: 0.3, queue: &queue, make: { step, _, _ in step }, step: { $0 },
+            schedule: { $0.schedule($1, at: $2) })
     }
 
     /// A payload naming a preferred lane: most events fit theirs, some do not (an earlier
@@ -108,29 +121,12 @@ struct EngineTests {
 
     @Test("events with preferred lanes pop exactly the order of a sorted reference", arguments: 1...20)
     func lanedQueueMatchesReference(seed: UInt) {
-        let rng = RandomStream(gslSeed: seed)
         var queue = EventQueue<LanedEvent>()
-        var reference: [(time: Double, sequence: Int)] = []
-        var now = 0.0
-        var popped: [Int] = []
-        var expected: [Int] = []
-        for step in 0..<2_000 {
-            let roll = rng.uniform()
-            let time = roll < 0.4 ? now + 1 : now + Double(rng.index(below: 4)) * 0.25
-            let lane = roll < 0.4 ? 1 : rng.index(below: EventQueue<LanedEvent>.laneCount)
-            queue.schedule(LanedEvent(step: step, preferredLane: lane), at: time)
-            reference.append((time, step))
-            if rng.uniform() < 0.45, let event = queue.popNext() {
-                reference.sort { $0.time < $1.time || ($0.time == $1.time && $0.sequence < $1.sequence) }
-                expected.append(reference.removeFirst().sequence)
-                popped.append(event.payload.step)
-                now = event.time
-            }
-        }
-        while let event = queue.popNext() { popped.append(event.payload.step) }
-        reference.sort { $0.time < $1.time || ($0.time == $1.time && $0.sequence < $1.sequence) }
-        expected.append(contentsOf: reference.map(\.sequence))
-        #expect(popped == expected)
-        #expect(queue.isEmpty)
+        Self.checkPopOrder(
+            seed: seed, monotone: 0.4, queue: &queue,
+            make: { step, monotone, rng in
+                LanedEvent(step: step, preferredLane: monotone ? 1 : rng.index(below: EventQueue<LanedEvent>.laneCount))
+            },
+            step: { $0.step }, schedule: { $0.schedule($1, at: $2) })
     }
 }

@@ -83,17 +83,11 @@ public struct Engine<Payload> {
 }
 
 extension Engine where Payload: LanePreferring {
-    /// Schedules `payload` at the absolute time `time` (not before `now`), trying its
-    /// preferred lane first (``LanePreferring``).
+    /// ``schedule(_:at:)`` trying the payload's preferred lane first (``LanePreferring``).
+    /// (``schedule(_:after:)`` searches the lanes: it serves periodic events, rare ones.)
     @discardableResult
     public mutating func schedule(_ payload: Payload, at time: Double) -> UInt64 {
         precondition(time >= now, "an event cannot be scheduled in the past (\(time) < \(now))")
         return queue.schedule(payload, at: time)
-    }
-
-    /// Schedules `payload` `delay` seconds from now, trying its preferred lane first.
-    @discardableResult
-    public mutating func schedule(_ payload: Payload, after delay: Double) -> UInt64 {
-        schedule(payload, at: now + delay)
     }
 }
