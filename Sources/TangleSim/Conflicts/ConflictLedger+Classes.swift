@@ -160,13 +160,14 @@ extension ConflictLedger {
                             counts[Int(other)] += 1
                         }
                     }
-                    for (index, parent) in parents.enumerated() {
-                        count(parent, index)
-                        _partners.withList(of: parent) { entries in
-                            for entry in entries {
-                                // A freed set's entry (an older generation) counts for nothing.
-                                let other = Int32(bitPattern: UInt32(truncatingIfNeeded: entry))
-                                if generation[Int(other)] == UInt32(truncatingIfNeeded: entry >> 32) { count(other, index) }
+                    generation.withUnsafeBufferPointer { generation in
+                        for (index, parent) in parents.enumerated() {
+                            count(parent, index)
+                            _partners.withList(of: parent) { entries in
+                                for entry in entries where PartnerLists.isLive(entry, generation: generation) {
+                                    // A freed set's entry (an older generation) counts for nothing.
+                                    count(Int32(bitPattern: UInt32(truncatingIfNeeded: entry)), index)
+                                }
                             }
                         }
                     }
@@ -289,12 +290,9 @@ extension ConflictLedger {
     /// `urts-1m-double-spends.json`'s time.
     public mutating func didBecomeVisible(_ x: Int32, joined: Bool, tangle: Tangle, tips: inout TipSet, releasing: Bool) {
         if joined { tipDidAppear(x) }
-        // Slot by slot: `parents(of:)` retained and released the Tangle's column of slots.
-        let k = tangle.parentSlotsPerTransaction
-        for j in 0..<k {
-            let parent = tangle.parent(of: x, slot: j)
-            if parent < 0 { break }
-            guard tips.remove(parent) else { continue }
+        // Not `parents(of:)`, which retained and released the Tangle's column of slots.
+        tangle.forEachParent(of: x) { parent in
+            guard tips.remove(parent) else { return }
             tipDidLeave(parent)
             if releasing, parent != 0, !tangle.isMilestone(parent) { release(parent) }
         }
@@ -535,7 +533,7 @@ extension ConflictLedger {
                 var kept = 0
                 for index in entries.indices {
                     let entry = entries[index]
-                    guard generation[Int(UInt32(truncatingIfNeeded: entry))] == UInt32(truncatingIfNeeded: entry >> 32) else { continue }
+                    guard PartnerLists.isLive(entry, generation: generation) else { continue }
                     entries[kept] = entry
                     kept += 1
                 }
@@ -552,7 +550,6 @@ struct UnionCacheEntry {
     var second: UInt64
     var union: UInt64
 }
-
 
 /// A transaction's links in its set's list of members of the global tip set.
 struct TipLink {

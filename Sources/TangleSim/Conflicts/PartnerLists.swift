@@ -32,6 +32,13 @@ struct PartnerLists {
     /// The garbage below which the pool is never compacted.
     static let compactionFloor = 4096
 
+    /// Whether `entry` (a set id | its generation << 32) names a set still live: `generation`
+    /// (per set id) holds the same generation — a freed id's next use has a newer one.
+    @inline(__always)
+    static func isLive(_ entry: UInt64, generation: UnsafeBufferPointer<UInt32>) -> Bool {
+        generation[Int(UInt32(truncatingIfNeeded: entry))] == UInt32(truncatingIfNeeded: entry >> 32)
+    }
+
     /// A new set id (`_spans.count`), with an empty list.
     mutating func appendSet() {
         _spans.append(.empty)
@@ -149,11 +156,11 @@ struct PartnerLists {
             generation.withUnsafeBufferPointer { generation in
                 tips.withUnsafeBufferPointer { tips in
                     for entry in pool[Int(span.start) ..< Int(span.start) + Int(span.count)] {
-                        let other = Int(UInt32(truncatingIfNeeded: entry))
-                        guard generation[other] == UInt32(truncatingIfNeeded: entry >> 32) else {
+                        guard Self.isLive(entry, generation: generation) else {
                             stale = true
                             continue
                         }
+                        let other = Int(UInt32(truncatingIfNeeded: entry))
                         let count = Int(tips[other])
                         if index - before < count {
                             found = Int32(other)

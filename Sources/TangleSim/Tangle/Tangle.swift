@@ -260,15 +260,6 @@ public struct Tangle: Sendable {
         return ParentSequence(slots: _parentSlots[start..<(start + parentSlotsPerTransaction)])
     }
 
-    /// The parent of `x` in slot `slot` (in `0..<parentSlotsPerTransaction`, the order
-    /// parents were chosen), or −1 when `x` has fewer parents: the form of ``parents(of:)``
-    /// that neither creates a sequence nor retains the column.
-    @inlinable
-    public func parent(of x: Int32, slot: Int) -> Int32 {
-        precondition(slot >= 0 && slot < parentSlotsPerTransaction, "a parent slot is in 0..<k")
-        return _parentSlots[(Int(x) &- _base) &* parentSlotsPerTransaction &+ slot]
-    }
-
     /// Calls `body` with each parent of `x`, in the order they were chosen, without creating
     /// a sequence (the hot-path form of ``parents(of:)``).
     ///
