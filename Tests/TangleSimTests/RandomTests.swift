@@ -86,6 +86,27 @@ struct RandomTests {
             "sample mean \(sum / Double(n)), mean \(distribution.mean) ± \(z * standardError) (z(0.9995)·SE)")
     }
 
+    @Test("geometric draws by counts, their logarithms remembered, equal the plain draws and use the same numbers")
+    func rememberedLogarithmsDrawAsPlain() {
+        let plain = RandomStream(gslSeed: 7)
+        let remembered = RandomStream(gslSeed: 7)
+        let pairs = RandomStream(gslSeed: 8)
+        var logarithms = FailureLogarithms()
+        var mismatches = 0
+        for index in 0..<40_000 {
+            // Half the pairs from a small range (met again: remembered, and evicting each
+            // other in a table of 2,048), half from a wide one; zero, equal and larger counts too.
+            let trials = index % 2 == 0 ? 4_000 + pairs.index(below: 100) : pairs.index(below: 1_000_000)
+            let successes = index % 2 == 0 ? pairs.index(below: 40) : pairs.index(below: trials + 2)
+            let cap = 1 + pairs.index(below: 150)
+            let expected = plain.failuresBeforeSuccess(trials > 0 ? Double(successes) / Double(trials) : 0, cap: cap)
+            let got = logarithms.failuresBeforeSuccess(successes: successes, trials: trials, cap: cap, rng: remembered)
+            if got != expected { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+        #expect(plain.uniform() == remembered.uniform(), "the same numbers drawn")
+    }
+
     @Test("a constant delay draws no random number")
     func constantDrawsNothing() {
         let a = RandomStream(gslSeed: 9)
@@ -133,6 +154,35 @@ struct SampleStatisticsTests {
         }
         for (got, want) in zip(selected, expected) {
             #expect(abs(got - want) <= 1e-12 * max(1, abs(want)))
+        }
+        #expect(work.sorted() == sorted, "selection only reorders")
+    }
+
+    @Test(
+        "large samples: the radix selection's quantiles equal GSL's of the sorted data, and its fall-backs too",
+        arguments: 0..<6)
+    func radixSelectionMatchesSorted(kind: Int) {
+        let rng = RandomStream(gslSeed: UInt(kind) + 41)
+        let n = SampleStatistics.radixSelectionMinimum + rng.index(below: 200_000)
+        let values = (0..<n).map { index -> Double in
+            switch kind {
+            case 0: rng.exponential(mean: 2)  // spread: the radix path
+            case 1: 1 + rng.uniform() * 1e-6  // too alike for 16 bits: the fall-back
+            case 2: Double(rng.index(below: 3))  // heavy ties
+            case 3: index == 7 ? -0.0 : rng.uniform()  // a negative zero: the fall-back
+            case 4: index % 10 == 0 ? 0 : rng.exponential(mean: 1e-3) * Double(1 + index % 7)  // zeros, mixed scales
+            default: index == n / 2 ? .infinity : rng.uniform()  // infinite: the fall-back
+            }
+        }
+        let probabilities = [0, 0.001, 0.25, 0.5, 0.9, 0.99, 0.999, 1]
+        var work = values
+        let selected = SampleStatistics.quantiles(selecting: &work, at: probabilities)
+        let sorted = values.sorted()
+        let expected = sorted.withUnsafeBufferPointer { buffer in
+            probabilities.map { gsl_stats_quantile_from_sorted_data(buffer.baseAddress, 1, n, $0) }
+        }
+        for (got, want) in zip(selected, expected) {
+            #expect(got == want || abs(got - want) <= 1e-12 * max(1, abs(want)), "\(got) against \(want)")
         }
         #expect(work.sorted() == sorted, "selection only reorders")
     }

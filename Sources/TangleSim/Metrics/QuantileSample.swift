@@ -84,7 +84,7 @@ struct QuantileSample {
     /// from the histogram beyond the limit (see the type's comment). NaN when empty.
     mutating func quantiles(at probabilities: [Double]) -> [Double] {
         guard !isExact, let histogram = _histogram else {
-            return SampleStatistics.quantiles(selecting: &values, at: probabilities)
+            return SampleStatistics.quantiles(selecting: &values, at: probabilities, bounds: (_minimum, _maximum))
         }
         return probabilities.map { p in
             precondition((0...1).contains(p), "a quantile's probability is in 0...1")

@@ -40,7 +40,8 @@ struct MessageLoss {
     /// ``RandomStream/failuresBeforeSuccess(_:cap:)`` with the logarithm of 1 − p kept.
     @inline(__always)
     func _keptBeforeLoss() -> Int {
-        let kept = (log(_rng.uniformPositive()) * _inverseLogKept).rounded(.down)
+        // Not negative (two non-positive factors): truncation is the floor.
+        let kept = log(_rng.uniformPositive()) * _inverseLogKept
         return kept >= 9.0e15 ? 9_000_000_000_000_000 : Int(kept)
     }
 

@@ -104,7 +104,17 @@ public final class RandomStream {
         if success >= 1 { return 0 }
         if success <= 0 { return cap }
         // Inversion, as gsl_ran_geometric does, without its unsigned-int result overflowing.
-        let failures = (log(uniformPositive()) / log1p(-success)).rounded(.down)
+        return failuresBeforeSuccess(logFailure: log1p(-success), cap: cap)
+    }
+
+    /// ``failuresBeforeSuccess(_:cap:)`` given log1p(−success) (negative: 0 < success < 1)
+    /// instead of the success probability, with the same draws and result.
+    @inlinable @inline(__always)
+    public func failuresBeforeSuccess(logFailure: Double, cap: Int) -> Int {
+        // Positive (the uniform is below 1, so its logarithm is negative, as `logFailure`):
+        // truncation is the floor, and the floor reaches the integer `cap` exactly when the
+        // quotient does — no call of libm's floor (the baseline x86-64 target has no roundsd).
+        let failures = log(uniformPositive()) / logFailure
         return failures >= Double(cap) ? cap : Int(failures)
     }
 

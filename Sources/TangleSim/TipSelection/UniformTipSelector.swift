@@ -132,7 +132,7 @@ public struct UniformTipSelector: TipSelector {
         let successes = accepted + (repeats ? parents.count : 0)
         // The pick is short at the rejection that makes `draws` exceed the limit.
         let allowed = maximumConsistencyRedraws + 1 - draws
-        let rejections = rng.failuresBeforeSuccess(range > 0 ? Double(successes) / Double(range) : 0, cap: allowed)
+        let rejections = ledger.failureLogarithms.failuresBeforeSuccess(successes: successes, trials: range, cap: allowed, rng: rng)
         for _ in 0..<Swift.min(rejections, allowed - 1) { ledger.countRedraw() }
         if rejections >= allowed {
             ledger.countShort()
