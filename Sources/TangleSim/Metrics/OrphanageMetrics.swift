@@ -44,7 +44,7 @@ public enum OrphanageMetrics {
         let k = tangle.parentSlotsPerTransaction
         var orphaned = 0
         referenced.withUnsafeMutableBufferPointer { bits in
-            tangle._parentSlots.withUnsafeBufferPointer { slots in
+            tangle._edges.withUnsafeBufferPointer { slots in
                 for index in stride(from: count - 1, through: Swift.max(first, 1), by: -1) {
                     let offset = index &- base
                     if index < firstRecent, bits[offset &>> 6] & (1 &<< UInt64(offset & 63)) == 0 {
@@ -56,8 +56,8 @@ public enum OrphanageMetrics {
                     }
                     for slot in (offset &* k)..<(offset &* k &+ k) {
                         // A forgotten parent was judged when it was forgotten.
-                        let parent = Int(slots[slot]) &- base
-                        if parent < 0 { if slots[slot] < 0 { break } else { continue } }
+                        let parent = Int(slots[slot].parent) &- base
+                        if parent < 0 { if slots[slot].parent < 0 { break } else { continue } }
                         bits[parent &>> 6] |= 1 &<< UInt64(parent & 63)
                     }
                 }

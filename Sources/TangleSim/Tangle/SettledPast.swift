@@ -183,7 +183,7 @@ struct SettledPast {
         _rows.withUnsafeMutableBufferPointer { rowsBuffer in
             _full.withUnsafeMutableBufferPointer { full in
                 tangle._firstApproverEdge.withUnsafeBufferPointer { firstEdge in
-                    tangle._nextApproverEdge.withUnsafeBufferPointer { nextEdge in
+                    tangle._edges.withUnsafeBufferPointer { edges in
                         let rows = rowsBuffer.baseAddress!
                         // Reverse id order: every approver's row is complete before its parents'.
                         var target = targets.upperBound - 1
@@ -207,7 +207,7 @@ struct SettledPast {
                                 } else {
                                     for word in 0..<words { row[word] |= from[word] }
                                 }
-                                edge = nextEdge[Int(edge) - edgeBase]
+                                edge = edges[Int(edge) - edgeBase].nextApprover
                             }
                             let isTarget = target >= targets.lowerBound && Int(_targets[target]) == index
                             if isTarget { target -= 1 }

@@ -55,8 +55,11 @@ public struct Tangle: Sendable {
     /// The id of each transaction's issuer among actors of its kind (the device id for a
     /// device transaction; see ``issuer(of:)``).
     public private(set) var issuerID: ContiguousArray<Int32> = []
-    @usableFromInline var _parentSlots: ContiguousArray<Int32> = []
-    @usableFromInline var _nextApproverEdge: ContiguousArray<Int32> = []
+    /// Each transaction's k parent slots (x·k + j): the parent (−1: none) and the next
+    /// slot approving that parent (−1: none; see ``forEachApprover(of:_:)``). One column of
+    /// pairs, not two columns: a transaction's record appended k elements to each, and an
+    /// append checks its column's uniqueness.
+    @usableFromInline var _edges: ContiguousArray<ParentEdge> = []
     @usableFromInline var _firstApproverEdge: ContiguousArray<Int32> = []
 
     /// Creates a tangle holding only the genesis (id 0, issued and visible at time 0).
@@ -130,8 +133,7 @@ public struct Tangle: Sendable {
         issuerKind.reserveCapacity(capacity)
         issuerID.reserveCapacity(capacity)
         _firstApproverEdge.reserveCapacity(capacity)
-        _parentSlots.reserveCapacity(capacity * parentSlotsPerTransaction)
-        _nextApproverEdge.reserveCapacity(capacity * parentSlotsPerTransaction)
+        _edges.reserveCapacity(capacity * parentSlotsPerTransaction)
     }
 
     /// The number of transactions, genesis included.
@@ -165,8 +167,7 @@ public struct Tangle: Sendable {
         issuerKind.removeFirst(forgotten)
         issuerID.removeFirst(forgotten)
         _firstApproverEdge.removeFirst(forgotten)
-        _parentSlots.removeFirst(forgotten &* k)
-        _nextApproverEdge.removeFirst(forgotten &* k)
+        _edges.removeFirst(forgotten &* k)
         if !workTime.isEmpty { workTime.removeFirst(forgotten) }
         if !_wantedTimes.isEmpty { _wantedTimes.removeFirst(forgotten) }
         _base = Int(id)
@@ -192,17 +193,11 @@ public struct Tangle: Sendable {
         let base = _base
         let edgeBase = base &* k
         let start = Int(id) &* k
-        _parentSlots.withUnsafeMutableBufferPointer { slots in
-            var offset = start &- edgeBase
-            for parent in parents {
-                slots[offset] = parent
-                offset &+= 1
-            }
-        }
         _firstApproverEdge.withUnsafeMutableBufferPointer { first in
-            _nextApproverEdge.withUnsafeMutableBufferPointer { next in
+            _edges.withUnsafeMutableBufferPointer { edges in
                 var slot = start
                 for parent in parents {
+                    edges[slot &- edgeBase].parent = parent
                     let index = Int(parent) &- base
                     precondition(index >= 0 && index < first.count, "a parent is a retained transaction")
                     let head = first[index]
@@ -210,8 +205,8 @@ public struct Tangle: Sendable {
                         first[index] = Int32(truncatingIfNeeded: slot)
                     } else {
                         // Insert after the head, so the head stays the first approver.
-                        next[slot &- edgeBase] = next[Int(head) &- edgeBase]
-                        next[Int(head) &- edgeBase] = Int32(truncatingIfNeeded: slot)
+                        edges[slot &- edgeBase].nextApprover = edges[Int(head) &- edgeBase].nextApprover
+                        edges[Int(head) &- edgeBase].nextApprover = Int32(truncatingIfNeeded: slot)
                     }
                     slot &+= 1
                 }
@@ -227,10 +222,7 @@ public struct Tangle: Sendable {
         issuerKind.append(issuer.kind)
         issuerID.append(issuer.id)
         _firstApproverEdge.append(-1)
-        for _ in 0..<parentSlotsPerTransaction {
-            _parentSlots.append(-1)
-            _nextApproverEdge.append(-1)
-        }
+        for _ in 0..<parentSlotsPerTransaction { _edges.append(.empty) }
     }
 
     /// Who issued `x`.
@@ -257,7 +249,7 @@ public struct Tangle: Sendable {
     @inlinable
     public func parents(of x: Int32) -> ParentSequence {
         let start = (Int(x) - _base) * parentSlotsPerTransaction
-        return ParentSequence(slots: _parentSlots[start..<(start + parentSlotsPerTransaction)])
+        return ParentSequence(slots: _edges[start..<(start + parentSlotsPerTransaction)])
     }
 
     /// Calls `body` with each parent of `x`, in the order they were chosen, without creating
@@ -269,7 +261,7 @@ public struct Tangle: Sendable {
         let k = parentSlotsPerTransaction
         let start = (Int(x) &- _base) &* k
         for slot in start..<(start &+ k) {
-            let parent = _parentSlots[slot]
+            let parent = _edges[slot].parent
             if parent < 0 { return }
             try body(parent)
         }
@@ -286,7 +278,7 @@ public struct Tangle: Sendable {
         var edge = _firstApproverEdge[Int(x) &- _base]
         while edge >= 0 {
             try body(edgeSlotDivisor.transaction(ofSlot: edge))
-            edge = _nextApproverEdge[Int(edge) &- edgeBase]
+            edge = _edges[Int(edge) &- edgeBase].nextApprover
         }
     }
 
@@ -332,27 +324,27 @@ public struct Tangle: Sendable {
     @inlinable
     public func approvers(of x: Int32) -> ApproverSequence {
         ApproverSequence(
-            first: _firstApproverEdge[Int(x) &- _base], next: _nextApproverEdge, divisor: edgeSlotDivisor,
+            first: _firstApproverEdge[Int(x) &- _base], edges: _edges, divisor: edgeSlotDivisor,
             edgeBase: _base &* parentSlotsPerTransaction)
     }
 }
 
 /// The parents of one transaction: its non-empty parent slots.
 public struct ParentSequence: Sequence {
-    @usableFromInline let slots: ArraySlice<Int32>
+    @usableFromInline let slots: ArraySlice<ParentEdge>
 
     @inlinable
-    init(slots: ArraySlice<Int32>) { self.slots = slots }
+    init(slots: ArraySlice<ParentEdge>) { self.slots = slots }
 
     public struct Iterator: IteratorProtocol {
-        @usableFromInline var base: ArraySlice<Int32>.Iterator
+        @usableFromInline var base: ArraySlice<ParentEdge>.Iterator
 
         @inlinable
-        init(base: ArraySlice<Int32>.Iterator) { self.base = base }
+        init(base: ArraySlice<ParentEdge>.Iterator) { self.base = base }
 
         @inlinable
         public mutating func next() -> Int32? {
-            guard let parent = base.next(), parent >= 0 else { return nil }
+            guard let parent = base.next()?.parent, parent >= 0 else { return nil }
             return parent
         }
     }
@@ -364,14 +356,14 @@ public struct ParentSequence: Sequence {
 /// The approvers of one transaction, walked along the intrusive list.
 public struct ApproverSequence: Sequence, IteratorProtocol {
     @usableFromInline var edge: Int32
-    @usableFromInline let _next: ContiguousArray<Int32>
+    @usableFromInline let _edges: ContiguousArray<ParentEdge>
     @usableFromInline let divisor: EdgeSlotDivisor
     @usableFromInline let edgeBase: Int
 
     @inlinable
-    init(first: Int32, next: ContiguousArray<Int32>, divisor: EdgeSlotDivisor, edgeBase: Int) {
+    init(first: Int32, edges: ContiguousArray<ParentEdge>, divisor: EdgeSlotDivisor, edgeBase: Int) {
         self.edge = first
-        self._next = next
+        self._edges = edges
         self.divisor = divisor
         self.edgeBase = edgeBase
     }
@@ -380,9 +372,25 @@ public struct ApproverSequence: Sequence, IteratorProtocol {
     public mutating func next() -> Int32? {
         guard edge >= 0 else { return nil }
         let approver = divisor.transaction(ofSlot: edge)
-        edge = _next[Int(edge) &- edgeBase]
+        edge = _edges[Int(edge) &- edgeBase].nextApprover
         return approver
     }
+}
+
+/// One parent slot of a transaction: the parent it approves (−1: an empty slot) and the
+/// next slot approving that parent (−1: none), the link of the parent's list of approvers.
+public struct ParentEdge: Sendable {
+    public var parent: Int32
+    public var nextApprover: Int32
+
+    @inlinable
+    init(parent: Int32, nextApprover: Int32) {
+        self.parent = parent
+        self.nextApprover = nextApprover
+    }
+
+    /// A slot approving nothing yet.
+    @usableFromInline static let empty = ParentEdge(parent: -1, nextApprover: -1)
 }
 
 /// Division of an edge slot (x·k + j, non-negative, below 2^31) by k (1...8) by a multiply
