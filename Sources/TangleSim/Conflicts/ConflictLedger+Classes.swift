@@ -337,24 +337,16 @@ extension ConflictLedger {
         references: UnsafeMutableBufferPointer<Int32>, tracked: inout Int, unreferenced: inout [Int32]
     ) {
         if joined {
-            let set = Int(footprint[Int(x)])
+            let set = footprint[Int(x)]
             precondition(set >= 0 && links[Int(x)].previous == -2, "a tip joins once, with its footprint")
-            let head = heads[set]
-            links[Int(x)] = TipLink(next: head, previous: -1)
-            if head >= 0 { links[Int(head)].previous = x }
-            heads[set] = x
-            counts[set] += 1
+            _link(x, into: set, links: links, heads: heads, counts: counts)
             tracked += 1
         }
         tangle.forEachParent(of: x) { parent in
             guard tips.remove(parent) else { return }
             let set = Int(footprint[Int(parent)])
-            let link = links[Int(parent)]
-            if link.previous != -2 {
-                if link.previous >= 0 { links[Int(link.previous)].next = link.next } else { heads[set] = link.next }
-                if link.next >= 0 { links[Int(link.next)].previous = link.previous }
-                links[Int(parent)] = .unlinked
-                counts[set] -= 1
+            if links[Int(parent)].previous != -2 {
+                _unlink(parent, from: Int32(set), links: links, heads: heads, counts: counts)
                 tracked -= 1
             }
             guard releasing, parent != 0, !tangle.isMilestone(parent) else { return }
@@ -375,31 +367,61 @@ extension ConflictLedger {
     @inline(__always)
     func _isTrackedTip(_ x: Int32) -> Bool { _tipLinks[Int(x)].previous != -2 }
 
-    // The links are written through a buffer, checked once: a write per field through the
-    // column checked its uniqueness each time (link and unlink were 2.5% of
+    // The links, heads and counts are written through buffers, each checked once: a write per
+    // field through the column checked its uniqueness each time (link and unlink were 2.5% of
     // `urts-1m-double-spends.json`'s instructions).
 
     mutating func _linkTip(_ x: Int32, into set: Int32) {
-        let head = _setTipHead[Int(set)]
-        precondition(Int(x) < _tipLinks.count && Int(head) < _tipLinks.count, "links of recorded transactions")
+        precondition(Int(x) < _tipLinks.count, "links of recorded transactions")
         _tipLinks.withUnsafeMutableBufferPointer { links in
-            links[Int(x)] = TipLink(next: head, previous: -1)
-            if head >= 0 { links[Int(head)].previous = x }
+            _setTipHead.withUnsafeMutableBufferPointer { heads in
+                _setTipCount.withUnsafeMutableBufferPointer { counts in
+                    Self._link(x, into: set, links: links, heads: heads, counts: counts)
+                }
+            }
         }
-        _setTipHead[Int(set)] = x
-        _setTipCount[Int(set)] += 1
     }
 
     mutating func _unlinkTip(_ x: Int32, from set: Int32) {
-        let link = _tipLinks[Int(x)]
-        precondition(Int(link.previous) < _tipLinks.count && Int(link.next) < _tipLinks.count, "links of recorded transactions")
+        precondition(Int(x) < _tipLinks.count, "links of recorded transactions")
         _tipLinks.withUnsafeMutableBufferPointer { links in
-            if link.previous >= 0 { links[Int(link.previous)].next = link.next }
-            if link.next >= 0 { links[Int(link.next)].previous = link.previous }
-            links[Int(x)] = .unlinked
+            _setTipHead.withUnsafeMutableBufferPointer { heads in
+                _setTipCount.withUnsafeMutableBufferPointer { counts in
+                    Self._unlink(x, from: set, links: links, heads: heads, counts: counts)
+                }
+            }
         }
-        if link.previous < 0 { _setTipHead[Int(set)] = link.next }
-        _setTipCount[Int(set)] -= 1
+    }
+
+    /// Puts `x` at the head of set `set`'s list of tips, on the columns' buffers: the one
+    /// body of ``_linkTip(_:into:)`` and of the visibility work, which holds the buffers for
+    /// a whole call.
+    @inline(__always)
+    static func _link(
+        _ x: Int32, into set: Int32, links: UnsafeMutableBufferPointer<TipLink>, heads: UnsafeMutableBufferPointer<Int32>,
+        counts: UnsafeMutableBufferPointer<Int32>
+    ) {
+        let head = heads[Int(set)]
+        precondition(Int(head) < links.count, "links of recorded transactions")
+        links[Int(x)] = TipLink(next: head, previous: -1)
+        if head >= 0 { links[Int(head)].previous = x }
+        heads[Int(set)] = x
+        counts[Int(set)] += 1
+    }
+
+    /// Takes `x` (a member) out of set `set`'s list of tips, on the columns' buffers (the one
+    /// body of ``_unlinkTip(_:from:)`` and of the visibility work).
+    @inline(__always)
+    static func _unlink(
+        _ x: Int32, from set: Int32, links: UnsafeMutableBufferPointer<TipLink>, heads: UnsafeMutableBufferPointer<Int32>,
+        counts: UnsafeMutableBufferPointer<Int32>
+    ) {
+        let link = links[Int(x)]
+        precondition(Int(link.previous) < links.count && Int(link.next) < links.count, "links of recorded transactions")
+        if link.previous >= 0 { links[Int(link.previous)].next = link.next } else { heads[Int(set)] = link.next }
+        if link.next >= 0 { links[Int(link.next)].previous = link.previous }
+        links[Int(x)] = .unlinked
+        counts[Int(set)] -= 1
     }
 
     /// The plain draws a pick makes before it is resolved from the classes: none where the

@@ -1,11 +1,11 @@
 import Foundation
 
 /// Geometric draws whose success probability is a ratio of counts, successes / trials, with
-/// log1p(−successes / trials) remembered per pair (direct-mapped, 4,096 entries).
+/// log1p(−successes / trials) remembered per pair (direct-mapped, 2,048 entries).
 ///
 /// Why: a pick resolved from the conflict classes (``UniformTipSelector``) draws one such
 /// variate per transaction, and the same few thousand pairs (accepted tips, tips) come back
-/// all run long — 93% of `urts-1m-double-spends.json`'s million draws find theirs — while
+/// all run long — 90% of `urts-1m-double-spends.json`'s million draws find theirs — while
 /// log1p was the slowest step of a draw (about 14 ns here, against 6 for log). The
 /// logarithm is computed by the same expression as ``RandomStream/failuresBeforeSuccess(_:cap:)``
 /// computes it, so every variate is the same to the bit.

@@ -96,42 +96,34 @@ public struct TipSet: Sendable {
         guard index < _slots.count else { return false }
         let slot = Int(_slots[index])
         guard slot >= 0 else { return false }
-        _count &-= 1
-        let last = _members[_count]
-        let lastIndex = Int(last) &- _base
-        guard slot < _count else {
-            _slots[index] = -1
-            return true
-        }
-        _members[slot] = last
-        _slots.withUnsafeMutableBufferPointer { slots in
-            slots[index] = -1
-            if lastIndex >= 0 { slots[lastIndex] = Int32(truncatingIfNeeded: slot) }
-        }
-        if lastIndex < 0 { _oldSlots[last] = Int32(truncatingIfNeeded: slot) }
+        _fill(slot, vacating: index)
         return true
-    }
-
-    /// Moves the last member into the hole at `slot` (of a member below `_base`).
-    @usableFromInline
-    mutating func _fill(_ slot: Int) {
-        _count &-= 1
-        let last = _members[_count]
-        guard slot < _count else { return }
-        _members[slot] = last
-        let index = Int(last) &- _base
-        if index >= 0 {
-            _slots[index] = Int32(truncatingIfNeeded: slot)
-        } else {
-            _oldSlots[last] = Int32(truncatingIfNeeded: slot)
-        }
     }
 
     @usableFromInline
     mutating func _removeOld(_ x: Int32) -> Bool {
         guard let slot = _oldSlots.removeValue(forKey: x) else { return false }
-        _fill(Int(slot))
+        _fill(Int(slot), vacating: -1)
         return true
+    }
+
+    /// Moves the last member into the hole at `slot`, and clears slot `vacating` (the removed
+    /// member's index in `_slots`; −1 for a member below `_base`, kept in `_oldSlots`).
+    @inlinable @inline(__always)
+    mutating func _fill(_ slot: Int, vacating index: Int) {
+        _count &-= 1
+        let last = _members[_count]
+        guard slot < _count else {
+            if index >= 0 { _slots[index] = -1 }
+            return
+        }
+        _members[slot] = last
+        let lastIndex = Int(last) &- _base
+        _slots.withUnsafeMutableBufferPointer { slots in
+            if index >= 0 { slots[index] = -1 }
+            if lastIndex >= 0 { slots[lastIndex] = Int32(truncatingIfNeeded: slot) }
+        }
+        if lastIndex < 0 { _oldSlots[last] = Int32(truncatingIfNeeded: slot) }
     }
 
     /// Forgets the slots of ids below `id`, which must not be inserted again: the members
